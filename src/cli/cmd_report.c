@@ -1,0 +1,508 @@
+/* `clscan report`: read logs, count, and print the report. Options are
+ * gathered into the pipeline's and the report's option structs; nothing
+ * here is global. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "core/util.h"
+#include "enrich/catalog.h"
+#include "enrich/filter.h"
+#include "input/input.h"
+#include "parse/action_map.h"
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
+enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CSV };
+
+enum {
+	OPT_YEAR = 256,
+	OPT_TZ,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_ACTION_MAP,
+	OPT_CATALOG,
+	OPT_TOP,
+	OPT_LIST_LIMIT,
+	OPT_THREADS,
+	OPT_MAX_LINE,
+	OPT_FAIL_ON,
+	OPT_NO_COLOR,
+	OPT_COLOR,
+	OPT_OUT,
+	OPT_MAX_SOURCES,
+	OPT_MAX_TARGETS,
+	OPT_MAX_PAIRS,
+	OPT_MAX_GROUPS,
+	OPT_CHUNK_SIZE,
+	OPT_HELP,
+};
+
+static const struct option long_options[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"format", required_argument, NULL, 'f'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"year", required_argument, NULL, OPT_YEAR},
+	{"tz", required_argument, NULL, OPT_TZ},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"include", required_argument, NULL, OPT_INCLUDE},
+	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"action-map", required_argument, NULL, OPT_ACTION_MAP},
+	{"catalog", required_argument, NULL, OPT_CATALOG},
+	{"top", required_argument, NULL, OPT_TOP},
+	{"list-limit", required_argument, NULL, OPT_LIST_LIMIT},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"max-line", required_argument, NULL, OPT_MAX_LINE},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"out", required_argument, NULL, OPT_OUT},
+	{"max-sources", required_argument, NULL, OPT_MAX_SOURCES},
+	{"max-targets", required_argument, NULL, OPT_MAX_TARGETS},
+	{"max-pairs", required_argument, NULL, OPT_MAX_PAIRS},
+	{"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
+	{"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static const char report_usage[] =
+	"usage: clscan report [options] [FILE|DIR|-]...\n"
+	"  Reads firewall logs (plain, gzip or zstd; directories recursively, rotated\n"
+	"  sets oldest first; - or nothing for stdin) and prints a report.\n"
+	"\n"
+	"  -o, --output FMT       text (default), json, jsonl (one event per line), csv\n"
+	"      --out FILE         write the report to FILE instead of stdout\n"
+	"  -f, --format NAME      read every file as NAME (see clscan formats)\n"
+	"      --year YYYY        year of stamps that carry none (default: inferred)\n"
+	"      --tz ZONE          zone of local stamps and of the report (default: local)\n"
+	"      --since TIME       only events at or after TIME (2024-05-01, 2024-05-01T10:00,\n"
+	"                         ...Z/+02:00, or 24h / 7d / 30m before now)\n"
+	"      --until TIME       only events before TIME\n"
+	"      --include EXPR     only events matching EXPR: src=CIDR[,..] dst=CIDR[,..]\n"
+	"                         port=N[-M][,..] sport=N[-M] proto=tcp|udp|icmp|N\n"
+	"      --exclude EXPR     drop events matching EXPR\n"
+	"      --action-map T=A   log prefixes containing T mean action A\n"
+	"                         (drop|reject|accept|log); tried before the built-in words\n"
+	"      --catalog FILE     service catalog entries overriding the built-in ones\n"
+	"      --top N            rows in top tables (default 20; 0 = all)\n"
+	"      --list-limit N     rows per ALERT/WARNING list in text (default 50; 0 = all)\n"
+	"      --fail-on LEVEL    exit 1 if there are findings at LEVEL or above\n"
+	"                         (alert or warning)\n"
+	"      --threads N        worker threads (default: number of CPUs)\n"
+	"      --max-line BYTES   longest line read (default 65536); longer lines are\n"
+	"                         counted and reported, never truncated\n"
+	"      --max-sources N    distinct sources tracked (default 4000000; memory cap)\n"
+	"      --max-targets N    distinct destinations tracked (default 1000000)\n"
+	"      --max-pairs N      (source,port)-style pairs kept for distinct counts\n"
+	"                         (default 64000000; 8 bytes each)\n"
+	"      --max-groups N     ALERT/WARNING rows kept (default 1000000)\n"
+	"      --chunk-size BYTES split plain files into units of this size for the\n"
+	"                         threads (default 4194304)\n"
+	"      --no-color         no colour, even on a terminal (also: NO_COLOR set)\n"
+	"      --color WHEN       auto (default), always, never\n"
+	"  -q, --quiet            no progress line and no warnings on stderr\n"
+	"\n"
+	"  Exit status: 0 ok, 1 findings at --fail-on level, 2 usage, 3 input errors\n"
+	"  (the rest of the input was still processed and reported).\n";
+
+struct report_cli {
+	enum output_format output;
+	const char *out_path;
+	const char *tz;
+	int color_mode; /* -1 auto, 0 never, 1 always */
+	int quiet;
+	int fail_on;    /* -1 none, else enum service_class */
+	size_t top_n;
+	size_t list_limit;
+	const char *catalog_path;
+	const char *since, *until;
+};
+
+static int parse_size_arg(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	if (parse_u64(s, strlen(s), max, out) != 0) {
+		fprintf(stderr, "clscan report: %s needs a number up to %llu, not '%s'\n", opt,
+			(unsigned long long)max, s);
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	return (unsigned)n;
+}
+
+static int has_findings(const struct summary *sum, int level)
+{
+	if (level < 0)
+		return 0;
+	if (sum->n_alerts > 0 && level <= SERVICE_ALERT)
+		return 1;
+	if (sum->n_warnings > 0 && level <= SERVICE_WARNING)
+		return 1;
+	return 0;
+}
+
+static void on_input_error(void *arg, const char *path, const char *reason)
+{
+	size_t *count = arg;
+	(*count)++;
+	fprintf(stderr, "clscan: %s: %s\n", path, reason);
+}
+
+/* Tell the user, on stderr, about every line that was not counted. */
+static void warn_skipped(const struct pipeline_result *res)
+{
+	for (size_t i = 0; i < res->n_files; i++) {
+		const struct report_file *f = &res->files[i];
+		if (f->error)
+			fprintf(stderr, "clscan: %s: %s (lines before it were read)\n", f->path,
+				f->error);
+		if (!f->format && f->lines > 0 && !f->error)
+			fprintf(stderr, "clscan: %s: no known format in its first lines; %llu lines skipped\n",
+				f->path, (unsigned long long)f->unknown);
+	}
+	if (res->unknown_lines) {
+		for (size_t i = 0; i < res->n_files; i++) {
+			if (res->files[i].first_unknown_line && res->files[i].format) {
+				fprintf(stderr, "clscan: skipped %llu lines in no known format; first at %s:%llu\n",
+					(unsigned long long)res->unknown_lines, res->files[i].path,
+					(unsigned long long)res->files[i].first_unknown_line);
+				break;
+			}
+		}
+	}
+	if (res->overlong_lines) {
+		for (size_t i = 0; i < res->n_files; i++) {
+			if (res->files[i].first_overlong_line) {
+				fprintf(stderr, "clscan: skipped %llu lines longer than --max-line; first at %s:%llu\n",
+					(unsigned long long)res->overlong_lines, res->files[i].path,
+					(unsigned long long)res->files[i].first_overlong_line);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < res->n_problems; i++) {
+		const struct report_problem *p = &res->problems[i];
+		fprintf(stderr, "clscan: %llu malformed lines: %s; first at %s:%llu\n",
+			(unsigned long long)p->count, p->reason, p->path, (unsigned long long)p->line);
+	}
+}
+
+static int run_report(int argc, char **argv)
+{
+	struct report_cli cli = {
+		.output = OUT_TEXT,
+		.color_mode = -1,
+		.fail_on = -1,
+		.top_n = 20,
+		.list_limit = 50,
+	};
+	struct pipeline_options popt;
+	pipeline_options_defaults(&popt);
+	popt.threads = default_threads();
+	struct action_map actions;
+	action_map_init(&actions);
+	struct filter filter;
+	filter_init(&filter);
+	const char *includes[64], *excludes[64];
+	size_t n_includes = 0, n_excludes = 0;
+	int status = EXIT_USAGE;
+	struct catalog *catalog = NULL;
+	struct input_list inputs = {0};
+	FILE *out = stdout;
+	uint64_t v;
+
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:f:q", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				cli.output = OUT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				cli.output = OUT_JSON;
+			else if (strcmp(optarg, "jsonl") == 0)
+				cli.output = OUT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				cli.output = OUT_CSV;
+			else {
+				fprintf(stderr, "clscan report: unknown output '%s' (text, json, jsonl, csv)\n",
+					optarg);
+				goto done;
+			}
+			break;
+		case 'f':
+			popt.forced_parser = parser_find(optarg);
+			if (!popt.forced_parser) {
+				fprintf(stderr, "clscan report: unknown format '%s'; see clscan formats --names\n",
+					optarg);
+				goto done;
+			}
+			break;
+		case 'q':
+			cli.quiet = 1;
+			break;
+		case OPT_YEAR:
+			if (parse_size_arg("--year", optarg, 9999, &v) != 0 || v < 1970) {
+				fprintf(stderr, "clscan report: --year must be 1970..9999\n");
+				goto done;
+			}
+			popt.forced_year = (int)v;
+			break;
+		case OPT_TZ:
+			cli.tz = optarg;
+			break;
+		case OPT_SINCE:
+			cli.since = optarg;
+			break;
+		case OPT_UNTIL:
+			cli.until = optarg;
+			break;
+		case OPT_INCLUDE:
+		case OPT_EXCLUDE:
+			if ((c == OPT_INCLUDE ? n_includes : n_excludes) == 64) {
+				fprintf(stderr, "clscan report: at most 64 --include and 64 --exclude\n");
+				goto done;
+			}
+			if (c == OPT_INCLUDE)
+				includes[n_includes++] = optarg;
+			else
+				excludes[n_excludes++] = optarg;
+			break;
+		case OPT_ACTION_MAP:
+			if (action_map_add_spec(&actions, optarg) != 0) {
+				fprintf(stderr, "clscan report: --action-map wants TEXT=drop|reject|accept|log, not '%s'\n",
+					optarg);
+				goto done;
+			}
+			break;
+		case OPT_CATALOG:
+			cli.catalog_path = optarg;
+			break;
+		case OPT_TOP:
+			if (parse_size_arg("--top", optarg, 1000000000, &v) != 0)
+				goto done;
+			cli.top_n = (size_t)v;
+			break;
+		case OPT_LIST_LIMIT:
+			if (parse_size_arg("--list-limit", optarg, 1000000000, &v) != 0)
+				goto done;
+			cli.list_limit = (size_t)v;
+			break;
+		case OPT_THREADS:
+			if (parse_size_arg("--threads", optarg, 256, &v) != 0 || v == 0) {
+				fprintf(stderr, "clscan report: --threads must be 1..256\n");
+				goto done;
+			}
+			popt.threads = (unsigned)v;
+			break;
+		case OPT_MAX_LINE:
+			if (parse_size_arg("--max-line", optarg, 64u << 20, &v) != 0 || v < 64) {
+				fprintf(stderr, "clscan report: --max-line must be 64..67108864\n");
+				goto done;
+			}
+			popt.max_line = (size_t)v;
+			break;
+		case OPT_MAX_SOURCES:
+		case OPT_MAX_TARGETS:
+		case OPT_MAX_PAIRS:
+		case OPT_MAX_GROUPS:
+			if (parse_size_arg("--max-...", optarg, 1ull << 34, &v) != 0 || v == 0)
+				goto done;
+			if (c == OPT_MAX_SOURCES)
+				popt.stats.max_sources = (size_t)v;
+			else if (c == OPT_MAX_TARGETS)
+				popt.stats.max_targets = (size_t)v;
+			else if (c == OPT_MAX_PAIRS)
+				popt.stats.max_pairs = (size_t)v;
+			else
+				popt.stats.max_groups = (size_t)v;
+			break;
+		case OPT_CHUNK_SIZE:
+			if (parse_size_arg("--chunk-size", optarg, 1u << 30, &v) != 0 || v < 1) {
+				fprintf(stderr, "clscan report: --chunk-size must be 1..1073741824\n");
+				goto done;
+			}
+			popt.chunk_size = (size_t)v;
+			break;
+		case OPT_FAIL_ON:
+			cli.fail_on = service_class_parse(optarg);
+			if (cli.fail_on < SERVICE_WARNING) {
+				fprintf(stderr, "clscan report: --fail-on wants alert or warning\n");
+				goto done;
+			}
+			break;
+		case OPT_NO_COLOR:
+			cli.color_mode = 0;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				cli.color_mode = -1;
+			else if (strcmp(optarg, "always") == 0)
+				cli.color_mode = 1;
+			else if (strcmp(optarg, "never") == 0)
+				cli.color_mode = 0;
+			else {
+				fprintf(stderr, "clscan report: --color wants auto, always or never\n");
+				goto done;
+			}
+			break;
+		case OPT_OUT:
+			cli.out_path = optarg;
+			break;
+		case OPT_HELP:
+			fputs(report_usage, stdout);
+			status = EXIT_OK;
+			goto done;
+		default:
+			fputs(report_usage, stderr);
+			goto done;
+		}
+	}
+
+	/* The zone first: --since/--until without a zone are read in it. */
+	if (timeconv_set_zone(cli.tz) != 0) {
+		fprintf(stderr, "clscan report: unknown time zone '%s'\n", cli.tz);
+		goto done;
+	}
+	char err[512];
+	for (size_t i = 0; i < n_includes; i++)
+		if (filter_add(&filter, includes[i], 0, err, sizeof(err)) != 0) {
+			fprintf(stderr, "clscan report: --include %s: %s\n", includes[i], err);
+			goto done;
+		}
+	for (size_t i = 0; i < n_excludes; i++)
+		if (filter_add(&filter, excludes[i], 1, err, sizeof(err)) != 0) {
+			fprintf(stderr, "clscan report: --exclude %s: %s\n", excludes[i], err);
+			goto done;
+		}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t now_ns = (int64_t)now.tv_sec * NS_PER_SEC + now.tv_nsec;
+	if (cli.since && filter_parse_time(cli.since, now_ns, &filter.since_ns) != 0) {
+		fprintf(stderr, "clscan report: cannot read --since '%s'\n", cli.since);
+		goto done;
+	}
+	if (cli.until && filter_parse_time(cli.until, now_ns, &filter.until_ns) != 0) {
+		fprintf(stderr, "clscan report: cannot read --until '%s'\n", cli.until);
+		goto done;
+	}
+
+	catalog = catalog_new();
+	catalog_load_builtin(catalog);
+	if (!cli.catalog_path)
+		cli.catalog_path = getenv("CLSCAN_CATALOG");
+	if (cli.catalog_path && cli.catalog_path[0]) {
+		int bad = catalog_load_file(catalog, cli.catalog_path, err, sizeof(err));
+		if (bad < 0) {
+			fprintf(stderr, "clscan report: %s\n", err);
+			goto done;
+		}
+		if (bad > 0)
+			fprintf(stderr, "clscan report: %d bad catalog lines skipped; first: %s\n", bad, err);
+	}
+	popt.stats.catalog = catalog;
+	popt.actions = &actions;
+	popt.filter = filter_is_empty(&filter) ? NULL : &filter;
+
+	if (cli.out_path) {
+		out = fopen(cli.out_path, "w");
+		if (!out) {
+			fprintf(stderr, "clscan report: cannot write %s: %s\n", cli.out_path,
+				strerror(errno));
+			out = stdout;
+			goto done;
+		}
+	}
+
+	size_t operand_errors = 0;
+	char *stdin_operand[] = {"-"};
+	if (optind < argc)
+		input_expand(argv + optind, (size_t)(argc - optind), &inputs, on_input_error,
+			     &operand_errors);
+	else
+		input_expand(stdin_operand, 1, &inputs, on_input_error, &operand_errors);
+
+	popt.progress = !cli.quiet;
+	if (cli.output == OUT_JSONL || cli.output == OUT_CSV) {
+		popt.mode = cli.output == OUT_JSONL ? PIPELINE_JSONL : PIPELINE_CSV;
+		popt.events_out = out;
+	}
+
+	struct pipeline_result res;
+	int prc = pipeline_run(&inputs, &popt, &res);
+	if (!cli.quiet)
+		warn_skipped(&res);
+
+	struct summary *sum = stats_summarise(res.stats, cli.top_n);
+	struct tz_cache tz = {0};
+	struct report rep = {
+		.sum = sum,
+		.files = res.files,
+		.n_files = res.n_files,
+		.problems = res.problems,
+		.n_problems = res.n_problems,
+		.version = CLSCAN_VERSION,
+		.zone = timeconv_zone_name(),
+		.tz = &tz,
+		.top_n = cli.top_n,
+		.list_limit = cli.list_limit,
+		.origin = pipeline_origin,
+		.origin_arg = &res,
+	};
+	if (cli.color_mode < 0)
+		rep.color = !cli.out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	else
+		rep.color = cli.color_mode;
+	int wrc = 0;
+	if (cli.output == OUT_TEXT)
+		wrc = report_text(out, &rep);
+	else if (cli.output == OUT_JSON)
+		wrc = report_json(out, &rep);
+	if (fflush(out) != 0 || ferror(out) || wrc != 0 || prc != 0) {
+		fprintf(stderr, "clscan report: writing the report failed: %s\n", strerror(errno));
+		status = EXIT_INPUT_ERRORS;
+	} else if (res.input_errors || operand_errors) {
+		status = EXIT_INPUT_ERRORS;
+	} else if (has_findings(sum, cli.fail_on)) {
+		status = EXIT_FINDINGS;
+	} else {
+		status = EXIT_OK;
+	}
+	summary_free(sum);
+	pipeline_result_fini(&res);
+
+done:
+	if (out != stdout && fclose(out) != 0 && status == EXIT_OK) {
+		fprintf(stderr, "clscan report: closing %s failed: %s\n", cli.out_path, strerror(errno));
+		status = EXIT_INPUT_ERRORS;
+	}
+	input_list_fini(&inputs);
+	catalog_free(catalog);
+	filter_fini(&filter);
+	action_map_fini(&actions);
+	return status;
+}
+
+const struct command cmd_report = {
+	.name = "report",
+	.summary = "read firewall logs and print the report",
+	.usage = report_usage,
+	.run = run_report,
+};

@@ -1,0 +1,102 @@
+/* SipHash-1-3 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
+ * 2012; one compression and three finalisation rounds, as Python and Rust
+ * use for hash tables) with a random per-process key. */
+#include "core/hash.h"
+
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t key0 = 0x736f6d6570736575ULL, key1 = 0x646f72616e646f6dULL;
+
+void hash_set_key(uint64_t k0, uint64_t k1)
+{
+	key0 = k0;
+	key1 = k1;
+}
+
+void hash_init(void)
+{
+	uint64_t k[2];
+	if (getrandom(k, sizeof(k), GRND_NONBLOCK) != (ssize_t)sizeof(k)) {
+		/* No entropy yet (early boot): still better than a fixed key. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		k[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+		k[1] = (uint64_t)ts.tv_sec * 0xbf58476d1ce4e5b9ULL ^ (uint64_t)(uintptr_t)&k;
+	}
+	hash_set_key(k[0], k[1]);
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                           \
+	do {                                                                               \
+		v0 += v1;                                                                  \
+		v1 = ROTL(v1, 13);                                                         \
+		v1 ^= v0;                                                                  \
+		v0 = ROTL(v0, 32);                                                         \
+		v2 += v3;                                                                  \
+		v3 = ROTL(v3, 16);                                                         \
+		v3 ^= v2;                                                                  \
+		v0 += v3;                                                                  \
+		v3 = ROTL(v3, 21);                                                         \
+		v3 ^= v0;                                                                  \
+		v2 += v1;                                                                  \
+		v1 = ROTL(v1, 17);                                                         \
+		v1 ^= v2;                                                                  \
+		v2 = ROTL(v2, 32);                                                         \
+	} while (0)
+
+static inline uint64_t load_le64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+uint64_t hash_bytes(const void *data, size_t len)
+{
+	const unsigned char *in = data;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ key0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ key1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ key0;
+	uint64_t v3 = 0x7465646279746573ULL ^ key1;
+	size_t blocks = len / 8;
+	for (size_t i = 0; i < blocks; i++) {
+		uint64_t m = load_le64(in + i * 8);
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
+	}
+	uint64_t last = (uint64_t)len << 56;
+	const unsigned char *tail = in + blocks * 8;
+	switch (len & 7) {
+	case 7: last |= (uint64_t)tail[6] << 48; /* fall through */
+	case 6: last |= (uint64_t)tail[5] << 40; /* fall through */
+	case 5: last |= (uint64_t)tail[4] << 32; /* fall through */
+	case 4: last |= (uint64_t)tail[3] << 24; /* fall through */
+	case 3: last |= (uint64_t)tail[2] << 16; /* fall through */
+	case 2: last |= (uint64_t)tail[1] << 8;  /* fall through */
+	case 1: last |= (uint64_t)tail[0]; break;
+	case 0: break;
+	}
+	v3 ^= last;
+	SIPROUND;
+	v0 ^= last;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t hash_u64(uint64_t v)
+{
+	unsigned char b[8];
+	memcpy(b, &v, 8);
+	return hash_bytes(b, 8);
+}

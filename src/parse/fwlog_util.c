@@ -1,0 +1,349 @@
+/* Cursor helpers shared by the vendor and daemon parsers (see fwlog_util.h).
+ * Service names follow the IANA registry and the names Cisco ASA and
+ * xinetd print in place of numbers; TCP flag words are RFC 793/3168's. */
+#include "parse/fwlog_util.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "core/timeconv.h"
+#include "core/util.h"
+
+const char *fwl_eol(const char *line, size_t len)
+{
+	const char *end = line + len;
+	while (end > line && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	return end;
+}
+
+int fwl_starts(const char *p, const char *end, const char *lit, size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+int fwl_starts_ci(const char *p, const char *end, const char *lit, size_t n)
+{
+	return (size_t)(end - p) >= n && strncasecmp(p, lit, n) == 0;
+}
+
+/* memchr for the first byte, then memcmp: faster than memmem's set-up for
+ * the short texts and needles of log fields. */
+const char *fwl_find(const char *p, const char *end, const char *lit, size_t n)
+{
+	if (n == 0)
+		return p <= end ? p : NULL;
+	while ((size_t)(end - p) >= n && p < end) {
+		const char *q = memchr(p, lit[0], (size_t)(end - p) - n + 1);
+		if (!q)
+			return NULL;
+		if (memcmp(q + 1, lit + 1, n - 1) == 0)
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+const char *fwl_rfind(const char *p, const char *end, const char *lit, size_t n)
+{
+	if (n == 0 || (size_t)(end - p) < n)
+		return NULL;
+	for (const char *q = end - n;; q--) {
+		if (*q == *lit && memcmp(q, lit, n) == 0)
+			return q;
+		if (q == p)
+			return NULL;
+	}
+}
+
+const char *fwl_skip_sp(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+const char *fwl_tok_end(const char *p, const char *end)
+{
+	const char *sp = p < end ? memchr(p, ' ', (size_t)(end - p)) : NULL;
+	return sp ? sp : end;
+}
+
+const char *fwl_uint(const char *p, const char *end, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *s = p;
+	while (p < end && fwl_digit(*p)) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return NULL;
+		p++;
+	}
+	if (p == s)
+		return NULL;
+	*out = v;
+	return p;
+}
+
+int fwl_port(const char *s, const char *e, uint16_t *out)
+{
+	uint64_t v;
+	if (e <= s || e - s > 5 || parse_u64(s, (size_t)(e - s), 65535, &v) != 0)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+struct name_num {
+	const char *name;
+	unsigned num;
+};
+
+static const struct name_num proto_names[] = {
+	{"tcp", IPPROTO_NUM_TCP},       {"udp", IPPROTO_NUM_UDP},
+	{"icmp", IPPROTO_NUM_ICMP},     {"icmp6", IPPROTO_NUM_ICMPV6},
+	{"icmpv6", IPPROTO_NUM_ICMPV6}, {"ipv6-icmp", IPPROTO_NUM_ICMPV6},
+	{"igmp", IPPROTO_NUM_IGMP},     {"gre", 47},
+	{"esp", IPPROTO_NUM_ESP},       {"ah", IPPROTO_NUM_AH},
+	{"sctp", IPPROTO_NUM_SCTP},     {"udplite", IPPROTO_NUM_UDPLITE},
+	{"ospf", 89},                   {"eigrp", 88},
+	{"pim", 103},                   {"ipinip", 4},
+	{"ipip", 4},                    {"ipv6", 41},
+	{"vrrp", 112},                  {"ip", 0},
+	{"ahp", IPPROTO_NUM_AH},        {"nos", 94},
+	{"pcp", 108},
+};
+
+int fwl_proto(const char *s, size_t n)
+{
+	if (n == 0 || n > 16)
+		return -1;
+	if (fwl_digit(s[0])) {
+		uint64_t v;
+		return parse_u64(s, n, 255, &v) == 0 ? (int)v : -1;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(proto_names); i++)
+		if (strlen(proto_names[i].name) == n && strncasecmp(proto_names[i].name, s, n) == 0)
+			return (int)proto_names[i].num;
+	return -1;
+}
+
+/* Names as Cisco's ASA/IOS port literals, /etc/services and xinetd's
+ * service names spell them. */
+static const struct name_num service_names[] = {
+	{"echo", 7},          {"discard", 9},        {"daytime", 13},      {"chargen", 19},
+	{"ftp-data", 20},     {"ftp", 21},           {"ssh", 22},          {"telnet", 23},
+	{"smtp", 25},         {"time", 37},          {"nameserver", 42},   {"whois", 43},
+	{"tacacs", 49},       {"domain", 53},        {"dns", 53},          {"bootps", 67},
+	{"bootpc", 68},       {"tftp", 69},          {"gopher", 70},       {"finger", 79},
+	{"www", 80},          {"http", 80},          {"kerberos", 88},     {"hostname", 101},
+	{"pop2", 109},        {"pop3", 110},         {"sunrpc", 111},      {"ident", 113},
+	{"auth", 113},        {"nntp", 119},         {"ntp", 123},         {"netbios-ns", 137},
+	{"netbios-dgm", 138}, {"netbios-ssn", 139},  {"imap", 143},        {"imap4", 143},
+	{"snmp", 161},        {"snmptrap", 162},     {"xdmcp", 177},       {"bgp", 179},
+	{"irc", 194},         {"ldap", 389},         {"https", 443},       {"microsoft-ds", 445},
+	{"isakmp", 500},      {"exec", 512},         {"rexec", 512},       {"login", 513},
+	{"rlogin", 513},      {"who", 513},          {"shell", 514},       {"rsh", 514},
+	{"cmd", 514},         {"syslog", 514},       {"lpd", 515},         {"printer", 515},
+	{"talk", 517},        {"ntalk", 518},        {"rip", 520},         {"uucp", 540},
+	{"klogin", 543},      {"kshell", 544},       {"ldaps", 636},       {"rsync", 873},
+	{"swat", 901},        {"imaps", 993},        {"pop3s", 995},       {"socks", 1080},
+	{"lotusnotes", 1352}, {"ms-sql", 1433},      {"citrix-ica", 1494}, {"sqlnet", 1521},
+	{"radius", 1645},     {"radius-acct", 1646}, {"h323", 1720},       {"pptp", 1723},
+	{"nfs", 2049},        {"cvspserver", 2401},  {"mysql", 3306},      {"rdp", 3389},
+	{"sip", 5060},        {"aol", 5190},         {"nrpe", 5666},       {"vnc", 5900},
+	{"x11", 6000},        {"amanda", 10080},
+};
+
+unsigned fwl_service_port(const char *s, size_t n)
+{
+	if (n == 0 || n > 16)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(service_names); i++)
+		if (strlen(service_names[i].name) == n &&
+		    strncasecmp(service_names[i].name, s, n) == 0)
+			return service_names[i].num;
+	return 0;
+}
+
+uint8_t fwl_tcp_flag_word(const char *s, size_t n)
+{
+	if (n != 3)
+		return 0;
+	static const struct {
+		char w[4];
+		uint8_t bit;
+	} words[] = {
+		{"SYN", TCP_FLAG_SYN}, {"ACK", TCP_FLAG_ACK}, {"FIN", TCP_FLAG_FIN},
+		{"RST", TCP_FLAG_RST}, {"PSH", TCP_FLAG_PSH}, {"URG", TCP_FLAG_URG},
+		{"ECE", TCP_FLAG_ECE}, {"CWR", TCP_FLAG_CWR},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(words); i++)
+		if (strncasecmp(words[i].w, s, 3) == 0)
+			return words[i].bit;
+	return 0;
+}
+
+int fwl_kv_next(const char **pp, const char *end, char eq, char sep, struct fwl_kv *kv)
+{
+	const char *p = *pp;
+	/* sep 0 means "none": the blank stands in for it in the tests below */
+	const char s2 = sep ? sep : ' ';
+	while (p < end && (*p == ' ' || *p == '\t' || *p == s2))
+		p++;
+	if (p >= end) {
+		*pp = p;
+		return 0;
+	}
+	const char *k = p;
+	const char *word_end = NULL; /* where an unquoted value would end */
+	if (!sep) {
+		/* the common case (FortiGate, SonicWall): pairs apart by blanks;
+		 * two memchr calls per pair instead of a loop per byte */
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		word_end = sp ? sp : end;
+		const char *q = memchr(p, eq, (size_t)(word_end - p));
+		p = q ? q : word_end;
+	} else {
+		while (p < end && *p != eq && *p != ' ' && *p != s2 && *p != '\t')
+			p++;
+	}
+	if (p >= end || *p != eq || p == k) {
+		/* Not a pair: step over the word so a caller can go on. */
+		*pp = fwl_tok_end(p, end);
+		return -1;
+	}
+	kv->k = k;
+	kv->kl = (size_t)(p - k);
+	p++;
+	if (p < end && *p == '"') {
+		const char *v = ++p;
+		for (;;) {
+			const char *q = memchr(p, '"', (size_t)(end - p));
+			if (!q) {
+				*pp = end;
+				return -1;
+			}
+			/* a quote preceded by an odd number of backslashes is escaped */
+			size_t bs = 0;
+			while (q - bs > v && q[-1 - (ptrdiff_t)bs] == '\\')
+				bs++;
+			p = q;
+			if (!(bs & 1))
+				break;
+			p++;
+		}
+		kv->v = v;
+		kv->vl = (size_t)(p - v);
+		kv->vq = 1;
+		*pp = p + 1;
+		return 1;
+	}
+	const char *v = p;
+	if (word_end)
+		p = word_end;
+	else
+		while (p < end && *p != ' ' && *p != s2 && *p != '\t')
+			p++;
+	kv->v = v;
+	kv->vl = (size_t)(p - v);
+	kv->vq = 0;
+	*pp = p;
+	return 1;
+}
+
+static int two(const char *p)
+{
+	if (!fwl_digit(p[0]) || !fwl_digit(p[1]))
+		return -1;
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+int fwl_ymd(const char *p, const char *end, int *y, unsigned *mon, unsigned *d)
+{
+	if (end - p < 10 || p[4] != '-' || p[7] != '-')
+		return -1;
+	int y1 = two(p), y2 = two(p + 2), m = two(p + 5), dd = two(p + 8);
+	if (y1 < 0 || y2 < 0 || m < 1 || m > 12 || dd < 1 || dd > 31)
+		return -1;
+	*y = y1 * 100 + y2;
+	*mon = (unsigned)m;
+	*d = (unsigned)dd;
+	return 0;
+}
+
+int fwl_hms(const char *p, const char *end, unsigned *h, unsigned *mi, unsigned *s)
+{
+	if (end - p < 8 || p[2] != ':' || p[5] != ':')
+		return -1;
+	int hh = two(p), mm = two(p + 3), ss = two(p + 6);
+	if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+		return -1;
+	*h = (unsigned)hh;
+	*mi = (unsigned)mm;
+	*s = (unsigned)ss;
+	return 0;
+}
+
+int fwl_utc_offset(const char *s, const char *e, int32_t *off)
+{
+	size_t n = (size_t)(e - s);
+	if ((n == 1 && (*s == 'Z' || *s == 'z')) ||
+	    (n == 3 && (strncasecmp(s, "UTC", 3) == 0 || strncasecmp(s, "GMT", 3) == 0))) {
+		*off = 0;
+		return 0;
+	}
+	if (n < 3 || (*s != '+' && *s != '-'))
+		return -1;
+	int sign = *s == '-' ? -1 : 1;
+	int hh = two(s + 1), mm = 0;
+	if (n == 5)
+		mm = two(s + 3);
+	else if (n == 6 && s[3] == ':')
+		mm = two(s + 4);
+	else if (n != 3)
+		return -1;
+	if (hh < 0 || hh > 23 || mm < 0 || mm > 59)
+		return -1;
+	*off = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+void fwl_time_local(struct parse_ctx *ctx, struct event *ev, int y, unsigned mon, unsigned d,
+		    unsigned h, unsigned mi, unsigned s, uint32_t ns)
+{
+	int64_t sec = timeconv_local_to_utc(&ctx->tz, y, mon, d, h, mi, s);
+	ev->time_ns = sec * NS_PER_SEC + ns;
+	ev->flags |= EVENT_HAS_TIME;
+}
+
+void fwl_time_offset(struct event *ev, int y, unsigned mon, unsigned d, unsigned h, unsigned mi,
+		     unsigned s, uint32_t ns, int32_t off)
+{
+	int64_t sec = days_from_civil(y, mon, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 +
+		      (int64_t)s - off;
+	ev->time_ns = sec * NS_PER_SEC + ns;
+	ev->flags |= EVENT_HAS_TIME;
+}
+
+int fwl_time_epoch(struct event *ev, const char *s, const char *e)
+{
+	uint64_t v;
+	if (e <= s || parse_u64(s, (size_t)(e - s), UINT64_MAX, &v) != 0)
+		return -1;
+	/* 1e11 s is the year 5138; 1e14 ms and 1e17 us are the same year. */
+	int64_t ns;
+	if (v < 100000000000ULL)
+		ns = (int64_t)v * NS_PER_SEC;
+	else if (v < 100000000000000ULL)
+		ns = (int64_t)v * 1000000;
+	else if (v < 100000000000000000ULL)
+		ns = (int64_t)v * 1000;
+	else if (v <= (uint64_t)INT64_MAX)
+		ns = (int64_t)v;
+	else
+		return -1;
+	ev->time_ns = ns;
+	ev->flags |= EVENT_HAS_TIME;
+	return 0;
+}

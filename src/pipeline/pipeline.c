@@ -1,0 +1,762 @@
+/* The run engine (see pipeline.h). Work is split into units so that both
+ * cores parse: large mapped files are cut into chunks at line boundaries;
+ * streamed files are one unit each. Every unit records its own counts and
+ * every worker its own stats, so the merged result is the same whatever
+ * the number of threads. */
+#include "pipeline/pipeline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "parse/syslog_header.h"
+
+/* Lines sampled from the start of a file to choose its parser. */
+#define DETECT_LINES 200
+#define DETECT_BYTES (256 * 1024)
+/* Malformed-line reasons kept per unit (reasons are a small fixed set of
+ * static strings, so this only guards against a parser that invents them). */
+#define MAX_REASONS 64
+/* Example lines are shortened to this for display; the line itself was
+ * counted whole. */
+#define EXAMPLE_MAX 240
+
+struct unit_reason {
+	const char *reason;
+	uint64_t count;
+	uint64_t first_line; /* unit-relative */
+	char *example;
+};
+
+struct unit_result {
+	uint64_t lines, records, events, filtered, other, unknown, malformed, overlong;
+	uint64_t first_unknown, first_overlong; /* unit-relative, 0 = none */
+	char *error;
+	const struct parser *parser; /* what was used (streams detect their own) */
+	struct unit_reason reasons[MAX_REASONS];
+	size_t n_reasons;
+	uint64_t reasons_lost;
+};
+
+struct pipeline_unit {
+	uint32_t file;
+	const char *ptr; /* mapped chunk, or NULL for a stream */
+	size_t len;
+	struct input_reader *reader; /* the file's reader (shared by its chunks) */
+	int owns_reader;             /* close it when the unit is freed */
+	const struct parser *parser; /* NULL: detect from the stream */
+	uint64_t first_line;         /* lines of the file before this unit */
+	FILE *events_tmp;            /* JSONL/CSV output of this unit */
+	struct unit_result res;
+};
+
+struct worker {
+	pthread_t thread;
+	struct pipeline_shared *sh;
+	struct stats *stats;
+	struct tz_cache tz;
+};
+
+struct pipeline_shared {
+	const struct pipeline_options *opt;
+	const struct input_list *inputs;
+	struct pipeline_unit *units;
+	size_t n_units;
+	atomic_size_t next_unit;
+	atomic_size_t units_done;
+	struct progress *progress;
+};
+
+void pipeline_options_defaults(struct pipeline_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_line = INPUT_DEFAULT_MAX_LINE;
+	o->threads = 1;
+	o->chunk_size = 4u << 20;
+	stats_config_defaults(&o->stats);
+	o->mode = PIPELINE_SUMMARY;
+}
+
+/* ---- per-line work ------------------------------------------------------ */
+
+static void note_reason(struct unit_result *r, const char *reason, uint64_t line,
+			const char *text, size_t len)
+{
+	if (!reason)
+		reason = "malformed field";
+	for (size_t i = 0; i < r->n_reasons; i++) {
+		if (r->reasons[i].reason == reason || strcmp(r->reasons[i].reason, reason) == 0) {
+			r->reasons[i].count++;
+			return;
+		}
+	}
+	if (r->n_reasons == MAX_REASONS) {
+		r->reasons_lost++;
+		return;
+	}
+	struct unit_reason *u = &r->reasons[r->n_reasons++];
+	u->reason = reason;
+	u->count = 1;
+	u->first_line = line;
+	u->example = xstrndup(text, len < EXAMPLE_MAX ? len : EXAMPLE_MAX);
+}
+
+struct line_ctx {
+	const struct pipeline_options *opt;
+	const char *path;
+	struct worker *w;
+	struct pipeline_unit *u;
+	struct parse_ctx pctx;
+	uint64_t line_no; /* unit-relative, 1-based */
+};
+
+static void emit_event(struct line_ctx *lc, const struct event *ev)
+{
+	FILE *out = lc->u->events_tmp;
+	uint64_t file_line = lc->u->first_line + lc->line_no;
+	if (lc->opt->mode == PIPELINE_JSONL)
+		report_jsonl_event(out, ev, lc->path, file_line);
+	else
+		report_csv_event(out, ev, lc->path, file_line);
+}
+
+/* Count one parse result; line/len are the text shown as an example of a
+ * malformed record (may be empty for binary records). */
+static void handle_result(struct line_ctx *lc, enum parse_result pr, struct event *ev,
+			  const char *line, size_t len)
+{
+	struct unit_result *r = &lc->u->res;
+	switch (pr) {
+	case PARSE_EVENT:
+		break;
+	case PARSE_OTHER:
+		r->other++;
+		return;
+	case PARSE_MALFORMED:
+		r->malformed++;
+		note_reason(r, lc->pctx.reason, lc->line_no, line, len);
+		return;
+	case PARSE_UNKNOWN:
+	default:
+		if (len == 0) { /* blank lines are nobody's format; not worth a warning */
+			r->other++;
+			return;
+		}
+		r->unknown++;
+		if (!r->first_unknown)
+			r->first_unknown = lc->line_no;
+		return;
+	}
+	if (ev->count == 0)
+		ev->count = 1;
+	ev->unit = (uint32_t)(lc->u - lc->w->sh->units);
+	ev->line = lc->line_no;
+	if (lc->opt->filter && !filter_match(lc->opt->filter, ev)) {
+		r->filtered += ev->count;
+		return;
+	}
+	r->records++;
+	r->events += ev->count;
+	stats_add(lc->w->stats, ev, &lc->w->tz);
+	if (lc->u->events_tmp)
+		emit_event(lc, ev);
+}
+
+static void handle_line(struct line_ctx *lc, const char *line, size_t len)
+{
+	struct event ev;
+	event_clear(&ev);
+	enum parse_result pr = lc->u->parser->parse_line(&lc->pctx, line, len, &ev);
+	handle_result(lc, pr, &ev, line, len);
+}
+
+/* parse_emit_fn for whole-file readers: a record number stands for a line. */
+static void handle_record(void *arg, struct parse_ctx *ctx, enum parse_result pr, struct event *ev,
+			  uint64_t record)
+{
+	struct line_ctx *lc = arg;
+	(void)ctx;
+	lc->line_no = record;
+	if (record > lc->u->res.lines)
+		lc->u->res.lines = record;
+	struct event empty;
+	if (!ev) {
+		event_clear(&empty);
+		ev = &empty;
+	}
+	handle_result(lc, pr, ev, "", 0);
+}
+
+static void run_file_unit(struct line_ctx *lc, const struct input_file *f)
+{
+	char err[256] = "";
+	if (lc->u->parser->read_file(&lc->pctx, f->path, handle_record, lc, err, sizeof(err)) != 0)
+		lc->u->res.error = xstrdup(err[0] ? err : "unreadable");
+	if (lc->w->sh->progress)
+		progress_add(lc->w->sh->progress, f->size, lc->u->res.lines);
+}
+
+static void handle_overlong(struct line_ctx *lc)
+{
+	struct unit_result *r = &lc->u->res;
+	r->overlong++;
+	if (!r->first_overlong)
+		r->first_overlong = lc->line_no;
+}
+
+/* Choose a parser from sample lines. The parser that recognises most of
+ * them wins (ties: table order). A syslog file whose lines are claimed by
+ * more than one syslog-borne format (netfilter and sshd in
+ * /var/log/syslog), or by none though they are syslog, is read with the
+ * "syslog" parser, which offers each line to every syslog-borne format. */
+static const struct parser *detect_parser(const char *const *lines, const size_t *lens, size_t n)
+{
+	size_t n_parsers = 0;
+	while (parser_table[n_parsers])
+		n_parsers++;
+	size_t hits[n_parsers ? n_parsers : 1];
+	memset(hits, 0, sizeof(hits));
+	size_t syslog_like = 0, nonblank = 0;
+	const struct parser *mixed = parser_find("syslog");
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i] == 0)
+			continue;
+		nonblank++;
+		syslog_like += syslog_header_looks_like(lines[i], lens[i]) != 0;
+		for (size_t k = 0; k < n_parsers; k++)
+			if (parser_table[k] != mixed && parser_table[k]->detect &&
+			    parser_table[k]->detect(lines[i], lens[i]) > 0)
+				hits[k]++;
+	}
+	size_t best = n_parsers, borne_hitting = 0;
+	for (size_t k = 0; k < n_parsers; k++) {
+		if (hits[k] && (best == n_parsers || hits[k] > hits[best]))
+			best = k;
+		if (hits[k] && parser_table[k]->parse_syslog)
+			borne_hitting++;
+	}
+	int mostly_syslog = nonblank && syslog_like * 2 > nonblank;
+	if (best == n_parsers)
+		return mostly_syslog ? mixed : NULL;
+	if (mixed && parser_table[best]->parse_syslog && borne_hitting > 1)
+		return mixed;
+	if (hits[best] * 2 < nonblank && mostly_syslog && mixed)
+		return mixed;
+	return parser_table[best];
+}
+
+static const struct parser *detect_mapped(const char *ptr, size_t len, size_t max_line)
+{
+	const char *lines[DETECT_LINES];
+	size_t lens[DETECT_LINES];
+	size_t n = 0;
+	const char *pos = ptr, *end = ptr + (len < DETECT_BYTES ? len : DETECT_BYTES);
+	while (n < DETECT_LINES && pos < end) {
+		const char *l;
+		size_t ll;
+		enum input_status st = input_next_line_mem(&pos, end, max_line, &l, &ll);
+		if (st == INPUT_EOF)
+			break;
+		if (st != INPUT_LINE)
+			continue;
+		lines[n] = l;
+		lens[n] = ll;
+		n++;
+	}
+	return detect_parser(lines, lens, n);
+}
+
+static void count_remaining_unknown(struct line_ctx *lc, const char *line, size_t len)
+{
+	struct unit_result *r = &lc->u->res;
+	if (len == 0) {
+		r->other++;
+		return;
+	}
+	r->unknown++;
+	if (!r->first_unknown)
+		r->first_unknown = lc->line_no;
+}
+
+static void run_mapped_unit(struct line_ctx *lc)
+{
+	struct pipeline_unit *u = lc->u;
+	const char *pos = u->ptr, *end = u->ptr + u->len;
+	const char *last_progress = pos;
+	size_t max_line = lc->opt->max_line;
+	struct progress *prog = lc->w->sh->progress;
+	uint64_t lines_at_progress = 0;
+	for (;;) {
+		const char *line;
+		size_t len;
+		enum input_status st = input_next_line_mem(&pos, end, max_line, &line, &len);
+		if (st == INPUT_EOF)
+			break;
+		lc->line_no++;
+		if (st == INPUT_OVERLONG)
+			handle_overlong(lc);
+		else if (u->parser)
+			handle_line(lc, line, len);
+		else
+			count_remaining_unknown(lc, line, len);
+		if (prog && pos - last_progress >= (1 << 20)) {
+			progress_add(prog, (uint64_t)(pos - last_progress), lc->line_no - lines_at_progress);
+			last_progress = pos;
+			lines_at_progress = lc->line_no;
+		}
+	}
+	if (prog)
+		progress_add(prog, (uint64_t)(end - last_progress), lc->line_no - lines_at_progress);
+	u->res.lines = lc->line_no;
+}
+
+static void begin_parsing(struct line_ctx *lc, const struct input_file *f);
+
+/* A stream is read once: its first lines are copied aside to choose the
+ * parser, then handled, then the rest follows. */
+static void run_stream_unit(struct line_ctx *lc)
+{
+	struct pipeline_unit *u = lc->u;
+	struct input_reader *rd = u->reader;
+	struct progress *prog = lc->w->sh->progress;
+	uint64_t bytes_reported = 0, lines_reported = 0;
+	char *held[DETECT_LINES];
+	size_t held_len[DETECT_LINES];
+	int held_overlong[DETECT_LINES];
+	size_t n_held = 0, held_bytes = 0;
+	int eof = 0;
+
+	if (!u->parser) {
+		while (n_held < DETECT_LINES && held_bytes < DETECT_BYTES) {
+			const char *line;
+			size_t len;
+			enum input_status st = input_next_line(rd, &line, &len);
+			if (st == INPUT_EOF || st == INPUT_ERROR) {
+				eof = st;
+				break;
+			}
+			held_overlong[n_held] = st == INPUT_OVERLONG;
+			held[n_held] = st == INPUT_OVERLONG ? NULL : xstrndup(line, len);
+			held_len[n_held] = st == INPUT_OVERLONG ? 0 : len;
+			held_bytes += held_len[n_held];
+			n_held++;
+		}
+		const char *lines[DETECT_LINES];
+		size_t lens[DETECT_LINES], n = 0;
+		for (size_t i = 0; i < n_held; i++) {
+			if (!held_overlong[i]) {
+				lines[n] = held[i];
+				lens[n++] = held_len[i];
+			}
+		}
+		u->parser = detect_parser(lines, lens, n);
+		u->res.parser = u->parser;
+		if (u->parser)
+			begin_parsing(lc, &lc->w->sh->inputs->files[u->file]);
+	}
+	for (size_t i = 0; i < n_held; i++) {
+		lc->line_no++;
+		if (held_overlong[i])
+			handle_overlong(lc);
+		else if (u->parser)
+			handle_line(lc, held[i], held_len[i]);
+		else
+			count_remaining_unknown(lc, held[i], held_len[i]);
+		free(held[i]);
+	}
+	while (!eof) {
+		const char *line;
+		size_t len;
+		enum input_status st = input_next_line(rd, &line, &len);
+		if (st == INPUT_EOF)
+			break;
+		if (st == INPUT_ERROR) {
+			eof = INPUT_ERROR;
+			break;
+		}
+		lc->line_no++;
+		if (st == INPUT_OVERLONG)
+			handle_overlong(lc);
+		else if (u->parser)
+			handle_line(lc, line, len);
+		else
+			count_remaining_unknown(lc, line, len);
+		if (prog && (lc->line_no & 4095) == 0) {
+			uint64_t b = input_bytes_read(rd);
+			progress_add(prog, b - bytes_reported, lc->line_no - lines_reported);
+			bytes_reported = b;
+			lines_reported = lc->line_no;
+		}
+	}
+	if (eof == INPUT_ERROR)
+		u->res.error = xstrdup(input_error(rd));
+	if (prog)
+		progress_add(prog, input_bytes_read(rd) - bytes_reported, lc->line_no - lines_reported);
+	u->res.lines = lc->line_no;
+}
+
+static void run_unit(struct worker *w, struct pipeline_unit *u)
+{
+	const struct pipeline_options *opt = w->sh->opt;
+	const struct input_file *f = &w->sh->inputs->files[u->file];
+	struct line_ctx lc = {
+		.opt = opt,
+		.path = f->path,
+		.w = w,
+		.u = u,
+	};
+	if (u->parser)
+		begin_parsing(&lc, f);
+	if (opt->mode != PIPELINE_SUMMARY) {
+		u->events_tmp = tmpfile();
+		if (!u->events_tmp)
+			u->res.error = xasprintf("cannot create a temporary file for event output: %s",
+						 strerror(errno));
+	}
+	if (u->parser && u->parser->read_file)
+		run_file_unit(&lc, f);
+	else if (u->ptr || !u->reader)
+		run_mapped_unit(&lc);
+	else
+		run_stream_unit(&lc);
+	if (lc.pctx.state) {
+		if (u->parser->state_fini)
+			u->parser->state_fini(lc.pctx.state);
+		free(lc.pctx.state);
+	}
+}
+
+/* Set up parsing of a unit once its parser is known. */
+static void begin_parsing(struct line_ctx *lc, const struct input_file *f)
+{
+	const struct parser *p = lc->u->parser;
+	parse_ctx_init(&lc->pctx, f->mtime, lc->opt->forced_year, lc->opt->actions);
+	lc->pctx.state = p->state_size ? xcalloc(1, p->state_size) : NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pipeline_shared *sh = w->sh;
+	for (;;) {
+		size_t i = atomic_fetch_add(&sh->next_unit, 1);
+		if (i >= sh->n_units)
+			break;
+		run_unit(w, &sh->units[i]);
+		atomic_fetch_add(&sh->units_done, 1);
+	}
+	return NULL;
+}
+
+/* ---- planning units ----------------------------------------------------- */
+
+static struct pipeline_unit *add_unit(struct pipeline_unit **units, size_t *n, size_t *cap)
+{
+	*units = xgrow(*units, cap, *n + 1, sizeof(**units));
+	struct pipeline_unit *u = &(*units)[(*n)++];
+	memset(u, 0, sizeof(*u));
+	return u;
+}
+
+static uint64_t count_lines(const char *p, size_t len)
+{
+	uint64_t n = 0;
+	const char *end = p + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* A parser that reads the whole file itself (pcap), if the file's first
+ * bytes are its magic or the user forced it. */
+static const struct parser *whole_file_parser(const struct input_file *f,
+					      const struct parser *forced)
+{
+	if (forced)
+		return forced->read_file ? forced : NULL;
+	if (f->is_stdin || f->comp != INPUT_PLAIN)
+		return NULL;
+	unsigned char magic[16];
+	FILE *fp = fopen(f->path, "rb");
+	if (!fp)
+		return NULL; /* input_open will say why */
+	size_t got = fread(magic, 1, sizeof(magic), fp);
+	fclose(fp);
+	for (size_t i = 0; parser_table[i]; i++) {
+		const struct parser *p = parser_table[i];
+		if (p->read_file && p->detect_magic && p->detect_magic(magic, got))
+			return p;
+	}
+	return NULL;
+}
+
+/* Open every file and cut it into units. A file that cannot be opened
+ * gets one empty unit carrying the error, so it is reported in order. */
+static void plan_units(const struct input_list *inputs, const struct pipeline_options *opt,
+		       struct pipeline_unit **units_out, size_t *n_out)
+{
+	struct pipeline_unit *units = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t fi = 0; fi < inputs->n; fi++) {
+		const struct input_file *f = &inputs->files[fi];
+		char err[256] = "";
+		const struct parser *whole = whole_file_parser(f, opt->forced_parser);
+		if (whole) {
+			struct pipeline_unit *u = add_unit(&units, &n, &cap);
+			u->file = (uint32_t)fi;
+			u->parser = whole;
+			u->res.parser = whole;
+			continue;
+		}
+		struct input_reader *rd = input_open(f, opt->max_line, err, sizeof(err));
+		if (!rd) {
+			struct pipeline_unit *u = add_unit(&units, &n, &cap);
+			u->file = (uint32_t)fi;
+			u->res.error = xstrdup(err[0] ? err : "cannot open");
+			continue;
+		}
+		size_t len = 0;
+		const char *map = input_mapped(rd, &len);
+		if (!map) {
+			struct pipeline_unit *u = add_unit(&units, &n, &cap);
+			u->file = (uint32_t)fi;
+			u->reader = rd;
+			u->owns_reader = 1;
+			u->parser = opt->forced_parser;
+			u->res.parser = u->parser;
+			continue;
+		}
+		const struct parser *p = opt->forced_parser;
+		if (!p)
+			p = detect_mapped(map, len, opt->max_line);
+		size_t off = 0;
+		uint64_t lines_before = 0;
+		int first = 1;
+		do {
+			size_t take = len - off;
+			if (take > opt->chunk_size && !(p && p->state_size)) {
+				const char *cut = memchr(map + off + opt->chunk_size, '\n',
+							 len - off - opt->chunk_size);
+				take = cut ? (size_t)(cut - (map + off)) + 1 : len - off;
+			}
+			struct pipeline_unit *u = add_unit(&units, &n, &cap);
+			u->file = (uint32_t)fi;
+			u->ptr = map + off;
+			u->len = take;
+			u->reader = rd;
+			u->owns_reader = first;
+			u->parser = p;
+			u->res.parser = p;
+			if (opt->mode != PIPELINE_SUMMARY) {
+				/* Event output needs file line numbers while it runs. */
+				u->first_line = lines_before;
+				lines_before += count_lines(u->ptr, u->len);
+			}
+			first = 0;
+			off += take;
+		} while (off < len);
+	}
+	*units_out = units;
+	*n_out = n;
+}
+
+/* ---- gathering results -------------------------------------------------- */
+
+static void gather(struct pipeline_shared *sh, struct pipeline_result *res)
+{
+	const struct input_list *inputs = sh->inputs;
+	res->n_files = inputs->n;
+	res->files = xcalloc(inputs->n ? inputs->n : 1, sizeof(*res->files));
+	for (size_t fi = 0; fi < inputs->n; fi++) {
+		res->files[fi].path = inputs->files[fi].path;
+		res->files[fi].bytes = inputs->files[fi].size;
+	}
+	size_t cap_problems = 0;
+	uint64_t *file_lines = xcalloc(inputs->n ? inputs->n : 1, sizeof(uint64_t));
+	for (size_t i = 0; i < sh->n_units; i++) {
+		struct pipeline_unit *u = &sh->units[i];
+		struct unit_result *r = &u->res;
+		struct report_file *rf = &res->files[u->file];
+		u->first_line = file_lines[u->file];
+		file_lines[u->file] += r->lines;
+		if (r->parser && !rf->format)
+			rf->format = r->parser->name;
+		if (r->error && !rf->error) {
+			rf->error = r->error;
+			res->input_errors++;
+		}
+		rf->lines += r->lines;
+		rf->records += r->records;
+		rf->events += r->events;
+		rf->filtered += r->filtered;
+		rf->other += r->other;
+		rf->unknown += r->unknown;
+		rf->malformed += r->malformed;
+		rf->overlong += r->overlong;
+		if (r->first_unknown && !rf->first_unknown_line)
+			rf->first_unknown_line = u->first_line + r->first_unknown;
+		if (r->first_overlong && !rf->first_overlong_line)
+			rf->first_overlong_line = u->first_line + r->first_overlong;
+		res->unknown_lines += r->unknown;
+		res->overlong_lines += r->overlong;
+		for (size_t k = 0; k < r->n_reasons; k++) {
+			struct unit_reason *ur = &r->reasons[k];
+			size_t j;
+			for (j = 0; j < res->n_problems; j++)
+				if (strcmp(res->problems[j].reason, ur->reason) == 0)
+					break;
+			if (j < res->n_problems) {
+				res->problems[j].count += ur->count;
+				continue;
+			}
+			res->problems = xgrow(res->problems, &cap_problems, res->n_problems + 1,
+					      sizeof(*res->problems));
+			struct report_problem *p = &res->problems[res->n_problems++];
+			p->reason = ur->reason;
+			p->count = ur->count;
+			p->path = inputs->files[u->file].path;
+			p->line = u->first_line + ur->first_line;
+			p->example = ur->example;
+			ur->example = NULL; /* now owned by the result */
+		}
+	}
+	free(file_lines);
+}
+
+static int copy_events(struct pipeline_shared *sh, FILE *out)
+{
+	char buf[1 << 16];
+	int rc = 0;
+	for (size_t i = 0; i < sh->n_units; i++) {
+		FILE *t = sh->units[i].events_tmp;
+		if (!t)
+			continue;
+		rewind(t);
+		size_t got;
+		while ((got = fread(buf, 1, sizeof(buf), t)) > 0)
+			if (fwrite(buf, 1, got, out) != got)
+				rc = -1;
+		if (ferror(t))
+			rc = -1;
+		fclose(t);
+		sh->units[i].events_tmp = NULL;
+	}
+	return rc;
+}
+
+int pipeline_run(const struct input_list *inputs, const struct pipeline_options *opt,
+		 struct pipeline_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->inputs = inputs;
+	struct pipeline_shared sh = {.opt = opt, .inputs = inputs};
+	atomic_init(&sh.next_unit, 0);
+	atomic_init(&sh.units_done, 0);
+	plan_units(inputs, opt, &sh.units, &sh.n_units);
+
+	uint64_t total = 0;
+	for (size_t i = 0; i < inputs->n; i++)
+		total += inputs->files[i].size;
+	sh.progress = progress_new(total, opt->progress);
+
+	unsigned nw = opt->threads ? opt->threads : 1;
+	if (nw > sh.n_units)
+		nw = sh.n_units ? (unsigned)sh.n_units : 1;
+	struct worker *workers = xcalloc(nw, sizeof(*workers));
+	int rc = 0;
+	unsigned started = 0;
+	for (unsigned i = 0; i < nw; i++) {
+		workers[i].sh = &sh;
+		workers[i].stats = stats_new(&opt->stats);
+	}
+	if (nw == 1) {
+		worker_main(&workers[0]);
+		started = 0;
+	} else {
+		for (unsigned i = 0; i < nw; i++) {
+			if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+				rc = -1;
+				break;
+			}
+			started++;
+		}
+		/* If some threads could not start, the started ones (or this
+		 * thread) still finish every unit: the queue is shared. */
+		if (started == 0)
+			worker_main(&workers[0]);
+		while (sh.progress && atomic_load(&sh.units_done) < sh.n_units) {
+			progress_tick(sh.progress);
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(workers[i].thread, NULL);
+		if (rc != 0 && started > 0)
+			rc = 0; /* degraded but complete */
+	}
+	progress_done(sh.progress);
+	progress_free(sh.progress);
+
+	res->stats = workers[0].stats;
+	for (unsigned i = 1; i < nw; i++) {
+		stats_merge(res->stats, workers[i].stats);
+		stats_free(workers[i].stats);
+	}
+	free(workers);
+
+	gather(&sh, res);
+	if (opt->mode != PIPELINE_SUMMARY && opt->events_out) {
+		if (opt->mode == PIPELINE_CSV)
+			report_csv_header(opt->events_out);
+		if (copy_events(&sh, opt->events_out) != 0)
+			rc = -1;
+	}
+	res->units = sh.units;
+	res->n_units = sh.n_units;
+	return rc;
+}
+
+const char *pipeline_origin(void *result, uint32_t unit, uint64_t unit_line, uint64_t *file_line)
+{
+	const struct pipeline_result *res = result;
+	if (unit >= res->n_units) {
+		*file_line = 0;
+		return "?";
+	}
+	const struct pipeline_unit *u = &res->units[unit];
+	*file_line = u->first_line + unit_line;
+	return res->inputs->files[u->file].path;
+}
+
+void pipeline_result_fini(struct pipeline_result *res)
+{
+	if (!res)
+		return;
+	stats_free(res->stats);
+	for (size_t i = 0; i < res->n_problems; i++)
+		free((char *)res->problems[i].example);
+	free(res->problems);
+	free(res->files);
+	for (size_t i = 0; i < res->n_units; i++) {
+		struct pipeline_unit *u = &res->units[i];
+		free(u->res.error);
+		for (size_t k = 0; k < u->res.n_reasons; k++)
+			free(u->res.reasons[k].example);
+		if (u->events_tmp)
+			fclose(u->events_tmp);
+		if (u->owns_reader)
+			input_close(u->reader);
+	}
+	free(res->units);
+	memset(res, 0, sizeof(*res));
+}

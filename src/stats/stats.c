@@ -1,0 +1,805 @@
+/* Counting events: the per-event path (stats_add), merging per-thread
+ * stats, and memory accounting. The design is in stats.h and table.h; the
+ * costs, per distinct key, with tables between 3/8 and 3/4 full:
+ *
+ *   source   80-byte entry + one 8-byte slot per 0.375-0.75 entries
+ *            (~11-21 bytes): ~91-101 bytes, ~96 on average
+ *   target   48-byte entry + slot: ~59-69 bytes
+ *   pair     one 8-byte key per 0.375-0.75 slots: ~11-21 bytes
+ *   group    88-byte entry + slot: ~99-109 bytes
+ *
+ * A scan source typically brings 1-3 pairs besides itself, so a million
+ * sources cost ~120-160 MB. Dense entry arrays double as they fill, so
+ * up to half of one is reserved but untouched (not resident).
+ *
+ * Per event the expensive part is memory, not arithmetic: up to three
+ * cache misses on large tables (the source, then its (source,port) and
+ * (source,target) pairs). Hashes are computed and slots prefetched as
+ * early as possible so these misses overlap with each other and with the
+ * time and prefix bookkeeping. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/timeconv.h"
+#include "stats/stats_internal.h"
+
+/* The ports table needs no cap: port keys exist only for tcp, udp, sctp,
+ * udplite, dccp (65536 each) and ICMP/ICMPv6 types (256 each). Days are
+ * bounded by the int64 nanosecond range (~213,500 days). */
+#define PORTS_MAX (6u * 65536u)
+#define DAYS_MAX (1u << 18)
+/* Ids are packed into 32 bits of a pair key. */
+#define ID_MAX 0xfffffff0u
+
+void stats_config_defaults(struct stats_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->catalog = NULL;
+	c->max_sources = 4000000;
+	c->max_targets = 1000000;
+	c->max_pairs = 64000000;
+	c->max_groups = 1000000;
+}
+
+static size_t clamp_cap(size_t v)
+{
+	return v > ID_MAX ? ID_MAX : v;
+}
+
+static void stats_init_tables(struct stats *s)
+{
+	s->first = STATS_NO_FIRST;
+	s->last = STATS_NO_LAST;
+	ktable_init(&s->src, sizeof(struct ip_addr), sizeof(struct src_ent),
+		    clamp_cap(s->cfg.max_sources));
+	ktable_init(&s->dst, sizeof(struct ip_addr), sizeof(struct dst_ent),
+		    clamp_cap(s->cfg.max_targets));
+	ktable_init(&s->ports, sizeof(uint32_t), sizeof(struct port_ent), PORTS_MAX);
+	ktable_init(&s->days, sizeof(int64_t), sizeof(struct day_ent), DAYS_MAX);
+	ktable_init(&s->groups, sizeof(struct group_key), sizeof(struct group_ent),
+		    clamp_cap(s->cfg.max_groups));
+	pairset_init(&s->sp);
+	pairset_init(&s->st);
+	pairset_init(&s->pt);
+	arena_init(&s->pfx.arena);
+	s->c_sid = s->c_did = s->c_pid = s->day_last_id = KT_NONE;
+}
+
+static void stats_fini_tables(struct stats *s)
+{
+	ktable_fini(&s->src);
+	ktable_fini(&s->dst);
+	ktable_fini(&s->ports);
+	ktable_fini(&s->days);
+	ktable_fini(&s->groups);
+	pairset_fini(&s->sp);
+	pairset_fini(&s->st);
+	pairset_fini(&s->pt);
+	free(s->pfx.ents);
+	free(s->pfx.slots);
+	arena_fini(&s->pfx.arena);
+}
+
+/* Back to empty, keeping the configuration. */
+static void stats_reset(struct stats *s)
+{
+	struct stats_config cfg = s->cfg;
+	stats_fini_tables(s);
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	stats_init_tables(s);
+}
+
+struct stats *stats_new(const struct stats_config *cfg)
+{
+	struct stats *s = xcalloc(1, sizeof(*s));
+	if (cfg)
+		s->cfg = *cfg;
+	else
+		stats_config_defaults(&s->cfg);
+	stats_init_tables(s);
+	return s;
+}
+
+void stats_free(struct stats *s)
+{
+	if (!s)
+		return;
+	stats_fini_tables(s);
+	free(s);
+}
+
+size_t stats_memory(const struct stats *s)
+{
+	if (!s)
+		return 0;
+	size_t n = sizeof(*s);
+	n += ktable_bytes(&s->src) + ktable_bytes(&s->dst) + ktable_bytes(&s->ports);
+	n += ktable_bytes(&s->days) + ktable_bytes(&s->groups);
+	n += pairset_bytes(&s->sp) + pairset_bytes(&s->st) + pairset_bytes(&s->pt);
+	if (s->pfx.ents)
+		n += PREFIX_CAP * sizeof(struct prefix_ent) + PREFIX_SLOTS * sizeof(uint16_t);
+	n += s->pfx.arena_bytes;
+	return n;
+}
+
+static inline int addr_eq(const struct ip_addr *a, const struct ip_addr *b)
+{
+	uint64_t x[2], y[2];
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+static inline int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b < 0) ? q - 1 : q;
+}
+
+/* The (proto, port) key of an event's destination, or -1 if it has none:
+ * the destination port for port-carrying protocols, the type for ICMP. */
+static inline int event_port_key(const struct event *ev, uint32_t *key)
+{
+	switch (ev->proto) {
+	case IPPROTO_NUM_TCP:
+	case IPPROTO_NUM_UDP:
+	case IPPROTO_NUM_SCTP:
+	case IPPROTO_NUM_UDPLITE:
+	case 33: /* DCCP */
+		if (!(ev->flags & EVENT_HAS_PORTS))
+			return -1;
+		*key = (uint32_t)ev->proto << 16 | ev->dport;
+		return 0;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		if (!(ev->flags & EVENT_HAS_ICMP))
+			return -1;
+		*key = (uint32_t)ev->proto << 16 | ev->icmp_type;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* ---- per-event pieces --------------------------------------------------- */
+
+static uint32_t day_id(struct stats *s, int64_t day)
+{
+	if (s->day_last_id != KT_NONE && s->day_last == day)
+		return s->day_last_id;
+	int added;
+	uint32_t id = ktable_lookup(&s->days, &day, sizeof(day), hash_u64((uint64_t)day), 1, &added);
+	s->day_last = day;
+	s->day_last_id = id;
+	return id;
+}
+
+static void add_time(struct stats *s, int64_t ns, uint64_t cnt, struct tz_cache *tz)
+{
+	if (ns < s->first)
+		s->first = ns;
+	if (ns > s->last)
+		s->last = ns;
+	int64_t sec = floor_div(ns, NS_PER_SEC);
+	int64_t local = sec + (tz ? timeconv_utc_offset(tz, sec) : 0);
+	int64_t day = floor_div(local, 86400);
+	int64_t sod = local - day * 86400;
+	s->hours[sod / 3600] += cnt;
+	/* 1970-01-01 was a Thursday; weekday 0 is Monday. */
+	s->weekdays[(day % 7 + 7 + 3) % 7] += cnt;
+	uint32_t id = day_id(s, day);
+	if (id != KT_NONE)
+		((struct day_ent *)ktable_entry(&s->days, id))->events += cnt;
+}
+
+static void prefix_add(struct stats *s, const char *text, size_t len, unsigned action,
+		       uint64_t cnt, uint64_t h)
+{
+	struct prefix_table *p = &s->pfx;
+	if (!p->ents) {
+		p->ents = xcalloc(PREFIX_CAP, sizeof(*p->ents));
+		p->slots = xcalloc(PREFIX_SLOTS, sizeof(*p->slots));
+	}
+	uint32_t i = (uint32_t)h & (PREFIX_SLOTS - 1);
+	for (;;) {
+		uint16_t slot = p->slots[i];
+		if (slot == 0)
+			break;
+		struct prefix_ent *e = &p->ents[slot - 1];
+		if (e->hash == h && e->len == len && e->action == action &&
+		    memcmp(e->text, text, len) == 0) {
+			e->events += cnt;
+			p->last = slot;
+			return;
+		}
+		i = (i + 1) & (PREFIX_SLOTS - 1);
+	}
+	if (p->n >= PREFIX_CAP) {
+		p->other_events += cnt;
+		return;
+	}
+	struct prefix_ent *e = &p->ents[p->n++];
+	e->text = arena_strndup(&p->arena, text, len);
+	p->arena_bytes += (len + 16) & ~(size_t)15;
+	e->len = (uint32_t)len;
+	e->action = (uint8_t)action;
+	e->hash = h;
+	e->events = cnt;
+	p->slots[i] = (uint16_t)p->n;
+	p->last = p->n;
+}
+
+static void add_prefix(struct stats *s, struct slice pre, unsigned action, uint64_t cnt)
+{
+	size_t len = pre.len > PREFIX_MAXLEN ? PREFIX_MAXLEN : pre.len;
+	struct prefix_table *p = &s->pfx;
+	if (p->last) {
+		struct prefix_ent *e = &p->ents[p->last - 1];
+		if (e->len == len && e->action == action && memcmp(e->text, pre.ptr, len) == 0) {
+			e->events += cnt;
+			return;
+		}
+	}
+	prefix_add(s, pre.ptr, len, action, cnt, hash_bytes(pre.ptr, len));
+}
+
+/* Fold one event (or a merged group) into a group entry. */
+static void group_fold(struct group_ent *e, uint64_t events, int64_t first, int64_t last,
+		       uint32_t unit, uint64_t line)
+{
+	e->events += events;
+	if (first < e->first ||
+	    (first == e->first && (unit < e->unit || (unit == e->unit && line < e->line)))) {
+		e->first = first;
+		e->unit = unit;
+		e->line = line;
+	}
+	if (last > e->last)
+		e->last = last;
+}
+
+static void group_init(struct group_ent *e)
+{
+	e->first = STATS_NO_FIRST;
+	e->last = STATS_NO_LAST;
+	e->unit = UINT32_MAX;
+	e->line = UINT64_MAX;
+}
+
+/* The group a (non-accepted, inbound) event belongs to, if its port is an
+ * ALERT or WARNING service: its class, else 0. */
+static uint8_t group_class(const struct stats *s, uint32_t pkey)
+{
+	const struct service *svc =
+		catalog_lookup(s->cfg.catalog, (uint8_t)(pkey >> 16), (uint16_t)pkey);
+	if (svc && (svc->cls == SERVICE_ALERT || svc->cls == SERVICE_WARNING))
+		return svc->cls;
+	return 0;
+}
+
+static void group_key_of(const struct pending *p, struct group_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->src = p->src;
+	if (p->has & PEND_DST)
+		k->dst = p->dst;
+	k->port = (uint16_t)p->pkey;
+	k->proto = (uint8_t)(p->pkey >> 16);
+	k->cls = p->cls;
+}
+
+/* A keyed hash of the keyed address hashes: as unpredictable as hashing
+ * the 40-byte key, at the cost of one word, since stage A has hs and hd
+ * already. hd is the hash of the all-zero address when there is no
+ * destination, so this stays a function of the key (merging needs that). */
+static inline uint64_t group_hash(uint64_t hs, uint64_t hd, uint32_t pkey, uint8_t cls)
+{
+	return hash_u64(hs ^ (hd << 29 | hd >> 35) ^ ((uint64_t)pkey << 8 | cls));
+}
+
+static inline int pairs_room(const struct stats *s)
+{
+	return s->sp.n + s->st.n + s->pt.n < s->cfg.max_pairs;
+}
+
+static inline uint64_t pair_key(uint32_t a, uint32_t b)
+{
+	return ((uint64_t)a + 1) << 32 | b;
+}
+
+/* Stage B: the slots are in cache now. Find the entry a slot with the
+ * key's tag points to (almost always the key's own), prefetch it and note
+ * its id; stage C checks the key there before a full lookup. Ids never
+ * move, so the hint stays safe even if the table grew in between. */
+static inline uint32_t entry_hint(const struct ktable *t, uint64_t h)
+{
+	uint32_t tag = (uint32_t)(h >> 32);
+	uint32_t i = tag & t->mask;
+	for (int probes = 0; probes < 8; probes++) {
+		uint64_t slot = t->slots[i];
+		if (slot == 0)
+			return KT_NONE;
+		if ((uint32_t)(slot >> 32) == tag) {
+			uint32_t id = (uint32_t)slot - 1;
+			const char *e = ktable_entry(t, id);
+			__builtin_prefetch(e);
+			__builtin_prefetch(e + t->esize - 1);
+			return id;
+		}
+		i = (i + 1) & t->mask;
+	}
+	return KT_NONE;
+}
+
+static void stage_b(struct stats *s, struct pending *p)
+{
+	p->sid = (p->has & PEND_SRC) ? entry_hint(&s->src, p->hs) : KT_NONE;
+	p->did = (p->has & PEND_DST) ? entry_hint(&s->dst, p->hd) : KT_NONE;
+	p->gid = p->cls ? entry_hint(&s->groups, p->hg) : KT_NONE;
+}
+
+/* Stage C's lookup: the hint from stage B if its key matches, else the
+ * full probe (which inserts when the key is new and the cap allows). */
+static inline uint32_t lookup_hinted(struct ktable *t, uint32_t hint, const void *key,
+				     size_t klen, uint64_t h, int *added)
+{
+	*added = 0;
+	if (hint != KT_NONE && hint < t->n && memcmp(ktable_entry(t, hint), key, klen) == 0)
+		return hint;
+	return ktable_lookup(t, key, klen, h, 1, added);
+}
+
+static void stage_c_group(struct stats *s, struct pending *p)
+{
+	struct group_key k;
+	group_key_of(p, &k);
+	int added;
+	uint32_t id = lookup_hinted(&s->groups, p->gid, &k, sizeof(k), p->hg, &added);
+	if (id == KT_NONE) {
+		s->groups_dropped += p->cnt;
+		return;
+	}
+	struct group_ent *e = ktable_entry(&s->groups, id);
+	if (added)
+		group_init(e);
+	int timed = (p->has & PEND_TIME) != 0;
+	group_fold(e, p->cnt, timed ? p->time_ns : STATS_NO_FIRST,
+		   timed ? p->time_ns : STATS_NO_LAST, p->unit, p->line);
+}
+
+/* Stage C: lookups, inserts and counts; then start the pair misses. */
+static void stage_c(struct stats *s, struct pending *p)
+{
+	uint32_t sid = KT_NONE, did = KT_NONE, pid = KT_NONE;
+	int timed = (p->has & PEND_TIME) != 0;
+	int added;
+
+	if (p->has & PEND_SRC) {
+		if (s->c_sid != KT_NONE && addr_eq(&p->src, &s->c_src)) {
+			sid = s->c_sid;
+		} else {
+			sid = lookup_hinted(&s->src, p->sid, &p->src, sizeof(p->src), p->hs, &added);
+			if (sid == KT_NONE) {
+				s->sources_dropped += p->cnt;
+			} else {
+				if (added) {
+					struct src_ent *e = ktable_entry(&s->src, sid);
+					e->first = STATS_NO_FIRST;
+					e->last = STATS_NO_LAST;
+				}
+				s->c_src = p->src;
+				s->c_sid = sid;
+			}
+		}
+		if (sid != KT_NONE) {
+			struct src_ent *e = ktable_entry(&s->src, sid);
+			e->by_action[p->act] += p->cnt;
+			if (timed) {
+				if (p->time_ns < e->first)
+					e->first = p->time_ns;
+				if (p->time_ns > e->last)
+					e->last = p->time_ns;
+			}
+		}
+	}
+	if (p->has & PEND_DST) {
+		if (s->c_did != KT_NONE && addr_eq(&p->dst, &s->c_dst)) {
+			did = s->c_did;
+		} else {
+			did = lookup_hinted(&s->dst, p->did, &p->dst, sizeof(p->dst), p->hd, &added);
+			if (did == KT_NONE) {
+				s->targets_dropped += p->cnt;
+			} else {
+				if (added) {
+					struct dst_ent *e = ktable_entry(&s->dst, did);
+					e->first = STATS_NO_FIRST;
+					e->last = STATS_NO_LAST;
+				}
+				s->c_dst = p->dst;
+				s->c_did = did;
+			}
+		}
+		if (did != KT_NONE) {
+			struct dst_ent *e = ktable_entry(&s->dst, did);
+			e->events += p->cnt;
+			if (timed) {
+				if (p->time_ns < e->first)
+					e->first = p->time_ns;
+				if (p->time_ns > e->last)
+					e->last = p->time_ns;
+			}
+		}
+	}
+	if (p->has & PEND_PORT) {
+		if (s->c_pid != KT_NONE && s->c_pkey == p->pkey) {
+			pid = s->c_pid;
+		} else {
+			pid = ktable_lookup(&s->ports, &p->pkey, sizeof(p->pkey), p->hp, 1, &added);
+			if (pid != KT_NONE) {
+				s->c_pkey = p->pkey;
+				s->c_pid = pid;
+			}
+		}
+		if (pid != KT_NONE)
+			((struct port_ent *)ktable_entry(&s->ports, pid))->events += p->cnt;
+	}
+	if (p->cls)
+		stage_c_group(s, p);
+
+	p->k_sp = p->k_st = p->k_pt = 0;
+	if (sid != KT_NONE && pid != KT_NONE) {
+		p->k_sp = pair_key(sid, pid);
+		p->h_sp = hash_u64(p->k_sp);
+		pairset_prefetch(&s->sp, p->h_sp);
+	}
+	if (sid != KT_NONE && did != KT_NONE) {
+		p->k_st = pair_key(sid, did);
+		p->h_st = hash_u64(p->k_st);
+		pairset_prefetch(&s->st, p->h_st);
+	}
+	if (pid != KT_NONE && did != KT_NONE) {
+		p->k_pt = pair_key(pid, did);
+		p->h_pt = hash_u64(p->k_pt);
+		pairset_prefetch(&s->pt, p->h_pt);
+	}
+}
+
+/* Stage D: the distinct counts. A new pair counts for both its members. */
+static void stage_d(struct stats *s, struct pending *p)
+{
+	int r;
+	if (p->k_sp) {
+		r = pairset_add(&s->sp, p->k_sp, p->h_sp, pairs_room(s));
+		if (r > 0) {
+			((struct src_ent *)ktable_entry(&s->src, (uint32_t)(p->k_sp >> 32) - 1))->ports++;
+			((struct port_ent *)ktable_entry(&s->ports, (uint32_t)p->k_sp))->sources++;
+		} else if (r < 0) {
+			s->pairs_dropped++;
+		}
+	}
+	if (p->k_st) {
+		r = pairset_add(&s->st, p->k_st, p->h_st, pairs_room(s));
+		if (r > 0) {
+			((struct src_ent *)ktable_entry(&s->src, (uint32_t)(p->k_st >> 32) - 1))->targets++;
+			((struct dst_ent *)ktable_entry(&s->dst, (uint32_t)p->k_st))->sources++;
+		} else if (r < 0) {
+			s->pairs_dropped++;
+		}
+	}
+	if (p->k_pt) {
+		r = pairset_add(&s->pt, p->k_pt, p->h_pt, pairs_room(s));
+		if (r > 0) {
+			((struct port_ent *)ktable_entry(&s->ports, (uint32_t)(p->k_pt >> 32) - 1))->targets++;
+			((struct dst_ent *)ktable_entry(&s->dst, (uint32_t)p->k_pt))->ports++;
+		} else if (r < 0) {
+			s->pairs_dropped++;
+		}
+	}
+}
+
+#define PIPE_AT(s, n) (&(s)->pipe[(n) & (PIPE_SIZE - 1)])
+
+void stats_flush(struct stats *s)
+{
+	while (s->n_b < s->n_a) {
+		stage_b(s, PIPE_AT(s, s->n_b));
+		s->n_b++;
+	}
+	while (s->n_c < s->n_b) {
+		stage_c(s, PIPE_AT(s, s->n_c));
+		s->n_c++;
+	}
+	while (s->n_d < s->n_c) {
+		stage_d(s, PIPE_AT(s, s->n_d));
+		s->n_d++;
+	}
+}
+
+void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
+{
+	uint32_t cnt = ev->count ? ev->count : 1;
+	unsigned act = ev->action < EVENT_ACTION_COUNT ? ev->action : EVENT_ACTION_UNKNOWN;
+	uint32_t fl = ev->flags;
+	s->records++;
+	s->events += cnt;
+	s->by_action[act] += cnt;
+	s->by_proto[ev->proto] += cnt;
+
+	/* Stage A: what needs the event itself (time, prefix), the hashes,
+	 * and the prefetch of the slots the lookups will read. */
+	struct pending *p = PIPE_AT(s, s->n_a);
+	p->has = 0;
+	p->cnt = cnt;
+	p->act = (uint8_t)act;
+	p->unit = ev->unit;
+	p->line = ev->line;
+	p->cls = 0;
+	if (fl & EVENT_HAS_TIME) {
+		p->has |= PEND_TIME;
+		p->time_ns = ev->time_ns;
+		add_time(s, ev->time_ns, cnt, tz);
+	}
+	if (ev->prefix.len)
+		add_prefix(s, ev->prefix, act, cnt);
+	if (fl & EVENT_HAS_SRC) {
+		p->has |= PEND_SRC;
+		p->src = ev->src;
+		if (!((s->a_valid & PEND_SRC) && addr_eq(&ev->src, &s->a_src))) {
+			s->a_src = ev->src;
+			s->a_hs = hash_bytes(&ev->src, sizeof(ev->src));
+			s->a_valid |= PEND_SRC;
+		}
+		p->hs = s->a_hs;
+		ktable_prefetch(&s->src, p->hs);
+	}
+	if (fl & EVENT_HAS_DST) {
+		p->has |= PEND_DST;
+		p->dst = ev->dst;
+		if (!((s->a_valid & PEND_DST) && addr_eq(&ev->dst, &s->a_dst))) {
+			s->a_dst = ev->dst;
+			s->a_hd = hash_bytes(&ev->dst, sizeof(ev->dst));
+			s->a_valid |= PEND_DST;
+		}
+		p->hd = s->a_hd;
+		ktable_prefetch(&s->dst, p->hd);
+	}
+	if (event_port_key(ev, &p->pkey) == 0) {
+		p->has |= PEND_PORT;
+		if (!((s->a_valid & PEND_PORT) && s->a_pkey == p->pkey)) {
+			s->a_pkey = p->pkey;
+			s->a_hp = hash_u64(p->pkey);
+			s->a_valid |= PEND_PORT;
+		}
+		p->hp = s->a_hp;
+		ktable_prefetch(&s->ports, p->hp);
+		/* Accepted traffic and what the host sent itself are no attack. */
+		if ((fl & EVENT_HAS_SRC) && act != EVENT_ACTION_ACCEPT &&
+		    !(ev->in_if.len == 0 && ev->out_if.len != 0) && s->cfg.catalog) {
+			p->cls = group_class(s, p->pkey);
+			if (p->cls) {
+				static const struct ip_addr none;
+				uint64_t hd = (p->has & PEND_DST) ? p->hd
+								  : hash_bytes(&none, sizeof(none));
+				p->hg = group_hash(p->hs, hd, p->pkey, p->cls);
+				ktable_prefetch(&s->groups, p->hg);
+			}
+		}
+	}
+	s->n_a++;
+
+	if (s->n_a - s->n_b > PIPE_STEP) {
+		stage_b(s, PIPE_AT(s, s->n_b));
+		s->n_b++;
+	}
+	if (s->n_b - s->n_c > PIPE_STEP) {
+		stage_c(s, PIPE_AT(s, s->n_c));
+		s->n_c++;
+	}
+	if (s->n_c - s->n_d > PIPE_STEP) {
+		stage_d(s, PIPE_AT(s, s->n_d));
+		s->n_d++;
+	}
+}
+
+/* ---- merging ------------------------------------------------------------ */
+
+static uint32_t *merge_sources(struct stats *into, const struct stats *from)
+{
+	uint32_t *map = xmalloc(((size_t)from->src.n + 1) * sizeof(*map));
+	for (uint32_t i = 0; i < from->src.n; i++) {
+		const struct src_ent *f = ktable_entry(&from->src, i);
+		int added;
+		uint32_t id = ktable_lookup(&into->src, &f->addr, sizeof(f->addr),
+					    hash_bytes(&f->addr, sizeof(f->addr)), 1, &added);
+		map[i] = id;
+		if (id == KT_NONE) {
+			into->sources_dropped += src_events(f);
+			continue;
+		}
+		struct src_ent *e = ktable_entry(&into->src, id);
+		if (added) {
+			e->first = STATS_NO_FIRST;
+			e->last = STATS_NO_LAST;
+		}
+		for (int a = 0; a < EVENT_ACTION_COUNT; a++)
+			e->by_action[a] += f->by_action[a];
+		if (f->first < e->first)
+			e->first = f->first;
+		if (f->last > e->last)
+			e->last = f->last;
+	}
+	return map;
+}
+
+static uint32_t *merge_targets(struct stats *into, const struct stats *from)
+{
+	uint32_t *map = xmalloc(((size_t)from->dst.n + 1) * sizeof(*map));
+	for (uint32_t i = 0; i < from->dst.n; i++) {
+		const struct dst_ent *f = ktable_entry(&from->dst, i);
+		int added;
+		uint32_t id = ktable_lookup(&into->dst, &f->addr, sizeof(f->addr),
+					    hash_bytes(&f->addr, sizeof(f->addr)), 1, &added);
+		map[i] = id;
+		if (id == KT_NONE) {
+			into->targets_dropped += f->events;
+			continue;
+		}
+		struct dst_ent *e = ktable_entry(&into->dst, id);
+		if (added) {
+			e->first = STATS_NO_FIRST;
+			e->last = STATS_NO_LAST;
+		}
+		e->events += f->events;
+		if (f->first < e->first)
+			e->first = f->first;
+		if (f->last > e->last)
+			e->last = f->last;
+	}
+	return map;
+}
+
+static uint32_t *merge_ports(struct stats *into, const struct stats *from)
+{
+	uint32_t *map = xmalloc(((size_t)from->ports.n + 1) * sizeof(*map));
+	for (uint32_t i = 0; i < from->ports.n; i++) {
+		const struct port_ent *f = ktable_entry(&from->ports, i);
+		int added;
+		uint32_t id = ktable_lookup(&into->ports, &f->key, sizeof(f->key), hash_u64(f->key), 1, &added);
+		map[i] = id;
+		if (id != KT_NONE)
+			((struct port_ent *)ktable_entry(&into->ports, id))->events += f->events;
+	}
+	return map;
+}
+
+enum pair_kind { PAIR_SP, PAIR_ST, PAIR_PT };
+
+/* Re-add from's pairs with ids translated; a new pair bumps the distinct
+ * counts of both its members, exactly as in stats_add. */
+static void merge_pairs(struct stats *into, const struct pairset *fp, enum pair_kind kind,
+			const uint32_t *amap, const uint32_t *bmap)
+{
+	struct pairset *ip = kind == PAIR_SP ? &into->sp : kind == PAIR_ST ? &into->st : &into->pt;
+	for (size_t i = 0; i <= fp->mask; i++) {
+		uint64_t k = fp->slots[i];
+		if (k == 0)
+			continue;
+		uint32_t a = amap[(uint32_t)(k >> 32) - 1];
+		uint32_t b = bmap[(uint32_t)k];
+		if (a == KT_NONE || b == KT_NONE) {
+			into->pairs_dropped++;
+			continue;
+		}
+		uint64_t nk = pair_key(a, b);
+		int r = pairset_add(ip, nk, hash_u64(nk), pairs_room(into));
+		if (r < 0) {
+			into->pairs_dropped++;
+			continue;
+		}
+		if (r == 0)
+			continue;
+		switch (kind) {
+		case PAIR_SP:
+			((struct src_ent *)ktable_entry(&into->src, a))->ports++;
+			((struct port_ent *)ktable_entry(&into->ports, b))->sources++;
+			break;
+		case PAIR_ST:
+			((struct src_ent *)ktable_entry(&into->src, a))->targets++;
+			((struct dst_ent *)ktable_entry(&into->dst, b))->sources++;
+			break;
+		case PAIR_PT:
+			((struct port_ent *)ktable_entry(&into->ports, a))->targets++;
+			((struct dst_ent *)ktable_entry(&into->dst, b))->ports++;
+			break;
+		}
+	}
+}
+
+static void merge_groups(struct stats *into, const struct stats *from)
+{
+	for (uint32_t i = 0; i < from->groups.n; i++) {
+		const struct group_ent *f = ktable_entry(&from->groups, i);
+		int added;
+		uint64_t h = group_hash(hash_bytes(&f->k.src, sizeof(f->k.src)),
+					hash_bytes(&f->k.dst, sizeof(f->k.dst)),
+					(uint32_t)f->k.proto << 16 | f->k.port, f->k.cls);
+		uint32_t id = ktable_lookup(&into->groups, &f->k, sizeof(f->k), h, 1, &added);
+		if (id == KT_NONE) {
+			into->groups_dropped += f->events;
+			continue;
+		}
+		struct group_ent *e = ktable_entry(&into->groups, id);
+		if (added)
+			group_init(e);
+		group_fold(e, f->events, f->first, f->last, f->unit, f->line);
+	}
+}
+
+static void merge_days(struct stats *into, const struct stats *from)
+{
+	for (uint32_t i = 0; i < from->days.n; i++) {
+		const struct day_ent *f = ktable_entry(&from->days, i);
+		uint32_t id = day_id(into, f->day);
+		if (id != KT_NONE)
+			((struct day_ent *)ktable_entry(&into->days, id))->events += f->events;
+	}
+}
+
+static void merge_prefixes(struct stats *into, const struct stats *from)
+{
+	for (uint32_t i = 0; i < from->pfx.n; i++) {
+		const struct prefix_ent *f = &from->pfx.ents[i];
+		prefix_add(into, f->text, f->len, f->action, f->events, f->hash);
+	}
+	into->pfx.other_events += from->pfx.other_events;
+}
+
+void stats_merge(struct stats *into, struct stats *from)
+{
+	if (!into || !from || into == from)
+		return;
+	stats_flush(into);
+	stats_flush(from);
+	/* Both were held at once: count their peaks together. */
+	size_t before = (into->peak > stats_memory(into) ? into->peak : stats_memory(into)) +
+			(from->peak > stats_memory(from) ? from->peak : stats_memory(from));
+
+	into->events += from->events;
+	into->records += from->records;
+	if (from->first < into->first)
+		into->first = from->first;
+	if (from->last > into->last)
+		into->last = from->last;
+	for (int a = 0; a < EVENT_ACTION_COUNT; a++)
+		into->by_action[a] += from->by_action[a];
+	for (int i = 0; i < 256; i++)
+		into->by_proto[i] += from->by_proto[i];
+	for (int i = 0; i < 24; i++)
+		into->hours[i] += from->hours[i];
+	for (int i = 0; i < 7; i++)
+		into->weekdays[i] += from->weekdays[i];
+
+	uint32_t *smap = merge_sources(into, from);
+	uint32_t *dmap = merge_targets(into, from);
+	uint32_t *pmap = merge_ports(into, from);
+	merge_pairs(into, &from->sp, PAIR_SP, smap, pmap);
+	merge_pairs(into, &from->st, PAIR_ST, smap, dmap);
+	merge_pairs(into, &from->pt, PAIR_PT, pmap, dmap);
+	free(smap);
+	free(dmap);
+	free(pmap);
+	merge_groups(into, from);
+	merge_days(into, from);
+	merge_prefixes(into, from);
+
+	into->sources_dropped += from->sources_dropped;
+	into->targets_dropped += from->targets_dropped;
+	into->pairs_dropped += from->pairs_dropped;
+	into->groups_dropped += from->groups_dropped;
+
+	size_t after = stats_memory(into) + stats_memory(from);
+	into->peak = before > after ? before : after;
+	stats_reset(from);
+}

@@ -1,0 +1,180 @@
+/* Internal to stats/: the layout of struct stats, shared by stats.c (the
+ * per-event path and merging) and summary.c (sorting it into tables). */
+#ifndef CLSCAN_STATS_INTERNAL_H
+#define CLSCAN_STATS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "core/addr.h"
+#include "core/event.h"
+#include "core/util.h"
+#include "stats/stats.h"
+#include "stats/table.h"
+
+/* Time sentinels for "no timed event yet": any real time replaces them. */
+#define STATS_NO_FIRST INT64_MAX
+#define STATS_NO_LAST INT64_MIN
+
+/* One source address: 80 bytes. Its event total is the sum of by_action. */
+struct src_ent {
+	struct ip_addr addr; /* key */
+	int64_t first, last;
+	uint64_t by_action[EVENT_ACTION_COUNT];
+	uint32_t ports;      /* distinct (proto,port): pairs in stats.sp */
+	uint32_t targets;    /* distinct destinations: pairs in stats.st */
+};
+
+/* One destination address: 48 bytes. */
+struct dst_ent {
+	struct ip_addr addr; /* key */
+	int64_t first, last;
+	uint64_t events;
+	uint32_t sources;    /* pairs in stats.st */
+	uint32_t ports;      /* pairs in stats.pt */
+};
+
+/* One (proto, port) key, proto << 16 | port (ICMP: the type): 24 bytes. */
+struct port_ent {
+	uint32_t key;
+	uint32_t sources;    /* pairs in stats.sp */
+	uint64_t events;
+	uint32_t targets;    /* pairs in stats.pt */
+	uint32_t pad;
+};
+
+/* One day in the report zone (days since 1970-01-01 local). */
+struct day_ent {
+	int64_t day;
+	uint64_t events;
+};
+
+/* An ALERT/WARNING group key; hashed and compared as 40 raw bytes, so the
+ * padding is always zero. */
+struct group_key {
+	struct ip_addr src, dst;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t cls;
+	uint32_t zero;
+};
+
+struct group_ent {
+	struct group_key k;
+	uint64_t events;
+	int64_t first;  /* earliest time; STATS_NO_FIRST if no event had one */
+	int64_t last;
+	uint64_t line;  /* evidence: origin of the earliest event by (time, unit, line) */
+	uint32_t unit;
+	uint32_t pad;
+};
+
+#define PREFIX_CAP 4096      /* distinct (prefix, action) kept */
+#define PREFIX_SLOTS 8192    /* twice the cap: load <= 1/2 */
+#define PREFIX_MAXLEN 128    /* longer prefixes are cut here */
+
+struct prefix_ent {
+	const char *text;   /* in the arena */
+	uint64_t events;
+	uint64_t hash;
+	uint32_t len;
+	uint8_t action;
+};
+
+struct prefix_table {
+	struct prefix_ent *ents; /* PREFIX_CAP, allocated on first use */
+	uint16_t *slots;         /* id + 1; 0 = empty */
+	uint32_t n;
+	uint32_t last;           /* id + 1 of the last prefix seen (most lines repeat it) */
+	uint64_t other_events;   /* events whose prefix the cap refused */
+	struct arena arena;
+	size_t arena_bytes;
+};
+
+/* An event between stats_add() and the end of its processing. Table
+ * lookups on a million keys are cache misses (~230 ns each here), and
+ * an event needs two in a row (its source, then its pairs); taken one
+ * event at a time they would cost ~600 ns. So events go through a short
+ * pipeline: stage A hashes and prefetches the slots, B (PIPE_STEP events
+ * later) prefetches the entries the slots point to, C does the lookups
+ * and counts and prefetches the pair slots, D adds the pairs. Each miss
+ * then overlaps the misses of the events around it. Everything the later
+ * stages need is copied here: the event's slices die with its line. */
+struct pending {
+	struct ip_addr src, dst;
+	uint64_t hs, hd, hp, hg;                /* hashes: source, target, port, group */
+	uint64_t k_sp, k_st, k_pt;              /* pair keys (0 = none), set by C */
+	uint64_t h_sp, h_st, h_pt;
+	int64_t time_ns;
+	uint64_t line;
+	uint32_t unit;
+	uint32_t cnt;
+	uint32_t pkey;
+	uint32_t sid, did, gid;                 /* entry hints from stage B */
+	uint8_t act;
+	uint8_t cls;    /* group class, or 0 (SERVICE_INFO) for no group */
+	uint8_t has;    /* PEND_* bits */
+};
+
+#define PEND_SRC 0x01
+#define PEND_DST 0x02
+#define PEND_PORT 0x04
+#define PEND_TIME 0x08
+
+#define PIPE_STEP 8   /* events between stages: enough misses in flight */
+#define PIPE_SIZE 32  /* > 3 * PIPE_STEP + 1, a power of two */
+
+struct stats {
+	struct stats_config cfg;
+
+	uint64_t events, records;
+	int64_t first, last;
+	uint64_t by_action[EVENT_ACTION_COUNT];
+	uint64_t by_proto[256];
+	uint64_t hours[24];
+	uint64_t weekdays[7];
+
+	struct ktable src;     /* struct src_ent, key addr */
+	struct ktable dst;     /* struct dst_ent, key addr */
+	struct ktable ports;   /* struct port_ent, key u32 */
+	struct ktable days;    /* struct day_ent, key i64 */
+	struct ktable groups;  /* struct group_ent, key struct group_key */
+	/* Pairs of ids for distinct counts, (a + 1) << 32 | b: */
+	struct pairset sp;     /* (source id, port id) */
+	struct pairset st;     /* (source id, target id) */
+	struct pairset pt;     /* (port id, target id) */
+	struct prefix_table pfx;
+
+	uint64_t sources_dropped, targets_dropped, pairs_dropped, groups_dropped;
+	size_t peak;
+
+	/* The pipeline: records n_d..n_a-1 are in flight; stage B has run on
+	 * those below n_b, C below n_c, D below n_d. */
+	struct pending pipe[PIPE_SIZE];
+	uint64_t n_a, n_b, n_c, n_d;
+
+	/* Last-hit caches: log lines come in bursts from one source to one
+	 * target and port, and a compare is far cheaper than a hash. Stage A
+	 * reuses hashes, stage C reuses ids. */
+	struct ip_addr a_src, a_dst;
+	uint64_t a_hs, a_hd, a_hp;
+	uint32_t a_pkey;
+	uint8_t a_valid;        /* PEND_* bits of the above that hold */
+	struct ip_addr c_src, c_dst;
+	uint32_t c_sid, c_did;  /* KT_NONE = cache empty */
+	uint32_t c_pkey, c_pid;
+	int64_t day_last;
+	uint32_t day_last_id;
+};
+
+/* Run every pending event through the rest of the pipeline. */
+void stats_flush(struct stats *s);
+
+static inline uint64_t src_events(const struct src_ent *e)
+{
+	uint64_t n = 0;
+	for (int a = 0; a < EVENT_ACTION_COUNT; a++)
+		n += e->by_action[a];
+	return n;
+}
+
+#endif

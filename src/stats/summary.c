@@ -1,0 +1,353 @@
+/* Turning the hash tables of struct stats into the sorted tables of struct
+ * summary. Every order is total (ties broken by address, port, text), so
+ * the output never depends on hash order, the hash key or the split of
+ * the input across threads. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeconv.h"
+#include "stats/stats_internal.h"
+
+/* The summary and everything it points to, freed in one go. */
+struct summary_impl {
+	struct summary pub; /* first: the public pointer is this struct's */
+	struct arena arena;
+};
+
+static int64_t time_or_zero(int64_t t, int64_t none)
+{
+	return t == none ? 0 : t;
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+/* ---- sources and targets: top N by events, then address ---------------- */
+
+struct rank {
+	uint64_t events;
+	struct ip_addr addr;
+	uint32_t id;
+};
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const struct rank *a = pa, *b = pb;
+	int c = cmp_u64_desc(a->events, b->events);
+	return c ? c : addr_cmp(&a->addr, &b->addr);
+}
+
+/* Heap whose root is the worst of the kept rows (largest by rank_cmp). */
+static void heap_down(struct rank *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && rank_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && rank_cmp(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct rank t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* Keep the best top_n of r[0..n) (all if top_n is 0 or >= n), sorted, in
+ * r[0..result). A bounded heap keeps this O(n log top_n) for a million
+ * sources and a top 50. */
+static size_t rank_select(struct rank *r, size_t n, size_t top_n)
+{
+	if (top_n == 0 || top_n >= n) {
+		qsort(r, n, sizeof(*r), rank_cmp);
+		return n;
+	}
+	for (size_t i = top_n / 2; i-- > 0;)
+		heap_down(r, top_n, i);
+	for (size_t i = top_n; i < n; i++) {
+		if (rank_cmp(&r[i], &r[0]) < 0) {
+			r[0] = r[i];
+			heap_down(r, top_n, 0);
+		}
+	}
+	qsort(r, top_n, sizeof(*r), rank_cmp);
+	return top_n;
+}
+
+static void fill_sources(struct summary *sum, const struct stats *s, size_t top_n)
+{
+	size_t n = s->src.n;
+	struct rank *r = xmalloc((n + 1) * sizeof(*r));
+	for (uint32_t i = 0; i < n; i++) {
+		const struct src_ent *e = ktable_entry(&s->src, i);
+		r[i].events = src_events(e);
+		r[i].addr = e->addr;
+		r[i].id = i;
+	}
+	size_t k = rank_select(r, n, top_n);
+	sum->sources = xcalloc(k + 1, sizeof(*sum->sources));
+	for (size_t i = 0; i < k; i++) {
+		const struct src_ent *e = ktable_entry(&s->src, r[i].id);
+		struct summary_source *o = &sum->sources[i];
+		o->addr = e->addr;
+		o->events = r[i].events;
+		o->first_ns = time_or_zero(e->first, STATS_NO_FIRST);
+		o->last_ns = time_or_zero(e->last, STATS_NO_LAST);
+		o->ports = e->ports;
+		o->targets = e->targets;
+		memcpy(o->by_action, e->by_action, sizeof(o->by_action));
+	}
+	sum->n_sources_rows = k;
+	free(r);
+}
+
+static void fill_targets(struct summary *sum, const struct stats *s, size_t top_n)
+{
+	size_t n = s->dst.n;
+	struct rank *r = xmalloc((n + 1) * sizeof(*r));
+	for (uint32_t i = 0; i < n; i++) {
+		const struct dst_ent *e = ktable_entry(&s->dst, i);
+		r[i].events = e->events;
+		r[i].addr = e->addr;
+		r[i].id = i;
+	}
+	size_t k = rank_select(r, n, top_n);
+	sum->targets = xcalloc(k + 1, sizeof(*sum->targets));
+	for (size_t i = 0; i < k; i++) {
+		const struct dst_ent *e = ktable_entry(&s->dst, r[i].id);
+		struct summary_target *o = &sum->targets[i];
+		o->addr = e->addr;
+		o->events = e->events;
+		o->sources = e->sources;
+		o->ports = e->ports;
+		o->first_ns = time_or_zero(e->first, STATS_NO_FIRST);
+		o->last_ns = time_or_zero(e->last, STATS_NO_LAST);
+	}
+	sum->n_targets_rows = k;
+	free(r);
+}
+
+/* ---- ports --------------------------------------------------------------- */
+
+static int port_cmp(const void *pa, const void *pb)
+{
+	const struct summary_port *a = pa, *b = pb;
+	int c = cmp_u64_desc(a->events, b->events);
+	if (c)
+		return c;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+static void fill_ports(struct summary *sum, const struct stats *s)
+{
+	size_t n = s->ports.n;
+	sum->ports = xcalloc(n + 1, sizeof(*sum->ports));
+	for (uint32_t i = 0; i < n; i++) {
+		const struct port_ent *e = ktable_entry(&s->ports, i);
+		struct summary_port *o = &sum->ports[i];
+		o->proto = (uint8_t)(e->key >> 16);
+		o->port = (uint16_t)e->key;
+		o->events = e->events;
+		o->sources = e->sources;
+		o->targets = e->targets;
+		o->svc = catalog_lookup(s->cfg.catalog, o->proto, o->port);
+	}
+	qsort(sum->ports, n, sizeof(*sum->ports), port_cmp);
+	sum->n_ports_rows = n;
+}
+
+/* ---- days and months ------------------------------------------------------ */
+
+static int day_cmp(const void *pa, const void *pb)
+{
+	const struct day_ent *a = pa, *b = pb;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+static void fill_days(struct summary *sum, const struct stats *s)
+{
+	size_t n = s->days.n;
+	struct day_ent *d = xmalloc((n + 1) * sizeof(*d));
+	if (n)
+		memcpy(d, s->days.ent, n * sizeof(*d));
+	qsort(d, n, sizeof(*d), day_cmp);
+	sum->days = xcalloc(n + 1, sizeof(*sum->days));
+	sum->months = xcalloc(n + 1, sizeof(*sum->months));
+	size_t nm = 0;
+	for (size_t i = 0; i < n; i++) {
+		int y;
+		unsigned m, dd;
+		civil_from_days(d[i].day, &y, &m, &dd);
+		int64_t month = (int64_t)y * 100 + m;
+		sum->days[i].key = month * 100 + dd;
+		sum->days[i].events = d[i].events;
+		/* Days are in order, so a month's days are adjacent. */
+		if (nm == 0 || sum->months[nm - 1].key != month) {
+			sum->months[nm].key = month;
+			sum->months[nm].events = 0;
+			nm++;
+		}
+		sum->months[nm - 1].events += d[i].events;
+	}
+	sum->n_days = n;
+	sum->n_months = nm;
+	free(d);
+}
+
+/* ---- prefixes ------------------------------------------------------------- */
+
+static int prefix_cmp(const void *pa, const void *pb)
+{
+	const struct summary_prefix *a = pa, *b = pb;
+	int c = cmp_u64_desc(a->events, b->events);
+	if (c)
+		return c;
+	c = strcmp(a->text, b->text);
+	if (c)
+		return c;
+	return (a->action > b->action) - (a->action < b->action);
+}
+
+static void fill_prefixes(struct summary_impl *impl, const struct stats *s)
+{
+	struct summary *sum = &impl->pub;
+	const struct prefix_table *p = &s->pfx;
+	sum->prefixes = xcalloc((size_t)p->n + 2, sizeof(*sum->prefixes));
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct summary_prefix *o = &sum->prefixes[i];
+		o->text = arena_strndup(&impl->arena, p->ents[i].text, p->ents[i].len);
+		o->action = p->ents[i].action;
+		o->events = p->ents[i].events;
+	}
+	qsort(sum->prefixes, p->n, sizeof(*sum->prefixes), prefix_cmp);
+	size_t n = p->n;
+	if (p->other_events) {
+		/* What the cap of PREFIX_CAP distinct prefixes refused, last. */
+		sum->prefixes[n].text = "(other prefixes)";
+		sum->prefixes[n].action = EVENT_ACTION_UNKNOWN;
+		sum->prefixes[n].events = p->other_events;
+		n++;
+	}
+	sum->n_prefixes = n;
+}
+
+/* ---- ALERT / WARNING groups ----------------------------------------------- */
+
+struct group_row {
+	struct summary_group g;
+	int64_t order; /* first time, STATS_NO_FIRST when untimed: those sort last */
+};
+
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct group_row *a = pa, *b = pb;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	int c = addr_cmp(&a->g.src, &b->g.src);
+	if (c)
+		return c;
+	if (a->g.port != b->g.port)
+		return a->g.port < b->g.port ? -1 : 1;
+	if (a->g.proto != b->g.proto)
+		return a->g.proto < b->g.proto ? -1 : 1;
+	return addr_cmp(&a->g.dst, &b->g.dst);
+}
+
+static struct summary_group *group_list(const struct stats *s, uint8_t cls, size_t *count)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < s->groups.n; i++)
+		n += ((const struct group_ent *)ktable_entry(&s->groups, i))->k.cls == cls;
+	struct group_row *rows = xmalloc((n + 1) * sizeof(*rows));
+	size_t k = 0;
+	for (uint32_t i = 0; i < s->groups.n; i++) {
+		const struct group_ent *e = ktable_entry(&s->groups, i);
+		if (e->k.cls != cls)
+			continue;
+		struct group_row *r = &rows[k++];
+		memset(r, 0, sizeof(*r));
+		r->order = e->first;
+		r->g.cls = cls;
+		r->g.proto = e->k.proto;
+		r->g.port = e->k.port;
+		r->g.src = e->k.src;
+		r->g.dst = e->k.dst;
+		r->g.svc = catalog_lookup(s->cfg.catalog, e->k.proto, e->k.port);
+		r->g.events = e->events;
+		r->g.first_ns = time_or_zero(e->first, STATS_NO_FIRST);
+		r->g.last_ns = time_or_zero(e->last, STATS_NO_LAST);
+		r->g.first_unit = e->unit;
+		r->g.first_line = e->line;
+	}
+	qsort(rows, n, sizeof(*rows), group_cmp);
+	struct summary_group *out = xcalloc(n + 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = rows[i].g;
+	free(rows);
+	*count = n;
+	return out;
+}
+
+/* ---- the summary ----------------------------------------------------------- */
+
+struct summary *stats_summarise(const struct stats *cs, size_t top_n)
+{
+	/* Logically const: pending events are folded in first. Every stats is
+	 * made by stats_new(), never defined const, so this cast is sound. */
+	struct stats *s = (struct stats *)cs;
+	stats_flush(s);
+	struct summary_impl *impl = xcalloc(1, sizeof(*impl));
+	arena_init(&impl->arena);
+	struct summary *sum = &impl->pub;
+
+	sum->events = s->events;
+	sum->records = s->records;
+	sum->first_ns = time_or_zero(s->first, STATS_NO_FIRST);
+	sum->last_ns = time_or_zero(s->last, STATS_NO_LAST);
+	sum->n_sources = s->src.n;
+	sum->n_targets = s->dst.n;
+	sum->n_ports = s->ports.n;
+	memcpy(sum->by_action, s->by_action, sizeof(sum->by_action));
+	memcpy(sum->by_proto, s->by_proto, sizeof(sum->by_proto));
+	memcpy(sum->hours, s->hours, sizeof(sum->hours));
+	memcpy(sum->weekdays, s->weekdays, sizeof(sum->weekdays));
+
+	fill_ports(sum, s);
+	fill_sources(sum, s, top_n);
+	fill_targets(sum, s, top_n);
+	fill_days(sum, s);
+	fill_prefixes(impl, s);
+	sum->alerts = group_list(s, SERVICE_ALERT, &sum->n_alerts);
+	sum->warnings = group_list(s, SERVICE_WARNING, &sum->n_warnings);
+
+	sum->sources_dropped = s->sources_dropped;
+	sum->targets_dropped = s->targets_dropped;
+	sum->pairs_dropped = s->pairs_dropped;
+	sum->groups_dropped = s->groups_dropped;
+	size_t mem = stats_memory(s);
+	sum->memory_bytes = s->peak > mem ? s->peak : mem;
+	return sum;
+}
+
+void summary_free(struct summary *sum)
+{
+	if (!sum)
+		return;
+	struct summary_impl *impl = (struct summary_impl *)sum;
+	free(sum->ports);
+	free(sum->sources);
+	free(sum->targets);
+	free(sum->months);
+	free(sum->days);
+	free(sum->prefixes);
+	free(sum->alerts);
+	free(sum->warnings);
+	arena_fini(&impl->arena);
+	free(impl);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The output is identical for the same input whatever the thread count and
+# however plain files are cut into units.
+. "$(dirname "$0")/lib.bash"
+
+IN="$DATA/teliten-vps"
+for fmt in text json; do
+	"$CLSCAN" report -q -o $fmt --year 2022 --threads 1 "$IN" >"$TMP/one.$fmt"
+	for t in 2 3; do
+		for chunk in 4194304 65536 3000; do
+			"$CLSCAN" report -q -o $fmt --year 2022 --threads $t --chunk-size $chunk "$IN" >"$TMP/many.$fmt"
+			if cmp -s "$TMP/one.$fmt" "$TMP/many.$fmt"; then
+				ok "$fmt: --threads $t --chunk-size $chunk same as --threads 1"
+			else
+				not_ok "$fmt: --threads $t --chunk-size $chunk differs"
+				diff "$TMP/one.$fmt" "$TMP/many.$fmt" | head -6
+			fi
+		done
+	done
+done
+# Event output keeps input order and file line numbers.
+"$CLSCAN" report -q -o jsonl --year 2022 --threads 1 "$IN/ufw.log" >"$TMP/one.jsonl"
+"$CLSCAN" report -q -o jsonl --year 2022 --threads 2 --chunk-size 5000 "$IN/ufw.log" >"$TMP/two.jsonl"
+cmp -s "$TMP/one.jsonl" "$TMP/two.jsonl" && ok "jsonl same for any split" || not_ok "jsonl differs with split"
+expect_eq "jsonl lines" "$(wc -l <"$TMP/two.jsonl" | tr -d ' ')" "$(grep -c ' SRC=' "$IN/ufw.log")"
+expect_eq "jsonl last line number" "$(tail -1 "$TMP/two.jsonl" | jq .line)" "$(wc -l <"$IN/ufw.log" | tr -d ' ')"
+finish
