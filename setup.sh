@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 DEB_PACKAGES="build-essential cmake pkg-config zlib1g-dev libzstd-dev libcmocka-dev gzip zstd gawk jq
-	libpcap-dev nmap tcpdump iproute2"
+	libpcap-dev nmap tcpdump iproute2 python3"
 FUZZ_PACKAGES="clang libclang-rt-dev"
 JOBS=$(nproc 2>/dev/null || echo 2)
 

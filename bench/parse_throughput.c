@@ -1,10 +1,9 @@
-/* By-hand throughput check for one parser (not a test: timings depend on
- * the machine). Reads FILE into memory, runs the parser over its lines
- * until at least MB megabytes were parsed, prints MB/s and the outcome
- * counts. Build against a build dir's libraries, e.g.:
+/* By-hand throughput check of one line parser (not a test: timings depend on the
+ * machine). Runs the parser over FILE's lines in memory until MB megabytes were
+ * parsed; prints MB/s of CPU time (the machine may be shared) and the outcomes.
  *   cc -O2 -Isrc bench/parse_throughput.c build/libclscan_parse.a \
- *      build/libclscan_core.a -o /tmp/parse_throughput
- *   /tmp/parse_throughput netfilter shared/corpus/teliten-vps/ufw.log 2000 */
+ *      build/libclscan_core.a -lpcap -lm -o /tmp/parse_throughput
+ *   /tmp/parse_throughput netfilter shared/corpus/teliten-vps/ufw.log 1000 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,7 @@
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: the machine may be shared */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 

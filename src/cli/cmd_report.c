@@ -3,6 +3,7 @@
  * here is global. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,8 @@ static const char report_usage[] =
 	"                         (drop|reject|accept|log); tried before the built-in words\n"
 	"      --catalog FILE     service catalog entries overriding the built-in ones\n"
 	"      --top N            rows in top tables (default 20; 0 = all)\n"
-	"      --list-limit N     rows per ALERT/WARNING list in text (default 50; 0 = all)\n"
+	"      --list-limit N     rows per ALERT/WARNING list (default 50 in text, 1000\n"
+	"                         in JSON; 0 = all)\n"
 	"      --fail-on LEVEL    exit 1 if there are findings at LEVEL or above\n"
 	"                         (alert or warning)\n"
 	"      --threads N        worker threads (default: number of CPUs)\n"
@@ -211,7 +213,7 @@ static int run_report(int argc, char **argv)
 		.color_mode = -1,
 		.fail_on = -1,
 		.top_n = 20,
-		.list_limit = 50,
+		.list_limit = SIZE_MAX, /* unset: 50 rows in text, 1000 in JSON */
 	};
 	struct pipeline_options popt;
 	pipeline_options_defaults(&popt);
@@ -444,6 +446,9 @@ static int run_report(int argc, char **argv)
 		popt.mode = cli.output == OUT_JSONL ? PIPELINE_JSONL : PIPELINE_CSV;
 		popt.events_out = out;
 	}
+
+	if (cli.list_limit == SIZE_MAX)
+		cli.list_limit = cli.output == OUT_JSON ? 1000 : 50;
 
 	struct pipeline_result res;
 	int prc = pipeline_run(&inputs, &popt, &res);

@@ -1,6 +1,5 @@
-/* IPv4/IPv6 addresses in one 16-byte form (RFC 4291 2.5.5.2 v4-mapped for
- * IPv4), text parsing and RFC 5952 output. IPv4 is parsed by hand because
- * every firewall line carries two addresses; IPv6 goes through inet_pton. */
+/* IPv4 and IPv6 in one 16-byte form (RFC 4291 2.5.5.2 v4-mapped), parsing and
+ * RFC 5952 output; IPv4 parsed by hand (two per firewall line), IPv6 via inet_pton. */
 #include "core/addr.h"
 
 #include <arpa/inet.h>

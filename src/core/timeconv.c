@@ -1,14 +1,5 @@
-/* Civil time <-> UTC for syslog stamps. Dates use the proleptic Gregorian
- * calendar with pure integer arithmetic (any year); zone rules come from
- * the C library (TZ + tzset, localtime_r's tm_gmtoff), consulted only when
- * a per-thread cache keyed by the hour misses.
- *
- * Local times that a DST change makes ambiguous or impossible are resolved
- * the way PEP 495's fold=0 does: an hour that occurs twice (autumn) is
- * read as its first occurrence, i.e. still in summer time; an hour that
- * does not exist (spring) is read with the offset in force before the gap,
- * so "02:30" on the Berlin spring-forward day becomes 01:30 UTC. Both are
- * stateless per line, which keeps parallel parsing deterministic. */
+/* Civil time <-> UTC for syslog stamps: proleptic Gregorian arithmetic (any
+ * year), zone rules from libc (TZ, localtime_r) behind per-thread hour caches. */
 #include "core/timeconv.h"
 
 #include <stdio.h>
@@ -51,7 +42,8 @@ void civil_from_days(int64_t days, int *y, unsigned *m, unsigned *d)
 	int64_t day_of_era = days - era * 146097; /* 0..146096 */
 	int64_t year_of_era =
 		(day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-	int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	int64_t day_of_year =
+		day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
 	int64_t mp = (5 * day_of_year + 2) / 153; /* month from March, 0..11 */
 	int64_t dd = day_of_year - (153 * mp + 2) / 5 + 1;
 	int64_t mm = mp < 10 ? mp + 3 : mp - 9;
@@ -146,6 +138,12 @@ static int64_t offset_at(int64_t utc)
 	return tm.tm_gmtoff;
 }
 
+/* Local times that a DST change makes ambiguous or impossible are resolved
+ * as PEP 495's fold=0 does: an hour that occurs twice (autumn) is read as
+ * its first occurrence, still in summer time; an hour that does not exist
+ * (spring) is read with the offset in force before the gap, so "02:30" on
+ * the Berlin spring-forward day is 01:30 UTC. Both rules are stateless per
+ * line, which keeps parallel parsing deterministic. */
 /* Offset to subtract from local seconds L, with the fold=0 rules above.
  * Offsets are less than a day, so the offsets one day either side of L
  * (read as if UTC) are the ones before and after any transition near L. */
@@ -244,7 +242,8 @@ int year_ref_infer(const struct year_ref *r, unsigned mon, unsigned day)
 unsigned month_from_abbr(const char *s)
 {
 	uint32_t k = (uint32_t)((unsigned char)s[0] | 0x20) << 16 |
-		     (uint32_t)((unsigned char)s[1] | 0x20) << 8 | (uint32_t)((unsigned char)s[2] | 0x20);
+		     (uint32_t)((unsigned char)s[1] | 0x20) << 8 |
+		     (uint32_t)((unsigned char)s[2] | 0x20);
 #define M3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 	switch (k) {
 	case M3('j', 'a', 'n'): return 1;

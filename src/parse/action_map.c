@@ -1,7 +1,5 @@
 /* Rule prefix -> action: the user's --action-map rules (case-insensitive
- * substrings, in order), then built-in words. A built-in word counts only
- * at the start of a word ("filter_IN_public_REJECT", "[UFW BLOCK]",
- * "PVEFW-reject"), so "BYPASS" is not "PASS"; it may run on ("DROPPED"). */
+ * substrings, in order) first, then built-in words (see action_map.h). */
 #include "parse/action_map.h"
 
 #include <stdlib.h>
@@ -82,6 +80,9 @@ static int rank(int action)
 	}
 }
 
+/* A built-in word counts only at the start of a word ("filter_IN_public_
+ * REJECT", "[UFW BLOCK]", "PVEFW-reject"), so "BYPASS" is not "PASS"; it
+ * may run on ("DROPPED"). */
 static int builtin_lookup(const char *prefix, size_t len)
 {
 	const char *p = prefix, *end = prefix + len;

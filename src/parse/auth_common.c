@@ -39,17 +39,20 @@ enum parse_result auth_refused(const char *msg, const char *end, unsigned dport,
 	const char *p = msg + 21, *e = end;
 	while (e > p && e[-1] == ' ')
 		e--;
+	if (e <= p)
+		return PARSE_OTHER;
+	size_t n = (size_t)(e - p);
 	const char *as = p, *ae = e;
-	if (e > p && e[-1] == ')') {
+	if (e[-1] == ')') {
 		/* "host (addr)": the address in the last parentheses */
-		const char *lp = memrchr(p, '(', (size_t)(e - p));
+		const char *lp = memrchr(p, '(', n);
 		if (lp) {
 			as = lp + 1;
 			ae = e - 1;
 		}
 	} else {
 		/* "user@addr" */
-		const char *at = memrchr(p, '@', (size_t)(e - p));
+		const char *at = memrchr(p, '@', n);
 		if (at)
 			as = at + 1;
 	}

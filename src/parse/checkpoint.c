@@ -228,8 +228,10 @@ static enum parse_result cp_classic(struct parse_ctx *ctx, const char *p, const 
 	if (p < end && (*p == '>' || *p == '<')) {
 		const char *ie = fwl_tok_end(p + 1, end);
 		fwl_slice(&c.ifname, p + 1, ie);
-		if (*p == '<')
-			fwl_slice(&c.ifdir, "outbound", "outbound" + 8);
+		if (*p == '<') {
+			static const char outbound[] = "outbound";
+			fwl_slice(&c.ifdir, outbound, outbound + 8);
+		}
 		p = ie;
 	}
 	cp_pairs(p, end, &c);

@@ -108,7 +108,8 @@ static int ep_iface(struct cur *c, struct ep *ep)
 	const char *s = c->p;
 	const char *lim = c->end - s > 48 ? s + 48 : c->end;
 	const char *colon = memchr(s, ':', (size_t)(lim - s));
-	if (!colon || colon == s)
+	/* a '/' before the colon means the address came without interface */
+	if (!colon || colon == s || memchr(s, '/', (size_t)(colon - s)))
 		return -1;
 	c->p = colon + 1;
 	if (ep_plain(c, ep) != 0)

@@ -17,14 +17,16 @@ const char *fwl_eol(const char *line, size_t len)
 	return end;
 }
 
+/* A p past end (an empty rest) matches nothing: callers may compute p
+ * from positions found in different searches. */
 int fwl_starts(const char *p, const char *end, const char *lit, size_t n)
 {
-	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+	return p <= end && (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
 }
 
 int fwl_starts_ci(const char *p, const char *end, const char *lit, size_t n)
 {
-	return (size_t)(end - p) >= n && strncasecmp(p, lit, n) == 0;
+	return p <= end && (size_t)(end - p) >= n && strncasecmp(p, lit, n) == 0;
 }
 
 /* memchr for the first byte, then memcmp: faster than memmem's set-up for
@@ -33,7 +35,7 @@ const char *fwl_find(const char *p, const char *end, const char *lit, size_t n)
 {
 	if (n == 0)
 		return p <= end ? p : NULL;
-	while ((size_t)(end - p) >= n && p < end) {
+	while (p < end && (size_t)(end - p) >= n) {
 		const char *q = memchr(p, lit[0], (size_t)(end - p) - n + 1);
 		if (!q)
 			return NULL;
@@ -46,7 +48,7 @@ const char *fwl_find(const char *p, const char *end, const char *lit, size_t n)
 
 const char *fwl_rfind(const char *p, const char *end, const char *lit, size_t n)
 {
-	if (n == 0 || (size_t)(end - p) < n)
+	if (n == 0 || end <= p || (size_t)(end - p) < n)
 		return NULL;
 	for (const char *q = end - n;; q--) {
 		if (*q == *lit && memcmp(q, lit, n) == 0)
@@ -65,7 +67,9 @@ const char *fwl_skip_sp(const char *p, const char *end)
 
 const char *fwl_tok_end(const char *p, const char *end)
 {
-	const char *sp = p < end ? memchr(p, ' ', (size_t)(end - p)) : NULL;
+	if (p >= end)
+		return p; /* an empty token, never one that ends before it starts */
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
 	return sp ? sp : end;
 }
 
@@ -182,74 +186,6 @@ uint8_t fwl_tcp_flag_word(const char *s, size_t n)
 		if (strncasecmp(words[i].w, s, 3) == 0)
 			return words[i].bit;
 	return 0;
-}
-
-int fwl_kv_next(const char **pp, const char *end, char eq, char sep, struct fwl_kv *kv)
-{
-	const char *p = *pp;
-	/* sep 0 means "none": the blank stands in for it in the tests below */
-	const char s2 = sep ? sep : ' ';
-	while (p < end && (*p == ' ' || *p == '\t' || *p == s2))
-		p++;
-	if (p >= end) {
-		*pp = p;
-		return 0;
-	}
-	const char *k = p;
-	const char *word_end = NULL; /* where an unquoted value would end */
-	if (!sep) {
-		/* the common case (FortiGate, SonicWall): pairs apart by blanks;
-		 * two memchr calls per pair instead of a loop per byte */
-		const char *sp = memchr(p, ' ', (size_t)(end - p));
-		word_end = sp ? sp : end;
-		const char *q = memchr(p, eq, (size_t)(word_end - p));
-		p = q ? q : word_end;
-	} else {
-		while (p < end && *p != eq && *p != ' ' && *p != s2 && *p != '\t')
-			p++;
-	}
-	if (p >= end || *p != eq || p == k) {
-		/* Not a pair: step over the word so a caller can go on. */
-		*pp = fwl_tok_end(p, end);
-		return -1;
-	}
-	kv->k = k;
-	kv->kl = (size_t)(p - k);
-	p++;
-	if (p < end && *p == '"') {
-		const char *v = ++p;
-		for (;;) {
-			const char *q = memchr(p, '"', (size_t)(end - p));
-			if (!q) {
-				*pp = end;
-				return -1;
-			}
-			/* a quote preceded by an odd number of backslashes is escaped */
-			size_t bs = 0;
-			while (q - bs > v && q[-1 - (ptrdiff_t)bs] == '\\')
-				bs++;
-			p = q;
-			if (!(bs & 1))
-				break;
-			p++;
-		}
-		kv->v = v;
-		kv->vl = (size_t)(p - v);
-		kv->vq = 1;
-		*pp = p + 1;
-		return 1;
-	}
-	const char *v = p;
-	if (word_end)
-		p = word_end;
-	else
-		while (p < end && *p != ' ' && *p != s2 && *p != '\t')
-			p++;
-	kv->v = v;
-	kv->vl = (size_t)(p - v);
-	kv->vq = 0;
-	*pp = p;
-	return 1;
 }
 
 static int two(const char *p)

@@ -78,7 +78,74 @@ struct fwl_kv {
  * without sep, pairs are apart by blanks (a tab does not end a value).
  * Returns 1 and advances *pp, 0 at the end, -1 on a bad pair (no eq,
  * unterminated quote; *pp then moves past the bad word). */
-int fwl_kv_next(const char **pp, const char *end, char eq, char sep, struct fwl_kv *kv);
+/* (inline: it runs once per pair, some twenty times a line) */
+static inline int fwl_kv_next(const char **pp, const char *end, char eq, char sep, struct fwl_kv *kv)
+{
+	const char *p = *pp;
+	/* sep 0 means "none": the blank stands in for it in the tests below */
+	const char s2 = sep ? sep : ' ';
+	while (p < end && (*p == ' ' || *p == '\t' || *p == s2))
+		p++;
+	if (p >= end) {
+		*pp = p;
+		return 0;
+	}
+	const char *k = p;
+	const char *word_end = NULL; /* where an unquoted value would end */
+	if (!sep) {
+		/* the common case (FortiGate, SonicWall): pairs apart by blanks;
+		 * two memchr calls per pair instead of a loop per byte */
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		word_end = sp ? sp : end;
+		const char *q = memchr(p, eq, (size_t)(word_end - p));
+		p = q ? q : word_end;
+	} else {
+		while (p < end && *p != eq && *p != ' ' && *p != s2 && *p != '\t')
+			p++;
+	}
+	if (p >= end || *p != eq || p == k) {
+		/* Not a pair: step over the word so a caller can go on. */
+		*pp = fwl_tok_end(p, end);
+		return -1;
+	}
+	kv->k = k;
+	kv->kl = (size_t)(p - k);
+	p++;
+	if (p < end && *p == '"') {
+		const char *v = ++p;
+		for (;;) {
+			const char *q = memchr(p, '"', (size_t)(end - p));
+			if (!q) {
+				*pp = end;
+				return -1;
+			}
+			/* a quote preceded by an odd number of backslashes is escaped */
+			size_t bs = 0;
+			while (q - bs > v && q[-1 - (ptrdiff_t)bs] == '\\')
+				bs++;
+			p = q;
+			if (!(bs & 1))
+				break;
+			p++;
+		}
+		kv->v = v;
+		kv->vl = (size_t)(p - v);
+		kv->vq = 1;
+		*pp = p + 1;
+		return 1;
+	}
+	const char *v = p;
+	if (word_end)
+		p = word_end;
+	else
+		while (p < end && *p != ' ' && *p != s2 && *p != '\t')
+			p++;
+	kv->v = v;
+	kv->vl = (size_t)(p - v);
+	kv->vq = 0;
+	*pp = p;
+	return 1;
+}
 
 static inline int fwl_key_is(const struct fwl_kv *kv, const char *k, size_t n)
 {

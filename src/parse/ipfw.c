@@ -42,6 +42,8 @@ static const char *fw_skip_sp(const char *p, const char *end)
 
 static const char *fw_tok_end(const char *p, const char *end)
 {
+	if (p >= end)
+		return end;
 	const char *sp = memchr(p, ' ', (size_t)(end - p));
 	return sp ? sp : end;
 }
@@ -291,7 +293,7 @@ static const char *fw_wipfw_stamp(struct parse_ctx *ctx, const char *p, const ch
 	    parse_u64(p, 4, 9999, &y) != 0 || parse_u64(p + 5, 2, 12, &mo) != 0 ||
 	    parse_u64(p + 8, 2, 31, &d) != 0 || parse_u64(p + 11, 2, 23, &h) != 0 ||
 	    parse_u64(p + 14, 2, 59, &mi) != 0 || parse_u64(p + 17, 2, 60, &sec) != 0 || !mo ||
-	    !d)
+	    !d || y < 1900 || y > 2200)
 		return NULL;
 	p += 19;
 	if (end - p >= 4 && *p == '.' && parse_u64(p + 1, 3, 999, &ms) == 0)
@@ -330,7 +332,7 @@ static int fw_detect(const char *line, size_t len)
 		return 0;
 	struct parse_ctx ctx;
 	struct event ev;
-	memset(&ctx, 0, sizeof(ctx));
+	parse_ctx_init(&ctx, 0, 0, NULL); /* times are not looked at */
 	event_clear(&ev);
 	enum parse_result r = fw_parse_line(&ctx, line, len, &ev);
 	return (r == PARSE_EVENT || r == PARSE_MALFORMED) ? 85 : 0;

@@ -40,75 +40,77 @@ static size_t im_trim(const char *line, size_t len)
 
 static const char *im_tok_end(const char *p, const char *end)
 {
+	if (p >= end)
+		return end;
 	const char *sp = memchr(p, ' ', (size_t)(end - p));
 	return sp ? sp : end;
 }
 
-static int im_tok_is(const char *p, const char *e, const char *w)
-{
-	size_t n = strlen(w);
-	return (size_t)(e - p) == n && memcmp(p, w, n) == 0;
-}
+#define im_tok_is(p, e, lit) \
+	((size_t)((e) - (p)) == sizeof(lit) - 1 && memcmp((p), (lit), sizeof(lit) - 1) == 0)
 
 struct im_name {
 	const char *w;
+	uint8_t len;
 	int v;
 };
+
+#define IM_N(w, v) {w, sizeof(w) - 1, v}
 
 /* /etc/services names ipmon prints for ports when it resolves them (older
  * ipmon versions did so by default; -n or no -p in newer ones). */
 static const struct im_name im_services[] = {
-	{"ftp-data", 20}, {"ftp", 21},          {"ssh", 22},          {"telnet", 23},
-	{"smtp", 25},     {"domain", 53},       {"bootps", 67},       {"bootpc", 68},
-	{"tftp", 69},     {"http", 80},         {"www", 80},          {"kerberos", 88},
-	{"pop3", 110},    {"sunrpc", 111},      {"auth", 113},        {"nntp", 119},
-	{"ntp", 123},     {"netbios-ns", 137},  {"netbios-dgm", 138}, {"netbios-ssn", 139},
-	{"imap", 143},    {"snmp", 161},        {"snmptrap", 162},    {"ldap", 389},
-	{"https", 443},   {"microsoft-ds", 445}, {"isakmp", 500},     {"syslog", 514},
-	{"submission", 587}, {"imaps", 993},    {"pop3s", 995},       {"ms-sql-s", 1433},
-	{"openvpn", 1194}, {"mysql", 3306},     {"ms-wbt-server", 3389}, {"sip", 5060},
-	{"postgresql", 5432}, {"http-alt", 8080}, {NULL, 0},
+	IM_N("ftp-data", 20), IM_N("ftp", 21),          IM_N("ssh", 22),          IM_N("telnet", 23),
+	IM_N("smtp", 25),     IM_N("domain", 53),       IM_N("bootps", 67),       IM_N("bootpc", 68),
+	IM_N("tftp", 69),     IM_N("http", 80),         IM_N("www", 80),          IM_N("kerberos", 88),
+	IM_N("pop3", 110),    IM_N("sunrpc", 111),      IM_N("auth", 113),        IM_N("nntp", 119),
+	IM_N("ntp", 123),     IM_N("netbios-ns", 137),  IM_N("netbios-dgm", 138), IM_N("netbios-ssn", 139),
+	IM_N("imap", 143),    IM_N("snmp", 161),        IM_N("snmptrap", 162),    IM_N("ldap", 389),
+	IM_N("https", 443),   IM_N("microsoft-ds", 445), IM_N("isakmp", 500),     IM_N("syslog", 514),
+	IM_N("submission", 587), IM_N("imaps", 993),    IM_N("pop3s", 995),       IM_N("ms-sql-s", 1433),
+	IM_N("openvpn", 1194), IM_N("mysql", 3306),     IM_N("ms-wbt-server", 3389), IM_N("sip", 5060),
+	IM_N("postgresql", 5432), IM_N("http-alt", 8080), {NULL, 0, 0},
 };
 
 static const struct im_name im_protos[] = {
-	{"tcp", IPPROTO_NUM_TCP}, {"udp", IPPROTO_NUM_UDP},     {"icmp", IPPROTO_NUM_ICMP},
-	{"icmpv6", IPPROTO_NUM_ICMPV6}, {"ipv6-icmp", IPPROTO_NUM_ICMPV6},
-	{"igmp", IPPROTO_NUM_IGMP}, {"ipencap", 4},             {"ipv6", 41},
-	{"gre", 47},              {"esp", IPPROTO_NUM_ESP},     {"ah", IPPROTO_NUM_AH},
-	{"ospf", 89},             {"pim", 103},                 {"vrrp", 112},
-	{"carp", 112},            {"sctp", IPPROTO_NUM_SCTP},   {"ip", 0},
-	{NULL, 0},
+	IM_N("tcp", IPPROTO_NUM_TCP), IM_N("udp", IPPROTO_NUM_UDP),     IM_N("icmp", IPPROTO_NUM_ICMP),
+	IM_N("icmpv6", IPPROTO_NUM_ICMPV6), IM_N("ipv6-icmp", IPPROTO_NUM_ICMPV6),
+	IM_N("igmp", IPPROTO_NUM_IGMP), IM_N("ipencap", 4),             IM_N("ipv6", 41),
+	IM_N("gre", 47),              IM_N("esp", IPPROTO_NUM_ESP),     IM_N("ah", IPPROTO_NUM_AH),
+	IM_N("ospf", 89),             IM_N("pim", 103),                 IM_N("vrrp", 112),
+	IM_N("carp", 112),            IM_N("sctp", IPPROTO_NUM_SCTP),   IM_N("ip", 0),
+	{NULL, 0, 0},
 };
 
 /* ipmon.c's icmptypes4/icmptypes6 and their code names. */
 static const struct im_name im_icmp4[] = {
-	{"echoreply", 0},     {"unreach", 3},        {"sourcequench", 4}, {"redirect", 5},
-	{"echo", 8},          {"routeradvert", 9},   {"routersolicit", 10}, {"timxceed", 11},
-	{"paramprob", 12},    {"timestamp", 13},     {"timestampreply", 14}, {"inforeq", 15},
-	{"inforeply", 16},    {"maskreq", 17},       {"maskreply", 18},   {NULL, 0},
+	IM_N("echoreply", 0),     IM_N("unreach", 3),        IM_N("sourcequench", 4), IM_N("redirect", 5),
+	IM_N("echo", 8),          IM_N("routeradvert", 9),   IM_N("routersolicit", 10), IM_N("timxceed", 11),
+	IM_N("paramprob", 12),    IM_N("timestamp", 13),     IM_N("timestampreply", 14), IM_N("inforeq", 15),
+	IM_N("inforeply", 16),    IM_N("maskreq", 17),       IM_N("maskreply", 18),   {NULL, 0, 0},
 };
 
 static const struct im_name im_icmp6[] = {
-	{"unreach", 1},             {"toobig", 2},             {"timxceed", 3},
-	{"paramprob", 4},           {"echo", 128},             {"echoreply", 129},
-	{"groupmemberquery", 130},  {"groupmemberreport", 131}, {"groupmemberterm", 132},
-	{"routersolicit", 133},     {"routeradvert", 134},     {"neighborsolicit", 135},
-	{"neighboradvert", 136},    {"redirect", 137},         {"routerrenumber", 138},
-	{NULL, 0},
+	IM_N("unreach", 1),             IM_N("toobig", 2),             IM_N("timxceed", 3),
+	IM_N("paramprob", 4),           IM_N("echo", 128),             IM_N("echoreply", 129),
+	IM_N("groupmemberquery", 130),  IM_N("groupmemberreport", 131), IM_N("groupmemberterm", 132),
+	IM_N("routersolicit", 133),     IM_N("routeradvert", 134),     IM_N("neighborsolicit", 135),
+	IM_N("neighboradvert", 136),    IM_N("redirect", 137),         IM_N("routerrenumber", 138),
+	{NULL, 0, 0},
 };
 
 static const struct im_name im_codes4[] = {
-	{"net", 0},          {"host", 1},          {"protocol", 2},       {"port", 3},
-	{"needfrag", 4},     {"srcfail", 5},       {"net_unknown", 6},    {"host_unknown", 7},
-	{"isolated", 8},     {"net_prohib", 9},    {"host_prohib", 10},   {"tosnet", 11},
-	{"toshost", 12},     {"admin_prohibit", 13}, {"transit", 0},      {"reassem", 1},
-	{"errata_pointer", 0}, {"optmissing", 1},  {"length", 2},         {NULL, 0},
+	IM_N("net", 0),          IM_N("host", 1),          IM_N("protocol", 2),       IM_N("port", 3),
+	IM_N("needfrag", 4),     IM_N("srcfail", 5),       IM_N("net_unknown", 6),    IM_N("host_unknown", 7),
+	IM_N("isolated", 8),     IM_N("net_prohib", 9),    IM_N("host_prohib", 10),   IM_N("tosnet", 11),
+	IM_N("toshost", 12),     IM_N("admin_prohibit", 13), IM_N("transit", 0),      IM_N("reassem", 1),
+	IM_N("errata_pointer", 0), IM_N("optmissing", 1),  IM_N("length", 2),         {NULL, 0, 0},
 };
 
 static const struct im_name im_codes6[] = {
-	{"noroute", 0}, {"admin", 1},   {"neighbour", 2}, {"address", 3},   {"noport", 4},
-	{"intransit", 0}, {"reassem", 1}, {"header", 0},  {"nextheader", 1}, {"option", 2},
-	{NULL, 0},
+	IM_N("noroute", 0), IM_N("admin", 1),   IM_N("neighbour", 2), IM_N("address", 3),   IM_N("noport", 4),
+	IM_N("intransit", 0), IM_N("reassem", 1), IM_N("header", 0),  IM_N("nextheader", 1), IM_N("option", 2),
+	{NULL, 0, 0},
 };
 
 /* A name from the table, "icmptype(N)"/"icmpv6type(N)", or a number. */
@@ -116,8 +118,10 @@ static int im_lookup(const struct im_name *t, const char *p, const char *e, uint
 {
 	size_t n = (size_t)(e - p);
 	uint64_t v;
+	if (n && (unsigned)(unsigned char)*p - '0' < 10) /* ports are numbers, mostly */
+		return parse_u64(p, n, max, &v) == 0 ? (int)v : -1;
 	for (; t->w; t++)
-		if (strlen(t->w) == n && memcmp(t->w, p, n) == 0)
+		if (t->len == n && memcmp(t->w, p, n) == 0)
 			return t->v;
 	const char *open = memchr(p, '(', n);
 	if (open && e[-1] == ')' && e - open > 2)
@@ -193,10 +197,14 @@ static enum parse_result im_body(struct parse_ctx *ctx, const char *p, const cha
 	}
 	ev->prefix.ptr = t;
 	ev->prefix.len = (uint32_t)(te - t);
+	if (te >= end) {
+		ctx->reason = "ipmon: truncated after the rule";
+		return PARSE_MALFORMED;
+	}
 	/* the action letter(s) */
 	t = te + 1;
 	te = im_tok_end(t, end);
-	if (t >= end || te - t < 1 || te - t > 2) {
+	if (te >= end || te - t < 1 || te - t > 2) {
 		ctx->reason = "ipmon: missing action letter";
 		return PARSE_MALFORMED;
 	}
@@ -215,7 +223,7 @@ static enum parse_result im_body(struct parse_ctx *ctx, const char *p, const cha
 		return PARSE_MALFORMED;
 	}
 	/* SRC[,PORT] -> DST[,PORT] PR proto len HLEN PLEN */
-	const char *ss = te + 1, *se = ss < end ? im_tok_end(ss, end) : end;
+	const char *ss = te + 1, *se = im_tok_end(ss, end);
 	if (ss >= end || !IM_AT(se, end, " -> ")) {
 		ctx->reason = "ipmon: no \"SRC -> DST\"";
 		return PARSE_MALFORMED;
@@ -420,7 +428,7 @@ static enum parse_result im_parse_line(struct parse_ctx *ctx, const char *line, 
 		int64_t sod;
 		uint32_t ns;
 		const char *q = im_tod(line + 11, end, &sod, &ns);
-		if (d < 1 || d > 31 || m < 1 || m > 12 || y1 < 0 || y2 < 0 || !q)
+		if (d < 1 || d > 31 || m < 1 || m > 12 || y1 < 19 || y1 > 21 || y2 < 0 || !q)
 			return PARSE_UNKNOWN;
 		int64_t day = timeconv_local_to_utc(&ctx->tz, y1 * 100 + y2, (unsigned)m,
 						    (unsigned)d, (unsigned)(sod / 3600),
@@ -443,7 +451,7 @@ static int im_detect(const char *line, size_t len)
 		return 0;
 	struct parse_ctx ctx;
 	struct event ev;
-	memset(&ctx, 0, sizeof(ctx));
+	parse_ctx_init(&ctx, 0, 0, NULL); /* times are not looked at */
 	event_clear(&ev);
 	enum parse_result r = im_parse_line(&ctx, line, len, &ev);
 	return (r == PARSE_EVENT || r == PARSE_MALFORMED) ? 85 : 0;

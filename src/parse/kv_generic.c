@@ -37,13 +37,14 @@
  *        FIN Scan] (N) attack packets in last 20 sec from ip [A], <date>"
  *        (N is the count) and "[LAN access from remote] from A:p to B:q,
  *        <date>"; its other bracketed events (DHCP, NTP...) are "other".
- *    The action and protocol come from kv_phrases below, then from the
+ *    The action and protocol come from kv_dos_kinds/kv_events below, then from the
  *    words of the text (block/drop/deny/reject/accept/allow/pass, TCP, UDP,
  *    ICMP).
  *
  * Lines need a source address, and a destination unless they are of the
  * NETGEAR "from source:" kind. Detection scores stay low (10) so that any
  * specific parser recognising the same lines wins. */
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -139,24 +140,27 @@ static const struct kv_word kv_action_words[] = {
 	{NULL, 0},
 };
 
-/* NETGEAR's bracketed event names: what happened, tried in order as
- * substrings of the leading "[...]". */
+/* NETGEAR's bracketed event names. "[DoS Attack: X]" is a packet the
+ * router dropped; X, when listed, says what kind (compared whole, any
+ * case). Other names are compared whole too. */
 struct kv_phrase {
 	const char *text;
-	uint8_t action, proto, tcp_flags;
+	uint8_t len, action, proto, tcp_flags;
 };
 
-static const struct kv_phrase kv_phrases[] = {
-	{"SYN/ACK Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_SYN | TCP_FLAG_ACK},
-	{"RST Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_RST},
-	{"ACK Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_ACK},
-	{"FIN Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_FIN},
-	{"SYN Flood", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_SYN},
-	{"ICMP Scan", EVENT_ACTION_DROP, IPPROTO_NUM_ICMP, 0},
-	{"DoS Attack", EVENT_ACTION_DROP, 0, 0},
-	{"DoS attack", EVENT_ACTION_DROP, 0, 0},
-	{"LAN access from remote", EVENT_ACTION_ACCEPT, 0, 0},
-	{"Port Scan", EVENT_ACTION_DROP, 0, 0},
+#define KV_P(t, a, p, f) {t, sizeof(t) - 1, a, p, f}
+
+static const struct kv_phrase kv_dos_kinds[] = {
+	KV_P("SYN/ACK Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_SYN | TCP_FLAG_ACK),
+	KV_P("RST Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_RST),
+	KV_P("ACK Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_ACK),
+	KV_P("FIN Scan", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_FIN),
+	KV_P("SYN Flood", EVENT_ACTION_DROP, IPPROTO_NUM_TCP, TCP_FLAG_SYN),
+	KV_P("ICMP Scan", EVENT_ACTION_DROP, IPPROTO_NUM_ICMP, 0),
+};
+
+static const struct kv_phrase kv_events[] = {
+	KV_P("LAN access from remote", EVENT_ACTION_ACCEPT, 0, 0),
 };
 
 static int kv_digit(char c)
@@ -171,10 +175,21 @@ static size_t kv_trim(const char *line, size_t len)
 	return len;
 }
 
+/* Bytes that may appear in a key: letters, digits, '_', '-', '.' (a table:
+ * this test runs once per byte of every key). */
+#define KV_K4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+static const uint8_t kv_key_chars[256] = {
+	KV_K4('0'), KV_K4('4'), ['8'] = 1, ['9'] = 1,
+	KV_K4('A'), KV_K4('E'), KV_K4('I'), KV_K4('M'), KV_K4('Q'), KV_K4('U'), ['Y'] = 1,
+	['Z'] = 1,
+	KV_K4('a'), KV_K4('e'), KV_K4('i'), KV_K4('m'), KV_K4('q'), KV_K4('u'), ['y'] = 1,
+	['z'] = 1,
+	['_'] = 1, ['-'] = 1, ['.'] = 1,
+};
+
 static int kv_key_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-' || c == '.';
+	return kv_key_chars[c];
 }
 
 static unsigned char kv_lower(unsigned char c)
@@ -182,13 +197,31 @@ static unsigned char kv_lower(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
 }
 
+/* kv_aliases grouped by key length, built once (a line has a dozen keys,
+ * most not ours: each is compared with the few aliases of its length). */
+#define KV_MAX_KEY 24
+static uint8_t kv_by_len[KV_MAX_KEY + 1][ARRAY_LEN(kv_aliases)];
+static uint8_t kv_n_by_len[KV_MAX_KEY + 1];
+static pthread_once_t kv_index_once = PTHREAD_ONCE_INIT;
+
+static void kv_index_build(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(kv_aliases); i++) {
+		size_t n = kv_aliases[i].len;
+		if (n <= KV_MAX_KEY)
+			kv_by_len[n][kv_n_by_len[n]++] = (uint8_t)i;
+	}
+}
+
 static int kv_lookup_key(const char *k, size_t n)
 {
-	/* Length and first letter first: most keys of a line are not ours. */
+	if (n == 0 || n > KV_MAX_KEY)
+		return 0;
+	pthread_once(&kv_index_once, kv_index_build);
 	unsigned char c0 = kv_lower((unsigned char)k[0]);
-	for (size_t i = 0; i < ARRAY_LEN(kv_aliases); i++) {
-		const struct kv_alias *a = &kv_aliases[i];
-		if (a->len != n || (unsigned char)a->key[0] != c0)
+	for (size_t i = 0; i < kv_n_by_len[n]; i++) {
+		const struct kv_alias *a = &kv_aliases[kv_by_len[n][i]];
+		if ((unsigned char)a->key[0] != c0)
 			continue;
 		size_t j = 1;
 		while (j < n && (unsigned char)a->key[j] == kv_lower((unsigned char)k[j]))
@@ -300,7 +333,7 @@ static void kv_pairs(struct parse_ctx *ctx, const char *p, const char *end, stru
 				p++;
 			ve = p;
 		}
-		int field = (ke - k) <= 20 ? kv_lookup_key(k, (size_t)(ke - k)) : 0;
+		int field = kv_lookup_key(k, (size_t)(ke - k));
 		if (!field)
 			continue;
 		if (!f->first_kv)
@@ -529,7 +562,7 @@ static int kv_netgear_date(struct parse_ctx *ctx, const char *p, const char *end
 	    parse_u64(t + 6, 2, 60, &s) != 0)
 		return -1;
 	const char *ys = t - 5;
-	if (ys - p < 12 || parse_u64(ys, 4, 9999, &y) != 0)
+	if (ys - p < 12 || parse_u64(ys, 4, 9999, &y) != 0 || y < 1900 || y > 2200)
 		return -1;
 	/* "February 16, " or "Feb 16," (some firmware drops the space) */
 	const char *c = ys - 1;
@@ -598,13 +631,16 @@ static enum parse_result kv_message(struct parse_ctx *ctx, const char *p, const 
 		kv_pairs(ctx, p, end, ev, &f);
 		pairs_ok = f.have_src && f.have_dst;
 	}
+	int tried_pairs = f.first_kv != NULL;
 	if (!pairs_ok) {
 		/* no usable pairs: try the phrases on a clean event */
-		int64_t t = ev->time_ns;
-		uint32_t tf = ev->flags & EVENT_HAS_TIME;
-		event_clear(ev);
-		ev->time_ns = t;
-		ev->flags = tf;
+		if (tried_pairs) {
+			int64_t t = ev->time_ns;
+			uint32_t tf = ev->flags & EVENT_HAS_TIME;
+			event_clear(ev);
+			ev->time_ns = t;
+			ev->flags = tf;
+		}
 		memset(&f, 0, sizeof(f));
 		f.sport = f.dport = -1;
 		f.first_kv = kv_phrase(p, end, ev, &f);
@@ -654,20 +690,33 @@ static enum parse_result kv_message(struct parse_ctx *ctx, const char *p, const 
 	const char *gs = hs, *ge = NULL;
 	if (gs < he && *gs == '[')
 		ge = memchr(gs, ']', (size_t)(he - gs));
-	for (size_t i = 0; ge && i < ARRAY_LEN(kv_phrases); i++) {
-		const struct kv_phrase *ph = &kv_phrases[i];
-		if (!kv_find(gs, ge, ph->text, strlen(ph->text)))
-			continue;
-		if (ev->action == EVENT_ACTION_UNKNOWN)
-			ev->action = ph->action;
-		if (!ev->proto && ph->proto) {
-			ev->proto = ph->proto;
-			if (ph->proto == IPPROTO_NUM_TCP && ph->tcp_flags) {
-				ev->tcp_flags = ph->tcp_flags;
-				ev->flags |= EVENT_HAS_TCP_FLAGS;
-			}
+	if (ge) {
+		const char *n = gs + 1;
+		size_t nl = (size_t)(ge - n);
+		const struct kv_phrase *t = kv_events;
+		size_t tn = ARRAY_LEN(kv_events);
+		if (nl > 12 && strncasecmp(n, "DoS Attack: ", 12) == 0) {
+			if (ev->action == EVENT_ACTION_UNKNOWN)
+				ev->action = EVENT_ACTION_DROP;
+			n += 12;
+			nl -= 12;
+			t = kv_dos_kinds;
+			tn = ARRAY_LEN(kv_dos_kinds);
 		}
-		break;
+		for (size_t i = 0; i < tn; i++) {
+			if (t[i].len != nl || strncasecmp(t[i].text, n, nl) != 0)
+				continue;
+			if (ev->action == EVENT_ACTION_UNKNOWN)
+				ev->action = t[i].action;
+			if (!ev->proto && t[i].proto) {
+				ev->proto = t[i].proto;
+				if (t[i].tcp_flags) {
+					ev->tcp_flags = t[i].tcp_flags;
+					ev->flags |= EVENT_HAS_TCP_FLAGS;
+				}
+			}
+			break;
+		}
 	}
 	/* NETGEAR "[DoS attack: FIN Scan] (3) attack packets in last 20 sec" */
 	if (ge) {
@@ -709,7 +758,7 @@ static enum parse_result kv_message(struct parse_ctx *ctx, const char *p, const 
 			    parse_u64(D, 4, 9999, &y) == 0 && parse_u64(D + 5, 2, 12, &mo) == 0 &&
 			    parse_u64(D + 8, 2, 31, &d) == 0 && parse_u64(T, 2, 23, &h) == 0 &&
 			    parse_u64(T + 3, 2, 59, &mi) == 0 && parse_u64(T + 6, 2, 60, &s) == 0 &&
-			    mo && d) {
+			    mo && d && y >= 1900 && y <= 2200) {
 				ev->time_ns = timeconv_local_to_utc(&ctx->tz, (int)y, (unsigned)mo,
 								    (unsigned)d, (unsigned)h,
 								    (unsigned)mi, (unsigned)s) *
@@ -747,7 +796,8 @@ static const char *kv_ctime(struct parse_ctx *ctx, const char *p, const char *en
 	const char *ds = p[8] == ' ' ? p + 9 : p + 8;
 	if (!mon || parse_u64(ds, (size_t)(p + 10 - ds), 31, &d) != 0 || !d ||
 	    parse_u64(p + 11, 2, 23, &h) != 0 || parse_u64(p + 14, 2, 59, &mi) != 0 ||
-	    parse_u64(p + 17, 2, 60, &s) != 0 || parse_u64(p + 20, 4, 9999, &y) != 0)
+	    parse_u64(p + 17, 2, 60, &s) != 0 || parse_u64(p + 20, 4, 9999, &y) != 0 ||
+	    y < 1900 || y > 2200)
 		return NULL;
 	*sec = timeconv_local_to_utc(&ctx->tz, (int)y, mon, (unsigned)d, (unsigned)h,
 				     (unsigned)mi, (unsigned)s);
@@ -787,7 +837,7 @@ static int kv_detect(const char *line, size_t len)
 	len = kv_trim(line, len);
 	struct parse_ctx ctx;
 	struct event ev;
-	memset(&ctx, 0, sizeof(ctx));
+	parse_ctx_init(&ctx, 0, 0, NULL); /* times are not looked at */
 	event_clear(&ev);
 	return kv_parse_line(&ctx, line, len, &ev) == PARSE_EVENT ? 10 : 0;
 }

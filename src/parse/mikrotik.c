@@ -240,6 +240,8 @@ static enum parse_result mt_firewall(struct parse_ctx *ctx, const char *p, const
 		return PARSE_MALFORMED;
 	}
 	ev->flags |= EVENT_HAS_SRC | EVENT_HAS_DST;
+	if (ev->proto == IPPROTO_NUM_ICMP && !addr_is_v4(&ev->src))
+		ev->proto = IPPROTO_NUM_ICMPV6; /* "proto ICMP" between IPv6 addresses */
 	if (sp && dp)
 		ev->flags |= EVENT_HAS_PORTS;
 	else
@@ -372,6 +374,8 @@ static const char *mt_local_stamp(struct parse_ctx *ctx, const char *p, const ch
 			return NULL;
 		if (!y)
 			y = year_ref_infer(&ctx->year, (unsigned)mon, (unsigned)day);
+		if (y < 1900 || y > 2200) /* keeps ns within int64 */
+			return NULL;
 		ev->time_ns = timeconv_local_to_utc(&ctx->tz, y, (unsigned)mon, (unsigned)day,
 						    (unsigned)hh, (unsigned)mm, (unsigned)ss) *
 			      NS_PER_SEC;
@@ -410,7 +414,7 @@ static int mt_detect(const char *line, size_t len)
 		return 0;
 	struct parse_ctx ctx;
 	struct event ev;
-	memset(&ctx, 0, sizeof(ctx));
+	parse_ctx_init(&ctx, 0, 0, NULL); /* times are not looked at */
 	event_clear(&ev);
 	enum parse_result r = mt_parse_line(&ctx, line, len, &ev);
 	return (r == PARSE_EVENT || r == PARSE_MALFORMED) ? 85 : 0;

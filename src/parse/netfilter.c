@@ -1,15 +1,15 @@
-/* Linux netfilter LOG lines in every envelope users have: the kernel's LOG
- * target via syslog, journald or dmesg (with or without the printk uptime
- * stamp), ufw, firewalld, nftables "log prefix", Shorewall, ulogd2's
- * LOGEMU file, or no prefix at all. The rule's prefix is the text between
- * the envelope and "IN="; its words give the action (action_map.c). Field
- * syntax: linux net/netfilter/nf_log_syslog.c, parsed in nf_fields.c. */
+/* Linux netfilter LOG lines (iptables/nftables, ufw, firewalld, Shorewall, ulogd2
+ * LOGEMU) in any envelope; fields per linux net/netfilter/nf_log_syslog.c. */
 #include <string.h>
 
 #include "parse/nf_fields.h"
 #include "parse/parser.h"
 #include "parse/syslog_header.h"
 
+/* The envelope may be syslog (with or without the printk uptime stamp),
+ * journald, dmesg, or none. The rule's prefix is the text between the
+ * envelope and "IN="; its words give the action (action_map.c). The
+ * fields are read by nf_fields.c. */
 static const char *trim_eol(const char *line, size_t len)
 {
 	const char *end = line + len;
@@ -97,7 +97,8 @@ static const struct parser_example nf_examples[] = {
 	 "PREC=0x00 TTL=228 ID=54321 PROTO=TCP SPT=58923 DPT=21 WINDOW=65535 RES=0x00 SYN URGP=0 "},
 	{"ip6tables LOG",
 	 "Mar 17 13:39:13 linux kernel: [956932.482127] DROP IN=eth0 OUT= "
-	 "MAC=33:33:ff:00:00:01:00:1b:b9:76:9c:e4:86:dd SRC=2001:0db8:0000:f101:0000:0000:0000:0002 "
+	 "MAC=33:33:ff:00:00:01:00:1b:b9:76:9c:e4:86:dd "
+	 "SRC=2001:0db8:0000:f101:0000:0000:0000:0002 "
 	 "DST=ff02:0000:0000:0000:0000:0001:ff00:0001 LEN=72 TC=0 HOPLIMIT=255 FLOWLBL=0 "
 	 "PROTO=ICMPv6 TYPE=135 CODE=0 "},
 	{NULL, NULL},

@@ -1,15 +1,16 @@
-/* The netfilter LOG field list, in one left-to-right pass with no
- * allocation. Field facts from linux net/netfilter/nf_log_syslog.c (IPv4,
- * IPv6, TCP/UDP/ICMP/AH/ESP, nested "[...]" packet in ICMP errors, IPv6
- * "OPT ( FRAG:n [INCOMPLETE ]ID:xxxxxxxx )"), ulogd2's printpkt.c (LOGEMU:
- * "TOS=00", "FRAG: n ID: x", bare "INCOMPLETE", "PROTO=ARP") and
- * pvefw-logger's output. Keys are dispatched on their length, then bytes. */
+/* The netfilter LOG field list in one left-to-right pass, no allocation; per linux
+ * net/netfilter/nf_log_syslog.c, ulogd2's printpkt.c (LOGEMU) and pvefw-logger. */
 #include "parse/nf_fields.h"
 
 #include <string.h>
 
 #include "core/addr.h"
 
+/* Facts relied on: the kernel writes IPv4, IPv6, TCP/UDP/ICMP/AH/ESP
+ * fields in a fixed order; ICMP errors quote the offending packet in
+ * "[...]"; IPv6 fragment headers appear as "OPT ( FRAG:n [INCOMPLETE ]
+ * ID:xxxxxxxx )" or without the OPT wrapper. ulogd's LOGEMU writes
+ * "TOS=00", "FRAG: n ID: x", a bare "INCOMPLETE" and "PROTO=ARP". */
 static int is_upper(char c)
 {
 	return (unsigned)(unsigned char)c - 'A' < 26;

@@ -1,7 +1,5 @@
-/* Internal to the parse stage: the KEY=VALUE field list that the Linux
- * kernel's LOG target writes (net/netfilter/nf_log_syslog.c), also written
- * by ulogd2's LOGEMU and Proxmox's pvefw-logger. Shared by netfilter.c and
- * pve_firewall.c. */
+/* Internal to the parse stage: the netfilter LOG field list (linux
+ * nf_log_syslog.c), shared by netfilter.c and pve_firewall.c. */
 #ifndef CLSCAN_NF_FIELDS_H
 #define CLSCAN_NF_FIELDS_H
 

@@ -82,8 +82,11 @@ extern const struct parser *const parser_table[]; /* NULL-terminated */
 
 const struct parser *parser_find(const char *name);
 
-/* Choose a parser for a file from its first lines (lines[i], lens[i]).
- * Returns NULL if no parser recognises any of them. */
+/* Choose a parser for a file from its first lines (lines[i], lens[i]):
+ * the parser claiming most lines (detect() >= DETECT_STRONG; weaker
+ * scores count only if nothing claims any line), or "syslog" for syslog
+ * files that mix formats. Returns NULL if nothing recognises them. */
+#define DETECT_STRONG 20
 const struct parser *parser_detect(const char *const *lines, const size_t *lens, size_t n);
 
 void parse_ctx_init(struct parse_ctx *ctx, int64_t ref_utc_sec, int forced_year,

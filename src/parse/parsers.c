@@ -5,20 +5,39 @@
 #include "parse/parser.h"
 
 #include "parse/formats.h"
+#include "parse/syslog_header.h"
 
-extern const struct parser parser_cisco_ios;
 extern const struct parser parser_syslog_mixed;
 
 /* Order matters for detection ties and for the "syslog" parser, which
- * offers each message to the syslog-borne formats in this order: the most
- * common format first; "syslog" itself last (it only wins by default). */
+ * offers each message to the syslog-borne formats in this order: specific
+ * formats before general ones (netfilter first, the most common; generic
+ * key=value late), "syslog" itself last (it only wins by default). */
 const struct parser *const parser_table[] = {
 	&parser_netfilter,
 	&parser_pve_firewall,
 	&parser_filterlog,
 	&parser_pf,
 	&parser_ipfw,
+	&parser_ipmon,
+	&parser_cisco_asa,
 	&parser_cisco_ios,
+	&parser_junos,
+	&parser_fortigate,
+	&parser_sonicwall,
+	&parser_checkpoint,
+	&parser_mikrotik,
+	&parser_winfw,
+	&parser_sshd,
+	&parser_tcp_wrappers,
+	&parser_xinetd,
+	&parser_scanlogd,
+	&parser_portsentry,
+	&parser_psad,
+	&parser_pcap,
+	/* Generic key=value: its detect() scores below DETECT_STRONG, so it
+	 * is chosen only when no specific format claims a file. */
+	&parser_kv_generic,
 	&parser_syslog_mixed,
 	NULL,
 };
@@ -33,26 +52,60 @@ const struct parser *parser_find(const char *name)
 	return NULL;
 }
 
-/* Each parser gets one vote per line it recognises; the most votes wins,
- * ties go to the earlier row. */
+/* A detect() score at or above this is a claim; below it (the generic
+ * key=value recogniser, the mixed syslog reader) only a hint, used when
+ * no parser claims any sampled line. */
+/* Choose a parser from sample lines. The parser that claims most of them
+ * wins (ties: table order). A syslog file whose lines are claimed by more
+ * than one syslog-borne format (netfilter and sshd in /var/log/syslog), or
+ * mostly by none though they are syslog, is read with the "syslog" parser,
+ * which offers each line to every syslog-borne format. */
 const struct parser *parser_detect(const char *const *lines, const size_t *lens, size_t n)
 {
-	const struct parser *best = NULL;
-	size_t best_hits = 0;
-	for (size_t i = 0; parser_table[i]; i++) {
-		const struct parser *p = parser_table[i];
-		if (!p->detect)
+	size_t n_parsers = 0;
+	while (parser_table[n_parsers])
+		n_parsers++;
+	size_t strong[n_parsers ? n_parsers : 1], weak[n_parsers ? n_parsers : 1];
+	memset(strong, 0, sizeof(strong));
+	memset(weak, 0, sizeof(weak));
+	size_t syslog_like = 0, nonblank = 0;
+	const struct parser *mixed = parser_find("syslog");
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i] == 0)
 			continue;
-		size_t hits = 0;
-		for (size_t j = 0; j < n; j++)
-			if (lens[j] && p->detect(lines[j], lens[j]) > 0)
-				hits++;
-		if (hits > best_hits) {
-			best = p;
-			best_hits = hits;
+		nonblank++;
+		syslog_like += syslog_header_looks_like(lines[i], lens[i]) != 0;
+		for (size_t k = 0; k < n_parsers; k++) {
+			const struct parser *p = parser_table[k];
+			if (p == mixed || !p->detect)
+				continue;
+			int score = p->detect(lines[i], lens[i]);
+			if (score >= DETECT_STRONG)
+				strong[k]++;
+			else if (score > 0)
+				weak[k]++;
 		}
 	}
-	return best;
+	size_t *hits = strong;
+	size_t best = n_parsers, borne_hitting = 0;
+	for (int pass = 0; pass < 2 && best == n_parsers; pass++) {
+		hits = pass == 0 ? strong : weak;
+		borne_hitting = 0;
+		for (size_t k = 0; k < n_parsers; k++) {
+			if (hits[k] && (best == n_parsers || hits[k] > hits[best]))
+				best = k;
+			if (hits[k] && parser_table[k]->parse_syslog)
+				borne_hitting++;
+		}
+	}
+	int mostly_syslog = nonblank && syslog_like * 2 > nonblank;
+	if (best == n_parsers)
+		return mostly_syslog ? mixed : NULL;
+	if (mixed && parser_table[best]->parse_syslog && borne_hitting > 1)
+		return mixed;
+	if (hits[best] * 2 < nonblank && mostly_syslog && mixed)
+		return mixed;
+	return parser_table[best];
 }
 
 void parse_ctx_init(struct parse_ctx *ctx, int64_t ref_utc_sec, int forced_year,

@@ -1,8 +1,10 @@
-/* Pairs each probe in a capture with its reply (see pcap_decode.h for the
- * rules). Two bounded tables share one structure: probes waiting for a
- * reply (oldest first) and flows already answered (least recently seen
- * first), both indexed by a keyed hash (hash_bytes) of addresses, ports and
- * protocol, since the packets are chosen by whoever sent them. */
+/* Pairs each probe in a capture with its reply (the rules are in
+ * pcap_decode.h). One bounded table holds both the probes waiting for a
+ * reply (oldest first) and the flows already answered (least recently seen
+ * first), keyed by the conversation as seen from either end, so that one
+ * lookup per packet finds its probe, its reply or its flow. Open
+ * addressing keeps a miss to one cache line; the hash is keyed
+ * (hash_bytes), since whoever sent the packets chose the keys. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,81 +12,151 @@
 #include "core/util.h"
 #include "parse/pcap_decode.h"
 
-/* ---- a bounded, ordered hash table -------------------------------------- */
-
 #define NIL UINT32_MAX
 #define KEY_LEN 40
 
+/* ---- entries and their two age lists ------------------------------------ */
+
+enum ent_state { ENT_PENDING = 1, ENT_FLOW = 2 };
+
 /* Key bytes: a[16] b[16] port_a[2] port_b[2] proto kind 0 0. */
-struct fent {
+struct ent {
 	uint8_t key[KEY_LEN];
-	int64_t time;   /* probe time, or a flow's last packet */
-	uint32_t hash;  /* low bits of the key's hash */
-	uint32_t hnext; /* bucket chain */
-	uint32_t prev, next; /* age order */
+	int64_t time;        /* probe time, or a flow's last packet */
+	uint32_t hash;       /* also the slot tag */
+	uint32_t prev, next; /* on the pending or the flow list; next links the free list */
+	uint8_t state;       /* enum ent_state */
+	uint8_t dir;         /* pending: 0 if the prober is key side a, 1 if side b */
 };
 
-struct ftab {
-	struct fent *e;
-	size_t used, alloc;  /* slots handed out, slots allocated */
-	unsigned char *pay;  /* one payload of psize bytes per slot */
-	size_t psize;
-	uint32_t *bucket;
-	size_t n_bucket;     /* a power of two */
-	uint32_t head, tail, free_list;
-	size_t live, max;
+/* What a waiting probe keeps to rebuild its event: the key holds the
+ * addresses, the entry its time. */
+struct probe {
+	uint64_t record;
+	uint32_t flags, ip_id, ip_len, tcp_seq;
+	uint16_t sport, dport, window, mss;
+	uint16_t prefix; /* 0 = none, else index + 1 into the prefix pool */
+	uint8_t proto, tcp_flags, icmp_type, icmp_code, ttl;
 };
 
-static void ftab_init(struct ftab *t, size_t max, size_t psize)
+struct age_list {
+	uint32_t head, tail;
+	size_t n;
+};
+
+struct slot {
+	uint32_t tag; /* the entry's hash: most misses stop here */
+	uint32_t idx; /* NIL = empty */
+};
+
+/* NFLOG prefixes (rule names) are few; waiting probes refer to them by
+ * number so the packet bytes need not outlive the packet. */
+#define PREFIX_MAX 4096
+#define PREFIX_LEN_MAX 256
+#define PREFIX_SLOTS 8192 /* open addressing, at most half full */
+
+struct pcap_track {
+	struct pcap_track_config cfg;
+	struct parse_ctx *ctx;
+	parse_emit_fn emit;
+	void *arg;
+
+	struct ent *e;
+	struct probe *pay;   /* parallel to e; meaningful for pending entries */
+	size_t used, alloc;  /* entries handed out, entries allocated */
+	uint32_t free_list;
+	struct slot *slot;
+	size_t n_slot;       /* a power of two, at least twice the live entries */
+	size_t live;
+	struct age_list pending, flows;
+
+	struct pcap_track_stats st;
+	struct {
+		char *text[PREFIX_MAX];
+		uint16_t len[PREFIX_MAX];
+		uint16_t slot[PREFIX_SLOTS]; /* 0 = empty, else index + 1 */
+		size_t n;
+	} pfx;
+};
+
+static void list_push(struct pcap_track *t, struct age_list *l, uint32_t i)
 {
-	memset(t, 0, sizeof(*t));
-	t->psize = psize;
-	t->head = t->tail = t->free_list = NIL;
-	t->max = max < 1 ? 1 : max;
-	if (t->max > NIL - 1)
-		t->max = NIL - 1;
-	t->n_bucket = 256;
-	t->bucket = xmalloc(t->n_bucket * sizeof(*t->bucket));
-	memset(t->bucket, 0xff, t->n_bucket * sizeof(*t->bucket));
+	t->e[i].prev = l->tail;
+	t->e[i].next = NIL;
+	if (l->tail != NIL)
+		t->e[l->tail].next = i;
+	else
+		l->head = i;
+	l->tail = i;
+	l->n++;
 }
 
-static void ftab_fini(struct ftab *t)
+static void list_unlink(struct pcap_track *t, struct age_list *l, uint32_t i)
 {
-	free(t->e);
-	free(t->pay);
-	free(t->bucket);
+	struct ent *e = &t->e[i];
+	if (e->prev != NIL)
+		t->e[e->prev].next = e->next;
+	else
+		l->head = e->next;
+	if (e->next != NIL)
+		t->e[e->next].prev = e->prev;
+	else
+		l->tail = e->prev;
+	l->n--;
 }
 
-static void *ftab_pay(struct ftab *t, uint32_t i)
+static struct age_list *list_of(struct pcap_track *t, uint32_t i)
 {
-	return t->pay + (size_t)i * t->psize;
+	return t->e[i].state == ENT_PENDING ? &t->pending : &t->flows;
 }
 
-static uint32_t ftab_find(const struct ftab *t, const uint8_t *key, uint32_t h)
+/* ---- the slot index ------------------------------------------------------ */
+
+static void slot_place(struct slot *s, size_t mask, uint32_t hash, uint32_t idx)
 {
-	for (uint32_t i = t->bucket[h & (t->n_bucket - 1)]; i != NIL; i = t->e[i].hnext)
-		if (t->e[i].hash == h && memcmp(t->e[i].key, key, KEY_LEN) == 0)
-			return i;
-	return NIL;
+	size_t k = hash & mask;
+	while (s[k].idx != NIL)
+		k = (k + 1) & mask;
+	s[k].tag = hash;
+	s[k].idx = idx;
 }
 
-static void ftab_rehash(struct ftab *t)
+static void slots_alloc(struct pcap_track *t, size_t n)
 {
-	size_t nb = t->n_bucket * 2;
-	uint32_t *b = xmalloc(nb * sizeof(*b));
-	memset(b, 0xff, nb * sizeof(*b));
-	for (uint32_t i = t->head; i != NIL; i = t->e[i].next) {
-		size_t k = t->e[i].hash & (nb - 1);
-		t->e[i].hnext = b[k];
-		b[k] = i;
+	t->slot = xmalloc(n * sizeof(*t->slot));
+	for (size_t k = 0; k < n; k++)
+		t->slot[k].idx = NIL;
+	t->n_slot = n;
+}
+
+static void slots_grow(struct pcap_track *t)
+{
+	struct slot *old = t->slot;
+	slots_alloc(t, t->n_slot * 2);
+	free(old);
+	size_t mask = t->n_slot - 1;
+	const struct age_list *lists[2] = {&t->pending, &t->flows};
+	for (int l = 0; l < 2; l++)
+		for (uint32_t i = lists[l]->head; i != NIL; i = t->e[i].next)
+			slot_place(t->slot, mask, t->e[i].hash, i);
+}
+
+static uint32_t tab_find(const struct pcap_track *t, const uint8_t *key, uint32_t h)
+{
+	size_t mask = t->n_slot - 1;
+	for (size_t k = h & mask;; k = (k + 1) & mask) {
+		const struct slot *s = &t->slot[k];
+		if (s->idx == NIL)
+			return NIL;
+		if (s->tag == h && memcmp(t->e[s->idx].key, key, KEY_LEN) == 0)
+			return s->idx;
 	}
-	free(t->bucket);
-	t->bucket = b;
-	t->n_bucket = nb;
 }
 
-/* Append a new entry at the young end. The caller keeps live < max. */
-static uint32_t ftab_insert(struct ftab *t, const uint8_t *key, uint32_t h, int64_t time)
+/* A new entry at the young end of its list. Callers keep each list under
+ * its cap, so the table never holds more than both caps together. */
+static uint32_t tab_insert(struct pcap_track *t, const uint8_t *key, uint32_t h, int64_t time,
+			   enum ent_state state)
 {
 	uint32_t i;
 	if (t->free_list != NIL) {
@@ -92,78 +164,54 @@ static uint32_t ftab_insert(struct ftab *t, const uint8_t *key, uint32_t h, int6
 		t->free_list = t->e[i].next;
 	} else {
 		if (t->used == t->alloc) {
-			size_t cap = t->alloc;
+			size_t cap = t->alloc, pcap = t->alloc;
 			t->e = xgrow(t->e, &cap, t->used + 1, sizeof(*t->e));
-			if (t->psize) {
-				size_t pcap = t->alloc;
-				t->pay = xgrow(t->pay, &pcap, cap, t->psize);
-			}
+			t->pay = xgrow(t->pay, &pcap, cap, sizeof(*t->pay));
 			t->alloc = cap;
 		}
 		i = (uint32_t)t->used++;
 	}
-	struct fent *e = &t->e[i];
+	struct ent *e = &t->e[i];
 	memcpy(e->key, key, KEY_LEN);
 	e->time = time;
 	e->hash = h;
-	e->prev = t->tail;
-	e->next = NIL;
-	if (t->tail != NIL)
-		t->e[t->tail].next = i;
+	e->state = (uint8_t)state;
+	e->dir = 0;
+	list_push(t, list_of(t, i), i);
+	if (++t->live * 2 > t->n_slot)
+		slots_grow(t);
 	else
-		t->head = i;
-	t->tail = i;
-	size_t k = h & (t->n_bucket - 1);
-	e->hnext = t->bucket[k];
-	t->bucket[k] = i;
-	t->live++;
-	if (t->live > t->n_bucket)
-		ftab_rehash(t);
+		slot_place(t->slot, t->n_slot - 1, h, i);
 	return i;
 }
 
-static void ftab_unlink_age(struct ftab *t, uint32_t i)
+/* Remove entry i: its slot is refilled by shifting later members of the
+ * probe run back (no tombstones, so lookups stay short). */
+static void tab_erase(struct pcap_track *t, uint32_t i)
 {
-	struct fent *e = &t->e[i];
-	if (e->prev != NIL)
-		t->e[e->prev].next = e->next;
-	else
-		t->head = e->next;
-	if (e->next != NIL)
-		t->e[e->next].prev = e->prev;
-	else
-		t->tail = e->prev;
-}
-
-static void ftab_remove(struct ftab *t, uint32_t i)
-{
-	struct fent *e = &t->e[i];
-	uint32_t *link = &t->bucket[e->hash & (t->n_bucket - 1)];
-	while (*link != i)
-		link = &t->e[*link].hnext;
-	*link = e->hnext;
-	ftab_unlink_age(t, i);
-	e->next = t->free_list;
+	size_t mask = t->n_slot - 1;
+	size_t hole = t->e[i].hash & mask;
+	while (t->slot[hole].idx != i)
+		hole = (hole + 1) & mask;
+	for (size_t j = (hole + 1) & mask; t->slot[j].idx != NIL; j = (j + 1) & mask) {
+		size_t home = t->slot[j].tag & mask;
+		/* An entry may move back only if its home is not cyclically
+		 * within (hole, j]. */
+		int stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+		if (stays)
+			continue;
+		t->slot[hole] = t->slot[j];
+		hole = j;
+	}
+	t->slot[hole].idx = NIL;
+	list_unlink(t, list_of(t, i), i);
+	t->e[i].state = 0;
+	t->e[i].next = t->free_list;
 	t->free_list = i;
 	t->live--;
 }
 
-/* Move to the young end (a flow seen again). */
-static void ftab_touch(struct ftab *t, uint32_t i, int64_t now)
-{
-	if (now > t->e[i].time)
-		t->e[i].time = now;
-	if (t->tail == i)
-		return;
-	ftab_unlink_age(t, i);
-	struct fent *e = &t->e[i];
-	e->prev = t->tail;
-	e->next = NIL;
-	t->e[t->tail].next = i;
-	t->tail = i;
-}
-
-/* ---- keys --------------------------------------------------------------- */
+/* ---- keys ------------------------------------------------------------------ */
 
 static void make_key(uint8_t *key, const struct ip_addr *a, uint16_t pa, const struct ip_addr *b,
 		     uint16_t pb, uint8_t proto, uint8_t kind)
@@ -179,15 +227,18 @@ static void make_key(uint8_t *key, const struct ip_addr *a, uint16_t pa, const s
 	key[38] = key[39] = 0;
 }
 
-/* A flow's key is the same from either end: the lower endpoint first. */
-static void make_flow_key(uint8_t *key, const struct ip_addr *a, uint16_t pa,
-			  const struct ip_addr *b, uint16_t pb, uint8_t proto)
+/* The conversation's key, the same from either end (the lower endpoint
+ * first); returns which side (0 = a, 1 = b) the first endpoint became. */
+static int make_conv_key(uint8_t *key, const struct ip_addr *src, uint16_t sp,
+			 const struct ip_addr *dst, uint16_t dp, uint8_t proto)
 {
-	int c = memcmp(a->b, b->b, 16);
-	if (c > 0 || (c == 0 && pa > pb))
-		make_key(key, b, pb, a, pa, proto, 0);
-	else
-		make_key(key, a, pa, b, pb, proto, 0);
+	int c = memcmp(src->b, dst->b, 16);
+	if (c > 0 || (c == 0 && sp > dp)) {
+		make_key(key, dst, dp, src, sp, proto, 0);
+		return 1;
+	}
+	make_key(key, src, sp, dst, dp, proto, 0);
+	return 0;
 }
 
 static uint32_t key_hash(const uint8_t *key)
@@ -195,38 +246,7 @@ static uint32_t key_hash(const uint8_t *key)
 	return (uint32_t)hash_bytes(key, KEY_LEN);
 }
 
-/* ---- the tracker -------------------------------------------------------- */
-
-/* What a waiting probe keeps to rebuild its event: the key holds the
- * addresses (src first), time is in the entry. */
-struct probe {
-	uint64_t record;
-	uint32_t flags, ip_id, ip_len, tcp_seq;
-	uint16_t sport, dport, window, mss;
-	uint16_t prefix; /* 0 = none, else index + 1 into the prefix pool */
-	uint8_t proto, tcp_flags, icmp_type, icmp_code, ttl;
-};
-
-/* NFLOG prefixes (rule names) are few; waiting probes refer to them by
- * number so the packet bytes need not outlive the packet. */
-#define PREFIX_MAX 4096
-#define PREFIX_LEN_MAX 256
-#define PREFIX_SLOTS 8192 /* open addressing, at most half full */
-
-struct pcap_track {
-	struct pcap_track_config cfg;
-	struct parse_ctx *ctx;
-	parse_emit_fn emit;
-	void *arg;
-	struct ftab pending, flows;
-	struct pcap_track_stats st;
-	struct {
-		char *text[PREFIX_MAX];
-		uint16_t len[PREFIX_MAX];
-		uint16_t slot[PREFIX_SLOTS]; /* 0 = empty, else index + 1 */
-		size_t n;
-	} pfx;
-};
+/* ---- life cycle -------------------------------------------------------------- */
 
 void pcap_track_config_defaults(struct pcap_track_config *cfg)
 {
@@ -244,11 +264,23 @@ struct pcap_track *pcap_track_new(const struct pcap_track_config *cfg, struct pa
 		t->cfg = *cfg;
 	else
 		pcap_track_config_defaults(&t->cfg);
+	/* Entry numbers are 32-bit with one value reserved. */
+	const size_t cap_limit = (size_t)1 << 30;
+	if (t->cfg.max_pending < 1)
+		t->cfg.max_pending = 1;
+	if (t->cfg.max_pending > cap_limit)
+		t->cfg.max_pending = cap_limit;
+	if (t->cfg.max_flows < 1)
+		t->cfg.max_flows = 1;
+	if (t->cfg.max_flows > cap_limit)
+		t->cfg.max_flows = cap_limit;
 	t->ctx = ctx;
 	t->emit = emit;
 	t->arg = arg;
-	ftab_init(&t->pending, t->cfg.max_pending, sizeof(struct probe));
-	ftab_init(&t->flows, t->cfg.max_flows, 0);
+	t->free_list = NIL;
+	t->pending.head = t->pending.tail = NIL;
+	t->flows.head = t->flows.tail = NIL;
+	slots_alloc(t, 1024);
 	return t;
 }
 
@@ -256,8 +288,9 @@ void pcap_track_free(struct pcap_track *t)
 {
 	if (!t)
 		return;
-	ftab_fini(&t->pending);
-	ftab_fini(&t->flows);
+	free(t->e);
+	free(t->pay);
+	free(t->slot);
 	for (size_t i = 0; i < t->pfx.n; i++)
 		free(t->pfx.text[i]);
 	free(t);
@@ -293,6 +326,8 @@ static uint16_t prefix_intern(struct pcap_track *t, const char *s, size_t len)
 	return 0;
 }
 
+/* ---- emitting ------------------------------------------------------------------ */
+
 static void emit_other(struct pcap_track *t, uint64_t record)
 {
 	t->emit(t->arg, t->ctx, PARSE_OTHER, NULL, record);
@@ -309,13 +344,13 @@ static void emit_now(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t 
 /* Emit a waiting probe with its outcome and forget it. */
 static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
 {
-	const struct fent *e = &t->pending.e[i];
-	const struct probe *p = ftab_pay(&t->pending, i);
+	const struct ent *e = &t->e[i];
+	const struct probe *p = &t->pay[i];
 	struct event ev;
 	event_clear(&ev);
 	ev.time_ns = e->time;
-	memcpy(ev.src.b, e->key, 16);
-	memcpy(ev.dst.b, e->key + 16, 16);
+	memcpy(ev.src.b, e->key + (e->dir ? 16 : 0), 16);
+	memcpy(ev.dst.b, e->key + (e->dir ? 0 : 16), 16);
 	ev.proto = p->proto;
 	ev.flags = p->flags;
 	ev.ip_id = p->ip_id;
@@ -336,16 +371,8 @@ static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
 		ev.prefix.len = t->pfx.len[p->prefix - 1];
 	}
 	uint64_t record = p->record;
-	ftab_remove(&t->pending, i);
+	tab_erase(t, i);
 	t->emit(t->arg, t->ctx, PARSE_EVENT, &ev, record);
-}
-
-/* A waiting "probe" that was a packet of a session after all. */
-static void drop_as_other(struct pcap_track *t, uint32_t i)
-{
-	uint64_t record = ((const struct probe *)ftab_pay(&t->pending, i))->record;
-	ftab_remove(&t->pending, i);
-	emit_other(t, record);
 }
 
 /* later - earlier > span, without overflow for any stamps. */
@@ -357,11 +384,10 @@ static int older_than(int64_t earlier, int64_t later, int64_t span)
 void pcap_track_advance(struct pcap_track *t, int64_t now)
 {
 	while (t->pending.head != NIL &&
-	       older_than(t->pending.e[t->pending.head].time, now, t->cfg.window_ns))
+	       older_than(t->e[t->pending.head].time, now, t->cfg.window_ns))
 		decide(t, t->pending.head, EVENT_OUTCOME_NO_ANSWER);
-	while (t->flows.head != NIL &&
-	       older_than(t->flows.e[t->flows.head].time, now, t->cfg.flow_idle_ns))
-		ftab_remove(&t->flows, t->flows.head);
+	while (t->flows.head != NIL && older_than(t->e[t->flows.head].time, now, t->cfg.flow_idle_ns))
+		tab_erase(t, t->flows.head);
 }
 
 void pcap_track_finish(struct pcap_track *t)
@@ -370,24 +396,33 @@ void pcap_track_finish(struct pcap_track *t)
 		decide(t, t->pending.head, EVENT_OUTCOME_NO_ANSWER);
 }
 
-static void flow_add(struct pcap_track *t, const uint8_t *fkey, int64_t now)
+/* ---- probes and flows ------------------------------------------------------------ */
+
+/* The probe was answered: it is decided open and its conversation becomes
+ * an answered flow, in the same entry. */
+static void open_flow(struct pcap_track *t, uint32_t i, int64_t now, int emit_probe)
 {
-	uint32_t h = key_hash(fkey);
-	uint32_t i = ftab_find(&t->flows, fkey, h);
-	if (i != NIL) {
-		ftab_touch(&t->flows, i, now);
-		return;
+	uint8_t key[KEY_LEN];
+	memcpy(key, t->e[i].key, KEY_LEN);
+	uint32_t h = t->e[i].hash;
+	if (emit_probe) {
+		decide(t, i, EVENT_OUTCOME_OPEN);
+	} else {
+		/* A packet of a session after all: no event. */
+		uint64_t record = t->pay[i].record;
+		tab_erase(t, i);
+		emit_other(t, record);
 	}
-	if (t->flows.live >= t->flows.max) {
-		ftab_remove(&t->flows, t->flows.head);
+	if (t->flows.n >= t->cfg.max_flows) {
+		tab_erase(t, t->flows.head);
 		t->st.flows_evicted++;
 	}
-	ftab_insert(&t->flows, fkey, h, now);
+	tab_insert(t, key, h, now, ENT_FLOW);
 }
 
-/* The packet starts waiting for its reply under key. */
+/* The packet starts waiting for its reply under key (prober on side dir). */
 static void add_probe(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record,
-		      const uint8_t *key)
+		      const uint8_t *key, uint32_t h, int dir)
 {
 	const struct event *ev = &pkt->ev;
 	uint16_t prefix = 0;
@@ -401,20 +436,13 @@ static void add_probe(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t
 			return;
 		}
 	}
-	uint32_t h = key_hash(key);
-	uint32_t old = ftab_find(&t->pending, key, h);
-	if (old != NIL) {
-		/* A retransmission, or the same probe sent again: the first
-		 * one had no answer (yet), the new one waits. */
-		t->st.superseded++;
-		decide(t, old, EVENT_OUTCOME_NO_ANSWER);
-	}
-	if (t->pending.live >= t->pending.max) {
+	if (t->pending.n >= t->cfg.max_pending) {
 		t->st.evicted++;
 		decide(t, t->pending.head, EVENT_OUTCOME_NO_ANSWER);
 	}
-	uint32_t i = ftab_insert(&t->pending, key, h, ev->time_ns);
-	struct probe *p = ftab_pay(&t->pending, i);
+	uint32_t i = tab_insert(t, key, h, ev->time_ns, ENT_PENDING);
+	t->e[i].dir = (uint8_t)dir;
+	struct probe *p = &t->pay[i];
 	p->record = record;
 	p->flags = ev->flags;
 	p->ip_id = ev->ip_id;
@@ -433,9 +461,12 @@ static void add_probe(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t
 	t->st.probes++;
 }
 
-static uint32_t pending_find(struct pcap_track *t, const uint8_t *key)
+/* The same probe again from the same side (a retransmission): the first
+ * had no answer in its time; the new one waits. */
+static void supersede(struct pcap_track *t, uint32_t i)
 {
-	return ftab_find(&t->pending, key, key_hash(key));
+	t->st.superseded++;
+	decide(t, i, EVENT_OUTCOME_NO_ANSWER);
 }
 
 static int is_port_proto(uint8_t proto)
@@ -482,29 +513,55 @@ static int icmp6_is_housekeeping(uint8_t type)
 	return (type >= 130 && type <= 137) || type == 143 || (type >= 151 && type <= 153);
 }
 
-/* What an ICMP error quoting a waiting probe says about it; 0 = nothing
- * (time exceeded, redirect, ...: the probe keeps waiting). */
+/* What an ICMP error quoting a waiting probe says about it; UNKNOWN =
+ * nothing (time exceeded, redirect, ...: the probe keeps waiting). */
 static enum event_outcome error_outcome(uint8_t proto, uint8_t type, uint8_t code,
 					uint8_t inner_proto)
 {
-	int transport = inner_proto == IPPROTO_NUM_TCP;
+	int tcp = inner_proto == IPPROTO_NUM_TCP;
 	if (proto == IPPROTO_NUM_ICMP) {
 		if (type != 3)
 			return EVENT_OUTCOME_UNKNOWN;
-		if (code == 3 && !transport && is_port_proto(inner_proto))
+		if (code == 3 && !tcp && is_port_proto(inner_proto))
 			return EVENT_OUTCOME_CLOSED; /* port unreachable */
-		if (code == 2 && !transport && !is_port_proto(inner_proto))
+		if (code == 2 && !is_port_proto(inner_proto))
 			return EVENT_OUTCOME_CLOSED; /* protocol unreachable */
 		return EVENT_OUTCOME_UNREACHABLE;
 	}
 	if (type == 1) {
-		if (code == 4 && !transport && is_port_proto(inner_proto))
+		if (code == 4 && !tcp && is_port_proto(inner_proto))
 			return EVENT_OUTCOME_CLOSED;
 		return EVENT_OUTCOME_UNREACHABLE;
 	}
 	if (type == 4 && code == 1 && !is_port_proto(inner_proto))
 		return EVENT_OUTCOME_CLOSED; /* unrecognised next header */
 	return EVENT_OUTCOME_UNKNOWN;
+}
+
+/* An ICMP error: find the probe it quotes (its prober is the quoted
+ * packet's source) and decide it. */
+static void track_icmp_error(struct pcap_track *t, const struct pcap_pkt *pkt)
+{
+	const struct event *ev = &pkt->ev;
+	if (!pkt->has_inner)
+		return;
+	enum event_outcome o = error_outcome(ev->proto, ev->icmp_type, ev->icmp_code,
+					     pkt->inner_proto);
+	if (o == EVENT_OUTCOME_UNKNOWN)
+		return;
+	uint8_t key[KEY_LEN];
+	int dir = 0;
+	if (is_icmp(pkt->inner_proto))
+		make_key(key, &pkt->inner_src, pkt->inner_sport, &pkt->inner_dst, pkt->inner_dport,
+			 pkt->inner_proto, pkt->inner_icmp_type);
+	else
+		dir = make_conv_key(key, &pkt->inner_src, pkt->inner_sport, &pkt->inner_dst,
+				    pkt->inner_dport, pkt->inner_proto);
+	uint32_t i = tab_find(t, key, key_hash(key));
+	if (i != NIL && t->e[i].state == ENT_PENDING && t->e[i].dir == dir) {
+		t->st.replies++;
+		decide(t, i, o);
+	}
 }
 
 static void track_icmp(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
@@ -514,25 +571,14 @@ static void track_icmp(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_
 	uint8_t key[KEY_LEN];
 
 	if (pcap_icmp_is_error(proto, type)) {
-		if (pkt->has_inner) {
-			uint8_t kind = is_icmp(pkt->inner_proto) ? pkt->inner_icmp_type : 0;
-			make_key(key, &pkt->inner_src, pkt->inner_sport, &pkt->inner_dst,
-				 pkt->inner_dport, pkt->inner_proto, kind);
-			uint32_t i = pending_find(t, key);
-			enum event_outcome o = error_outcome(proto, type, ev->icmp_code,
-							     pkt->inner_proto);
-			if (i != NIL && o != EVENT_OUTCOME_UNKNOWN) {
-				t->st.replies++;
-				decide(t, i, o);
-			}
-		}
+		track_icmp_error(t, pkt);
 		emit_other(t, record);
 		return;
 	}
 	int req = icmp_request_for(proto, type);
 	if (req >= 0) {
 		make_key(key, &ev->dst, pkt->icmp_id, &ev->src, pkt->icmp_seq, proto, (uint8_t)req);
-		uint32_t i = pending_find(t, key);
+		uint32_t i = tab_find(t, key, key_hash(key));
 		if (i != NIL) {
 			t->st.replies++;
 			decide(t, i, EVENT_OUTCOME_OPEN);
@@ -545,100 +591,83 @@ static void track_icmp(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_
 		 * OS fingerprinting sends echo, timestamp and mask requests
 		 * under one identifier, and each is worth seeing. */
 		make_key(key, &ev->src, pkt->icmp_id, &ev->dst, pkt->icmp_seq, proto, type);
-		add_probe(t, pkt, record, key);
+		uint32_t h = key_hash(key);
+		uint32_t i = tab_find(t, key, h);
+		if (i != NIL)
+			supersede(t, i);
+		add_probe(t, pkt, record, key, h, 0);
 		return;
 	}
 	if (proto == IPPROTO_NUM_ICMPV6 && icmp6_is_housekeeping(type)) {
 		emit_other(t, record);
 		return;
 	}
-	/* Redirects aside, other messages (router advertisements, unknown
-	 * types) expect no reply we could pair: an event without outcome. */
+	/* Router advertisements, unknown types...: nothing to pair with,
+	 * an event without outcome. */
 	emit_now(t, pkt, record, EVENT_OUTCOME_UNKNOWN);
 }
 
-static void track_tcp(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
+/* TCP, UDP and every other protocol: one lookup of the conversation. */
+static void track_conv(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
 {
 	const struct event *ev = &pkt->ev;
+	int tcp = ev->proto == IPPROTO_NUM_TCP;
 	uint8_t f = ev->tcp_flags;
-	int syn_only = (f & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
-	uint8_t fkey[KEY_LEN], key[KEY_LEN];
+	int syn_only = tcp && (f & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+	int rst = tcp && (f & TCP_FLAG_RST);
+	int synack = tcp && (f & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK);
+	uint8_t key[KEY_LEN];
+	int dir = make_conv_key(key, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto);
+	uint32_t h = key_hash(key);
+	uint32_t i = tab_find(t, key, h);
 
-	make_flow_key(fkey, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto);
-	uint32_t fi = ftab_find(&t->flows, fkey, key_hash(fkey));
-	if (fi != NIL) {
+	if (i != NIL && t->e[i].state == ENT_FLOW) {
 		if (!syn_only) {
-			ftab_touch(&t->flows, fi, ev->time_ns);
+			/* A packet of an answered flow. */
+			list_unlink(t, &t->flows, i);
+			list_push(t, &t->flows, i);
+			if (ev->time_ns > t->e[i].time)
+				t->e[i].time = ev->time_ns;
 			emit_other(t, record);
 			return;
 		}
-		ftab_remove(&t->flows, fi); /* a new connection on an old tuple */
+		tab_erase(t, i); /* a new connection on an old tuple */
+		i = NIL;
 	}
-
-	make_key(key, &ev->dst, ev->dport, &ev->src, ev->sport, ev->proto, 0);
-	uint32_t i = pending_find(t, key);
-	if (i != NIL) {
-		const struct probe *p = ftab_pay(&t->pending, i);
-		int probe_syn = (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+	if (i != NIL && t->e[i].dir != dir) {
+		/* The other side speaks: the reply to the waiting probe. */
 		t->st.replies++;
-		if (f & TCP_FLAG_RST) {
+		if (rst) {
 			decide(t, i, EVENT_OUTCOME_CLOSED);
-		} else if (probe_syn) {
-			decide(t, i, EVENT_OUTCOME_OPEN);
-			flow_add(t, fkey, ev->time_ns);
+		} else if (!tcp) {
+			open_flow(t, i, ev->time_ns, 1);
 		} else {
+			uint8_t pf = t->pay[i].tcp_flags;
+			int probe_syn = (pf & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
 			/* Data answered by data: the capture began inside a
 			 * session; neither side was probing. */
-			drop_as_other(t, i);
-			flow_add(t, fkey, ev->time_ns);
+			open_flow(t, i, ev->time_ns, probe_syn);
 		}
 		emit_other(t, record);
 		return;
 	}
-	if ((f & TCP_FLAG_RST) || (f & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK)) {
-		emit_other(t, record); /* a reply to something not captured */
+	if (rst || synack) {
+		/* A reply to a probe not captured (or decided long ago). */
+		emit_other(t, record);
 		return;
 	}
-	make_key(key, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto, 0);
-	if (f & TCP_FLAG_ACK) {
-		/* More of a conversation whose first packet already waits
-		 * (data sent on before any answer): that first packet
-		 * stands for it. Flag probes without ACK (FIN, NULL, XMAS)
-		 * sent again are new probes, below. */
-		uint32_t w = pending_find(t, key);
-		if (w != NIL && (((const struct probe *)ftab_pay(&t->pending, w))->tcp_flags &
-				 TCP_FLAG_ACK)) {
+	if (i != NIL) {
+		/* The prober again. More of a conversation whose first packet
+		 * still waits (data sent on before any answer): that first
+		 * packet stands for it. A flag probe without ACK (FIN, NULL,
+		 * XMAS) or a datagram sent again is a new probe. */
+		if (tcp && (f & TCP_FLAG_ACK) && (t->pay[i].tcp_flags & TCP_FLAG_ACK)) {
 			emit_other(t, record);
 			return;
 		}
+		supersede(t, i);
 	}
-	add_probe(t, pkt, record, key);
-}
-
-/* UDP and every other protocol: anything coming back answers. */
-static void track_other(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
-{
-	const struct event *ev = &pkt->ev;
-	uint8_t fkey[KEY_LEN], key[KEY_LEN];
-
-	make_flow_key(fkey, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto);
-	uint32_t fi = ftab_find(&t->flows, fkey, key_hash(fkey));
-	if (fi != NIL) {
-		ftab_touch(&t->flows, fi, ev->time_ns);
-		emit_other(t, record);
-		return;
-	}
-	make_key(key, &ev->dst, ev->dport, &ev->src, ev->sport, ev->proto, 0);
-	uint32_t i = pending_find(t, key);
-	if (i != NIL) {
-		t->st.replies++;
-		decide(t, i, EVENT_OUTCOME_OPEN);
-		flow_add(t, fkey, ev->time_ns);
-		emit_other(t, record);
-		return;
-	}
-	make_key(key, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto, 0);
-	add_probe(t, pkt, record, key);
+	add_probe(t, pkt, record, key, h, dir);
 }
 
 void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
@@ -649,16 +678,8 @@ void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_
 		emit_now(t, pkt, record, EVENT_OUTCOME_UNKNOWN);
 		return;
 	}
-	switch (pkt->ev.proto) {
-	case IPPROTO_NUM_ICMP:
-	case IPPROTO_NUM_ICMPV6:
+	if (is_icmp(pkt->ev.proto))
 		track_icmp(t, pkt, record);
-		break;
-	case IPPROTO_NUM_TCP:
-		track_tcp(t, pkt, record);
-		break;
-	default:
-		track_other(t, pkt, record);
-		break;
-	}
+	else
+		track_conv(t, pkt, record);
 }

@@ -138,7 +138,7 @@ static const char *pf_stamp(const char *p, const char *end, struct pf_stamp *st)
 		q = p;
 		if (q < end && *q == '.') {
 			q = pf_frac(q, end, &st->frac_ns);
-			/* Ten or more digits of seconds: an epoch stamp (-tt) */
+			/* nine or more digits of seconds: an epoch stamp (-tt) */
 			st->kind = p - s >= 9 ? PF_STAMP_EPOCH : PF_STAMP_NODATE;
 			st->epoch = v;
 		} else {
@@ -157,16 +157,20 @@ static const char *pf_stamp(const char *p, const char *end, struct pf_stamp *st)
 static int pf_stamp_time(struct parse_ctx *ctx, const struct pf_stamp *st, int64_t *ns)
 {
 	int64_t sec;
+	int year;
 	switch (st->kind) {
 	case PF_STAMP_NOYEAR:
-		sec = timeconv_local_to_utc(&ctx->tz, year_ref_infer(&ctx->year, st->mon, st->day),
-					    st->mon, st->day, st->hour, st->min, st->sec);
-		break;
 	case PF_STAMP_LOCAL:
-		sec = timeconv_local_to_utc(&ctx->tz, st->year, st->mon, st->day, st->hour, st->min,
+		year = st->kind == PF_STAMP_LOCAL ? st->year
+						   : year_ref_infer(&ctx->year, st->mon, st->day);
+		if (year < 1900 || year > 2200) /* keeps ns within int64 */
+			return -1;
+		sec = timeconv_local_to_utc(&ctx->tz, year, st->mon, st->day, st->hour, st->min,
 					    st->sec);
 		break;
 	case PF_STAMP_EPOCH:
+		if (st->epoch > 7000000000LL)
+			return -1;
 		sec = st->epoch;
 		break;
 	default:
@@ -510,7 +514,7 @@ static void pf_payload(const char *p, const char *end, int v6, int ports, struct
 			const char *n = pf_num(k + 6, end, UINT32_MAX, &v);
 			const char *at = n ? memchr(n, '@', (size_t)(end - n)) : NULL;
 			uint64_t off;
-			if (n && *n == ':' && at && pf_num(at + 1, end, 65535, &off)) {
+			if (n && n < end && *n == ':' && at && pf_num(at + 1, end, 65535, &off)) {
 				ev->ip_id = (uint32_t)v;
 				ev->flags |= EVENT_HAS_IP_ID;
 				if (off)
@@ -732,7 +736,7 @@ static int pf_detect(const char *line, size_t len)
 		return 0;
 	struct parse_ctx ctx;
 	struct event ev;
-	memset(&ctx, 0, sizeof(ctx));
+	parse_ctx_init(&ctx, 0, 0, NULL); /* times are not looked at */
 	event_clear(&ev);
 	enum parse_result r = pf_parse_line(&ctx, line, len, &ev);
 	return (r == PARSE_EVENT || r == PARSE_MALFORMED) ? 80 : 0;

@@ -27,6 +27,8 @@ static enum parse_result bad(struct parse_ctx *ctx, const char *why)
 /* "NAME/ADDR" ending at e: the address after the last '/'. */
 static int name_addr(const char *s, const char *e, struct event *ev)
 {
+	if (e <= s)
+		return -1;
 	const char *sl = memrchr(s, '/', (size_t)(e - s));
 	const char *as = sl ? sl + 1 : s;
 	if (addr_parse(as, (size_t)(e - as), &ev->src) != 0)
@@ -179,7 +181,7 @@ static enum parse_result history(struct parse_ctx *ctx, const char *line, const 
 {
 	const char *dash = fwl_find(line, end, FWL_LIT(" - "));
 	const char *host = fwl_find(line, end, FWL_LIT(" Host: "));
-	const char *port = host ? fwl_find(host, end, FWL_LIT(" Port: ")) : NULL;
+	const char *port = host ? fwl_find(host + 7, end, FWL_LIT(" Port: ")) : NULL;
 	if (!dash || !port)
 		return PARSE_UNKNOWN;
 	if (fwl_time_epoch(ev, line, dash) != 0)
@@ -243,6 +245,14 @@ static enum parse_result psentry_parse_line(struct parse_ctx *ctx, const char *l
 static enum parse_result psentry_parse_syslog(struct parse_ctx *ctx,
 					      const struct syslog_header *h, struct event *ev)
 {
+	/* portsentry 2's own log line, whose "Scan from:" the envelope
+	 * reader took for a host and a tag */
+	const char *end = fwl_eol(h->msg, h->msg_len);
+	if (h->host.len && fwl_starts(h->host.ptr, end, FWL_LIT("Scan from: ["))) {
+		ev->time_ns = h->time_ns;
+		ev->flags |= EVENT_HAS_TIME;
+		return scan_from(ctx, h->host.ptr, end, ev);
+	}
 	return psentry_from_header(ctx, h, ev, 0);
 }
 

@@ -1,13 +1,13 @@
-/* Proxmox VE's firewall log (/var/log/pve-firewall.log, written by
- * pvefw-logger from NFLOG): "VMID LEVEL CHAIN dd/Mon/yyyy:hh:mm:ss +zzzz
- * [PREFIX: ]FIELDS", where FIELDS are the kernel LOG target's (nf_fields.c)
- * except that IN= and OUT= appear only when the packet has that device. */
+/* Proxmox VE's firewall log (/var/log/pve-firewall.log, written by pvefw-logger):
+ * "VMID LEVEL CHAIN dd/Mon/yyyy:hh:mm:ss +zzzz [PREFIX: ]FIELDS", fields as nf_fields.c. */
 #include <string.h>
 
 #include "core/timeconv.h"
 #include "parse/nf_fields.h"
 #include "parse/parser.h"
 
+/* FIELDS are the kernel LOG target's, except that IN= and OUT= appear
+ * only when the packet has that device. */
 struct pve_head {
 	int64_t utc_sec;
 	struct slice chain;
@@ -54,8 +54,8 @@ static int parse_head(const char *p, const char *end, struct pve_head *hd)
 	int hh = two(p + 12), mm = two(p + 15), ss = two(p + 18);
 	int oh = two(p + 22), om = two(p + 24);
 	/* years beyond 1900-2200 do not fit int64 nanoseconds, and are corrupt */
-	if (day < 1 || day > 31 || !mon || y1 < 19 || y1 > 21 || y2 < 0 || hh < 0 || hh > 23 || mm < 0 ||
-	    mm > 59 || ss < 0 || ss > 60 || oh < 0 || oh > 23 || om < 0 || om > 59)
+	if (day < 1 || day > 31 || !mon || y1 < 19 || y1 > 21 || y2 < 0 || hh < 0 || hh > 23 ||
+	    mm < 0 || mm > 59 || ss < 0 || ss > 60 || oh < 0 || oh > 23 || om < 0 || om > 59)
 		return -1;
 	int64_t off = (int64_t)(oh * 3600 + om * 60) * (p[21] == '-' ? -1 : 1);
 	hd->utc_sec = days_from_civil(y1 * 100 + y2, mon, (unsigned)day) * 86400 +

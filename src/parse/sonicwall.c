@@ -8,7 +8,6 @@
  * repeats the "Connection Opened" already counted; it, IKE and system
  * notices are "other". */
 #include <string.h>
-#include <strings.h>
 
 #include "core/util.h"
 #include "parse/fwlog_util.h"
@@ -132,24 +131,104 @@ static int sw_endpoint(struct slice v, struct ip_addr *a, int *has_port, uint16_
 	return 0;
 }
 
-/* msg= and fw_action= are short: look for words in a lower-case copy */
-struct words {
-	char buf[160];
-	size_t n;
+/* The words of msg= and fw_action= that decide what a line is, found in
+ * one pass (these fields are short; one pass beats a search per word). */
+enum {
+	W_DROP = 1 << 0,   /* drop, dropped */
+	W_DENY = 1 << 1,   /* denied, deny */
+	W_BLOCK = 1 << 2,  /* block, blocked */
+	W_REJECT = 1 << 3,
+	W_LOGIN = 1 << 4,
+	W_SCAN = 1 << 5,   /* scan, attack, flood, spoof */
+	W_OPENED = 1 << 6, /* "connection opened" */
+	W_CLOSED = 1 << 7, /* "connection closed" */
+	W_TCP = 1 << 8,
+	W_UDP = 1 << 9,
+	W_ICMP = 1 << 10,
+	W_ALLOW = 1 << 11, /* forward, allow, mgmt */
+	W_FAIL = 1 << 12,  /* fail, invalid */
 };
 
-static void words_init(struct words *w, struct slice s)
+/* Does the lower-case word w start at p (ASCII letters, any case)? */
+static inline int at(const char *p, const char *e, const char *w)
 {
-	w->n = s.len < sizeof(w->buf) ? s.len : sizeof(w->buf);
-	for (size_t i = 0; i < w->n; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		w->buf[i] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-	}
+	for (; *w; w++, p++)
+		if (p >= e || (*p | 0x20) != *w)
+			return 0;
+	return 1;
 }
 
-static int has(const struct words *w, const char *lit)
+static unsigned words_of(struct slice s)
 {
-	return fwl_find(w->buf, w->buf + w->n, lit, strlen(lit)) != NULL;
+	unsigned w = 0;
+	const char *p = s.ptr, *e = s.ptr + s.len;
+	for (; p < e; p++) {
+		switch (*p | 0x20) {
+		case 'a':
+			if (at(p, e, "attack"))
+				w |= W_SCAN;
+			else if (at(p, e, "allow"))
+				w |= W_ALLOW;
+			break;
+		case 'b':
+			if (at(p, e, "block"))
+				w |= W_BLOCK;
+			break;
+		case 'c':
+			if (at(p, e, "connection opened"))
+				w |= W_OPENED;
+			else if (at(p, e, "connection closed"))
+				w |= W_CLOSED;
+			break;
+		case 'd':
+			if (at(p, e, "drop"))
+				w |= W_DROP;
+			else if (at(p, e, "den"))
+				w |= W_DENY;
+			break;
+		case 'f':
+			if (at(p, e, "flood"))
+				w |= W_SCAN;
+			else if (at(p, e, "fail"))
+				w |= W_FAIL;
+			else if (at(p, e, "forward"))
+				w |= W_ALLOW;
+			break;
+		case 'i':
+			if (at(p, e, "icmp"))
+				w |= W_ICMP;
+			else if (at(p, e, "invalid"))
+				w |= W_FAIL;
+			break;
+		case 'l':
+			if (at(p, e, "login"))
+				w |= W_LOGIN;
+			break;
+		case 'm':
+			if (at(p, e, "mgmt"))
+				w |= W_ALLOW;
+			break;
+		case 'r':
+			if (at(p, e, "reject"))
+				w |= W_REJECT;
+			break;
+		case 's':
+			if (at(p, e, "scan") || at(p, e, "spoof"))
+				w |= W_SCAN;
+			break;
+		case 't':
+			if (at(p, e, "tcp"))
+				w |= W_TCP;
+			break;
+		case 'u':
+			if (at(p, e, "udp"))
+				w |= W_UDP;
+			break;
+		default:
+			break;
+		}
+	}
+	return w;
 }
 
 static enum parse_result sw_fields(struct parse_ctx *ctx, const char *p, const char *end,
@@ -173,18 +252,14 @@ static enum parse_result sw_fields(struct parse_ctx *ctx, const char *p, const c
 			fwl_time_local(ctx, ev, y, mon, d, h, mi, s, 0);
 	}
 
-	struct words mw, aw;
-	words_init(&mw, w.msg);
-	int drop = has(&mw, "drop") || has(&mw, "denied") || has(&mw, "block") ||
-		   has(&mw, "reject");
-	int login = has(&mw, "login");
-	int scan = !drop && !login && !w.proto.len &&
-		   (has(&mw, "scan") || has(&mw, "attack") || has(&mw, "flood") ||
-		    has(&mw, "spoof"));
+	unsigned mw = words_of(w.msg);
+	int drop = (mw & (W_DROP | W_DENY | W_BLOCK | W_REJECT)) != 0;
+	int login = (mw & W_LOGIN) != 0;
+	int scan = (mw & W_SCAN) != 0;
 	if (!w.src.len || (!w.proto.len && !drop && !scan && !login))
 		return PARSE_OTHER;
 	/* the close of a connection whose opening was already an event */
-	if (!w.action.len && has(&mw, "connection closed"))
+	if (!w.action.len && (mw & W_CLOSED))
 		return PARSE_OTHER;
 
 	int sp_ok, dp_ok = 0;
@@ -208,11 +283,11 @@ static enum parse_result sw_fields(struct parse_ctx *ctx, const char *p, const c
 		if (proto < 0)
 			return bad(ctx, "SonicWall proto is not a protocol");
 		ev->proto = (uint8_t)proto;
-	} else if (has(&mw, "tcp")) {
+	} else if (mw & W_TCP) {
 		ev->proto = IPPROTO_NUM_TCP;
-	} else if (has(&mw, "udp")) {
+	} else if (mw & W_UDP) {
 		ev->proto = IPPROTO_NUM_UDP;
-	} else if (has(&mw, "icmp")) {
+	} else if (mw & W_ICMP) {
 		ev->proto = IPPROTO_NUM_ICMP;
 	}
 	if (dp_ok && (ev->proto == IPPROTO_NUM_TCP || ev->proto == IPPROTO_NUM_UDP)) {
@@ -230,25 +305,25 @@ static enum parse_result sw_fields(struct parse_ctx *ctx, const char *p, const c
 		}
 	}
 
-	words_init(&aw, w.action);
 	if (w.action.len) {
-		if (has(&aw, "drop") || has(&aw, "deny"))
+		unsigned aw = words_of(w.action);
+		if (aw & (W_DROP | W_DENY))
 			ev->action = EVENT_ACTION_DROP;
-		else if (has(&aw, "reject"))
+		else if (aw & W_REJECT)
 			ev->action = EVENT_ACTION_REJECT;
-		else if (has(&aw, "forward") || has(&aw, "allow") || has(&aw, "mgmt"))
+		else if (aw & W_ALLOW)
 			ev->action = EVENT_ACTION_ACCEPT;
 		else
 			ev->action = EVENT_ACTION_LOG;
 	} else if (drop) {
 		ev->action = EVENT_ACTION_DROP;
-	} else if (has(&mw, "connection opened") || has(&mw, "connection closed")) {
+	} else if (mw & (W_OPENED | W_CLOSED)) {
 		ev->action = EVENT_ACTION_ACCEPT;
 	} else {
 		ev->action = EVENT_ACTION_LOG;
 	}
 	if (login) {
-		int failed = has(&mw, "denied") || has(&mw, "fail") || has(&mw, "invalid");
+		int failed = (mw & (W_DENY | W_FAIL)) != 0;
 		ev->outcome = failed ? EVENT_OUTCOME_AUTH_FAILURE : EVENT_OUTCOME_AUTH_SUCCESS;
 		if (failed)
 			ev->action = EVENT_ACTION_REJECT;
@@ -263,6 +338,14 @@ static enum parse_result sw_parse_line(struct parse_ctx *ctx, const char *line, 
 {
 	const char *end = fwl_eol(line, len);
 	const char *p = fwl_skip_sp(line, end);
+	/* the firewall's own syslog: "<134>id=firewall ..." */
+	if (p < end && *p == '<') {
+		const char *q = p + 1;
+		while (q < end && fwl_digit(*q) && q - p <= 3)
+			q++;
+		if (q < end && *q == '>' && q > p + 1 && fwl_starts(q + 1, end, FWL_LIT("id=")))
+			p = q + 1;
+	}
 	if (fwl_starts(p, end, FWL_LIT("id=")))
 		return sw_fields(ctx, p, end, ev, 0);
 	/* "Jan  3 13:45:36 192.168.5.1 id=firewall ...": a relay's envelope
@@ -314,7 +397,7 @@ static int sw_detect(const char *line, size_t len)
 {
 	const char *end = fwl_eol(line, len);
 	const char *p = fwl_find(line, end, FWL_LIT("id="));
-	if (!p || (p > line && p[-1] != ' '))
+	if (!p || (p > line && p[-1] != ' ' && p[-1] != '>'))
 		return 0;
 	if (!fwl_find(p, end, FWL_LIT(" sn=")) || !fwl_find(p, end, FWL_LIT(" fw=")) ||
 	    !fwl_find(p, end, FWL_LIT(" pri=")) || !fwl_find(p, end, FWL_LIT(" m=")))

@@ -361,8 +361,9 @@ static enum parse_result sshd_msg(const char *m, const char *end, struct event *
 		if (STARTS(m, end, "ROOT LOGIN REFUSED FROM ")) {
 			if (tail_addr(m + 24, end, &h) != 0)
 				return PARSE_OTHER;
+			/* the user is root; the detail says so (slices only point
+			 * into the line, which spells it "ROOT") */
 			ssh_event(ev, &h, EVENT_OUTCOME_AUTH_FAILURE, EVENT_ACTION_REJECT);
-			fwl_slice(&ev->user, "root", "root" + 4);
 			fwl_slice(&ev->detail, m, m + 18);
 			return PARSE_EVENT;
 		}
@@ -418,6 +419,17 @@ static enum parse_result sshd_msg(const char *m, const char *end, struct event *
 			ssh_event(ev, &h, EVENT_OUTCOME_AUTH_FAILURE, EVENT_ACTION_REJECT);
 			set_user(ev, m + 5, h.as - 6);
 			fwl_slice(&ev->detail, na + 1, na + 12);
+			return PARSE_EVENT;
+		}
+		break;
+	case 'M':
+		if (STARTS(m, end, "Magic value check failed ")) {
+			/* obfuscated-handshake patch: "... from A port N" */
+			f = fwl_rfind(m, end, FWL_LIT(" from "));
+			if (!f || tail_addr(f + 6, end, &h) != 0)
+				return PARSE_OTHER;
+			ssh_event(ev, &h, EVENT_OUTCOME_OPEN, EVENT_ACTION_LOG);
+			fwl_slice(&ev->detail, m, m + 24);
 			return PARSE_EVENT;
 		}
 		break;

@@ -1,15 +1,13 @@
-/* The envelope in front of a log message. Follows RFC 3164 (BSD syslog,
- * "Mmm dd hh:mm:ss host tag: msg", optional "<PRI>"), RFC 5424
- * ("<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG"), RFC 3339 stamps as
- * rsyslog and journalctl -o short-iso[-precise] write them, journalctl -o
- * short[-precise] (BSD with optional fraction) and dmesg -T
- * ("[Www Mmm dd hh:mm:ss yyyy] msg"). Every read is bounded by len. */
+/* The envelope before a log message: RFC 3164 (optional <PRI>), RFC 5424, RFC 3339
+ * (rsyslog, journalctl short-iso[-precise]), journalctl short[-precise], dmesg -T. */
 #include "parse/syslog_header.h"
 
 #include <string.h>
 
 #include "core/timeconv.h"
 
+/* Every read below is bounded by the line's end: lines are not
+ * NUL-terminated and may stop anywhere. */
 struct stamp {
 	int year; /* 0 when the stamp has none */
 	unsigned mon, day, hour, min, sec;

@@ -143,6 +143,8 @@ static int wf_time(struct parse_ctx *ctx, int utc, const char *d, size_t dn, con
 	    mi < 0 || mi > 59 || s < 0 || s > 60)
 		return -1;
 	int y = y1 * 100 + y2;
+	if (y < 1900 || y > 2200) /* keeps ns within int64 */
+		return -1;
 	if (utc)
 		*out = days_from_civil(y, (unsigned)mo, (unsigned)da) * 86400 + h * 3600 + mi * 60 + s;
 	else
@@ -188,7 +190,7 @@ static enum parse_result wf_parse_line(struct parse_ctx *ctx, const char *line, 
 		r.f[r.n] = p;
 		r.len[r.n] = (uint32_t)(fe - p);
 		r.n++;
-		p = fe + 1;
+		p = fe < end ? fe + 1 : end;
 	}
 	const char *d, *t, *a;
 	size_t dn, tn, an;
@@ -305,7 +307,7 @@ static int wf_detect(const char *line, size_t len)
 		return 0;
 	struct parse_ctx ctx;
 	struct event ev;
-	memset(&ctx, 0, sizeof(ctx));
+	parse_ctx_init(&ctx, 0, 0, NULL); /* times are not looked at */
 	event_clear(&ev);
 	enum parse_result r = wf_parse_line(&ctx, line, len, &ev);
 	if (r == PARSE_EVENT && (ev.detail.len || ev.action != EVENT_ACTION_UNKNOWN))

@@ -209,47 +209,6 @@ static void handle_overlong(struct line_ctx *lc)
 		r->first_overlong = lc->line_no;
 }
 
-/* Choose a parser from sample lines. The parser that recognises most of
- * them wins (ties: table order). A syslog file whose lines are claimed by
- * more than one syslog-borne format (netfilter and sshd in
- * /var/log/syslog), or by none though they are syslog, is read with the
- * "syslog" parser, which offers each line to every syslog-borne format. */
-static const struct parser *detect_parser(const char *const *lines, const size_t *lens, size_t n)
-{
-	size_t n_parsers = 0;
-	while (parser_table[n_parsers])
-		n_parsers++;
-	size_t hits[n_parsers ? n_parsers : 1];
-	memset(hits, 0, sizeof(hits));
-	size_t syslog_like = 0, nonblank = 0;
-	const struct parser *mixed = parser_find("syslog");
-	for (size_t i = 0; i < n; i++) {
-		if (lens[i] == 0)
-			continue;
-		nonblank++;
-		syslog_like += syslog_header_looks_like(lines[i], lens[i]) != 0;
-		for (size_t k = 0; k < n_parsers; k++)
-			if (parser_table[k] != mixed && parser_table[k]->detect &&
-			    parser_table[k]->detect(lines[i], lens[i]) > 0)
-				hits[k]++;
-	}
-	size_t best = n_parsers, borne_hitting = 0;
-	for (size_t k = 0; k < n_parsers; k++) {
-		if (hits[k] && (best == n_parsers || hits[k] > hits[best]))
-			best = k;
-		if (hits[k] && parser_table[k]->parse_syslog)
-			borne_hitting++;
-	}
-	int mostly_syslog = nonblank && syslog_like * 2 > nonblank;
-	if (best == n_parsers)
-		return mostly_syslog ? mixed : NULL;
-	if (mixed && parser_table[best]->parse_syslog && borne_hitting > 1)
-		return mixed;
-	if (hits[best] * 2 < nonblank && mostly_syslog && mixed)
-		return mixed;
-	return parser_table[best];
-}
-
 static const struct parser *detect_mapped(const char *ptr, size_t len, size_t max_line)
 {
 	const char *lines[DETECT_LINES];
@@ -268,7 +227,7 @@ static const struct parser *detect_mapped(const char *ptr, size_t len, size_t ma
 		lens[n] = ll;
 		n++;
 	}
-	return detect_parser(lines, lens, n);
+	return parser_detect(lines, lens, n);
 }
 
 static void count_remaining_unknown(struct line_ctx *lc, const char *line, size_t len)
@@ -354,7 +313,7 @@ static void run_stream_unit(struct line_ctx *lc)
 				lens[n++] = held_len[i];
 			}
 		}
-		u->parser = detect_parser(lines, lens, n);
+		u->parser = parser_detect(lines, lens, n);
 		u->res.parser = u->parser;
 		if (u->parser)
 			begin_parsing(lc, &lc->w->sh->inputs->files[u->file]);

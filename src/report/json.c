@@ -511,8 +511,11 @@ int report_json(FILE *out, const struct report *r)
 	write_services(&w, s);
 	write_hosts(&w, s);
 	write_calendar(&w, s);
-	write_groups(&w, "alerts", s->alerts, s->n_alerts);
-	write_groups(&w, "warnings", s->warnings, s->n_warnings);
+	/* list_limit caps each list (totals.*_groups has the full count). */
+	size_t lim = r->list_limit;
+	write_groups(&w, "alerts", s->alerts, lim && lim < s->n_alerts ? lim : s->n_alerts);
+	write_groups(&w, "warnings", s->warnings,
+		     lim && lim < s->n_warnings ? lim : s->n_warnings);
 	write_inputs(&w, s);
 	report_buf_puts(&w.rb, "\n}\n");
 	report_buf_flush(&w.rb);

@@ -1,22 +1,23 @@
 /* Counting events: the per-event path (stats_add), merging per-thread
- * stats, and memory accounting. The design is in stats.h and table.h; the
- * costs, per distinct key, with tables between 3/8 and 3/4 full:
+ * stats, and memory accounting. The layout is in stats_internal.h and
+ * table.h. Costs per distinct key, with hash tables 3/8 to 3/4 full and
+ * dense arrays half to fully used (the unused half of a mapped array is
+ * reserved, never touched, so not resident):
  *
- *   source   80-byte entry + one 8-byte slot per 0.375-0.75 entries
- *            (~11-21 bytes): ~91-101 bytes, ~96 on average
- *   target   48-byte entry + slot: ~59-69 bytes
- *   pair     one 8-byte key per 0.375-0.75 slots: ~11-21 bytes
- *   group    88-byte entry + slot: ~99-109 bytes
+ *   source   80-byte entry + 4-byte tag + one 8-byte slot per 0.375-0.75
+ *            entries (11-21 bytes): 95-105 bytes resident
+ *   target   48-byte entry + tag + slot: 63-73 bytes
+ *   pair     one 8-byte key per 0.375-0.75 slots: 11-21 bytes
+ *   group    88-byte entry + tag + slot: 103-113 bytes
  *
- * A scan source typically brings 1-3 pairs besides itself, so a million
- * sources cost ~120-160 MB. Dense entry arrays double as they fill, so
- * up to half of one is reserved but untouched (not resident).
+ * A scanner usually brings 1-3 pairs of each kind besides itself, so a
+ * million sources cost ~150-250 MB.
  *
- * Per event the expensive part is memory, not arithmetic: up to three
- * cache misses on large tables (the source, then its (source,port) and
- * (source,target) pairs). Hashes are computed and slots prefetched as
- * early as possible so these misses overlap with each other and with the
- * time and prefix bookkeeping. */
+ * Per event the cost is memory latency, not arithmetic: on a million keys
+ * the source slot, its entry, its (source,port) and (source,target) pairs
+ * and its ALERT group are each a cache miss, and the pairs depend on the
+ * source's id. The pending-event pipeline (stats_internal.h) turns these
+ * into prefetches a few events ahead, so they overlap. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +25,9 @@
 #include "core/timeconv.h"
 #include "stats/stats_internal.h"
 
-/* The ports table needs no cap: port keys exist only for tcp, udp, sctp,
- * udplite, dccp (65536 each) and ICMP/ICMPv6 types (256 each). Days are
- * bounded by the int64 nanosecond range (~213,500 days). */
-#define PORTS_MAX (6u * 65536u)
+/* Port ids are bounded by the key space; days by the int64 nanosecond
+ * range (~213,500 days): neither table needs a cap of its own. */
+#define PORTS_MAX (PORT_CLASSES * 65536u)
 #define DAYS_MAX (1u << 18)
 /* Ids are packed into 32 bits of a pair key. */
 #define ID_MAX 0xfffffff0u
@@ -59,11 +59,11 @@ static void stats_init_tables(struct stats *s)
 	ktable_init(&s->days, sizeof(int64_t), sizeof(struct day_ent), DAYS_MAX);
 	ktable_init(&s->groups, sizeof(struct group_key), sizeof(struct group_ent),
 		    clamp_cap(s->cfg.max_groups));
-	pairset_init(&s->sp);
-	pairset_init(&s->st);
-	pairset_init(&s->pt);
+	pairset_init(&s->sp, &s->src.tags, &s->ports.tags);
+	pairset_init(&s->st, &s->src.tags, &s->dst.tags);
+	pairset_init(&s->pt, &s->ports.tags, &s->dst.tags);
 	arena_init(&s->pfx.arena);
-	s->c_sid = s->c_did = s->c_pid = s->day_last_id = KT_NONE;
+	s->c_sid = s->c_did = s->day_last_id = KT_NONE;
 }
 
 static void stats_fini_tables(struct stats *s)
@@ -76,6 +76,7 @@ static void stats_fini_tables(struct stats *s)
 	pairset_fini(&s->sp);
 	pairset_fini(&s->st);
 	pairset_fini(&s->pt);
+	free(s->port_index);
 	free(s->pfx.ents);
 	free(s->pfx.slots);
 	arena_fini(&s->pfx.arena);
@@ -118,6 +119,8 @@ size_t stats_memory(const struct stats *s)
 	n += ktable_bytes(&s->src) + ktable_bytes(&s->dst) + ktable_bytes(&s->ports);
 	n += ktable_bytes(&s->days) + ktable_bytes(&s->groups);
 	n += pairset_bytes(&s->sp) + pairset_bytes(&s->st) + pairset_bytes(&s->pt);
+	if (s->port_index)
+		n += (size_t)PORTS_MAX * sizeof(uint32_t);
 	if (s->pfx.ents)
 		n += PREFIX_CAP * sizeof(struct prefix_ent) + PREFIX_SLOTS * sizeof(uint16_t);
 	n += s->pfx.arena_bytes;
@@ -138,29 +141,64 @@ static inline int64_t floor_div(int64_t a, int64_t b)
 	return (a % b < 0) ? q - 1 : q;
 }
 
-/* The (proto, port) key of an event's destination, or -1 if it has none:
- * the destination port for port-carrying protocols, the type for ICMP. */
-static inline int event_port_key(const struct event *ev, uint32_t *key)
+/* The (proto, port) key of an event's destination and its slot in the
+ * direct port index, or -1 if it has none: the destination port for the
+ * port-carrying protocols, the type for ICMP. */
+static inline int event_port_key(const struct event *ev, uint32_t *key, uint32_t *index)
 {
+	uint32_t cls, port;
 	switch (ev->proto) {
-	case IPPROTO_NUM_TCP:
-	case IPPROTO_NUM_UDP:
-	case IPPROTO_NUM_SCTP:
-	case IPPROTO_NUM_UDPLITE:
-	case 33: /* DCCP */
-		if (!(ev->flags & EVENT_HAS_PORTS))
-			return -1;
-		*key = (uint32_t)ev->proto << 16 | ev->dport;
-		return 0;
-	case IPPROTO_NUM_ICMP:
-	case IPPROTO_NUM_ICMPV6:
-		if (!(ev->flags & EVENT_HAS_ICMP))
-			return -1;
-		*key = (uint32_t)ev->proto << 16 | ev->icmp_type;
-		return 0;
-	default:
-		return -1;
+	case IPPROTO_NUM_TCP: cls = 0; goto ports;
+	case IPPROTO_NUM_UDP: cls = 1; goto ports;
+	case IPPROTO_NUM_SCTP: cls = 2; goto ports;
+	case IPPROTO_NUM_UDPLITE: cls = 3; goto ports;
+	case 33 /* DCCP */: cls = 4; goto ports;
+	case IPPROTO_NUM_ICMP: cls = 5; goto icmp;
+	case IPPROTO_NUM_ICMPV6: cls = 6; goto icmp;
+	default: return -1;
 	}
+ports:
+	if (!(ev->flags & EVENT_HAS_PORTS))
+		return -1;
+	port = ev->dport;
+	goto done;
+icmp:
+	if (!(ev->flags & EVENT_HAS_ICMP))
+		return -1;
+	port = ev->icmp_type;
+done:
+	*key = (uint32_t)ev->proto << 16 | port;
+	*index = cls << 16 | port;
+	return 0;
+}
+
+static uint32_t port_class_of(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_NUM_TCP: return 0;
+	case IPPROTO_NUM_UDP: return 1;
+	case IPPROTO_NUM_SCTP: return 2;
+	case IPPROTO_NUM_UDPLITE: return 3;
+	case 33: return 4;
+	case IPPROTO_NUM_ICMP: return 5;
+	default: return 6;
+	}
+}
+
+/* The id of a port key, created on first sight (the only time it is
+ * hashed: its tag feeds the pair hashes). */
+static uint32_t port_id(struct stats *s, uint32_t pkey, uint32_t index)
+{
+	if (!s->port_index)
+		s->port_index = xcalloc(PORTS_MAX, sizeof(uint32_t));
+	uint32_t v = s->port_index[index];
+	if (v)
+		return v - 1;
+	int added;
+	uint32_t id = ktable_lookup(&s->ports, &pkey, sizeof(pkey), hash_u64(pkey), 1, &added);
+	if (id != KT_NONE)
+		s->port_index[index] = id + 1;
+	return id;
 }
 
 /* ---- per-event pieces --------------------------------------------------- */
@@ -245,7 +283,9 @@ static void add_prefix(struct stats *s, struct slice pre, unsigned action, uint6
 	prefix_add(s, pre.ptr, len, action, cnt, hash_bytes(pre.ptr, len));
 }
 
-/* Fold one event (or a merged group) into a group entry. */
+/* Fold one event (or a group being merged) into a group entry. The
+ * evidence is the earliest by (time, unit, line): a total order, so the
+ * result does not depend on which thread saw what. */
 static void group_fold(struct group_ent *e, uint64_t events, int64_t first, int64_t last,
 		       uint32_t unit, uint64_t line)
 {
@@ -268,8 +308,7 @@ static void group_init(struct group_ent *e)
 	e->line = UINT64_MAX;
 }
 
-/* The group a (non-accepted, inbound) event belongs to, if its port is an
- * ALERT or WARNING service: its class, else 0. */
+/* The group class of a destination port: ALERT or WARNING, else 0. */
 static uint8_t group_class(const struct stats *s, uint32_t pkey)
 {
 	const struct service *svc =
@@ -291,9 +330,9 @@ static void group_key_of(const struct pending *p, struct group_key *k)
 }
 
 /* A keyed hash of the keyed address hashes: as unpredictable as hashing
- * the 40-byte key, at the cost of one word, since stage A has hs and hd
- * already. hd is the hash of the all-zero address when there is no
- * destination, so this stays a function of the key (merging needs that). */
+ * the 40-byte key, for one word, since stage A has hs and hd already. hd
+ * is the hash of the all-zero address when there is no destination, so
+ * this stays a function of the key (merging needs that). */
 static inline uint64_t group_hash(uint64_t hs, uint64_t hd, uint32_t pkey, uint8_t cls)
 {
 	return hash_u64(hs ^ (hd << 29 | hd >> 35) ^ ((uint64_t)pkey << 8 | cls));
@@ -304,15 +343,14 @@ static inline int pairs_room(const struct stats *s)
 	return s->sp.n + s->st.n + s->pt.n < s->cfg.max_pairs;
 }
 
-static inline uint64_t pair_key(uint32_t a, uint32_t b)
-{
-	return ((uint64_t)a + 1) << 32 | b;
-}
+/* ---- the pipeline --------------------------------------------------------- */
 
 /* Stage B: the slots are in cache now. Find the entry a slot with the
  * key's tag points to (almost always the key's own), prefetch it and note
  * its id; stage C checks the key there before a full lookup. Ids never
- * move, so the hint stays safe even if the table grew in between. */
+ * move, so the hint stays safe even if the table grew in between. The
+ * result is stored, which also keeps the compiler from dropping stage B
+ * as free of effects. */
 static inline uint32_t entry_hint(const struct ktable *t, uint64_t h)
 {
 	uint32_t tag = (uint32_t)(h >> 32);
@@ -369,10 +407,18 @@ static void stage_c_group(struct stats *s, struct pending *p)
 		   timed ? p->time_ns : STATS_NO_LAST, p->unit, p->line);
 }
 
+static inline void bump_times(int64_t *first, int64_t *last, int64_t t)
+{
+	if (t < *first)
+		*first = t;
+	if (t > *last)
+		*last = t;
+}
+
 /* Stage C: lookups, inserts and counts; then start the pair misses. */
 static void stage_c(struct stats *s, struct pending *p)
 {
-	uint32_t sid = KT_NONE, did = KT_NONE, pid = KT_NONE;
+	uint32_t sid = KT_NONE, did = KT_NONE, pid = p->pid;
 	int timed = (p->has & PEND_TIME) != 0;
 	int added;
 
@@ -381,9 +427,7 @@ static void stage_c(struct stats *s, struct pending *p)
 			sid = s->c_sid;
 		} else {
 			sid = lookup_hinted(&s->src, p->sid, &p->src, sizeof(p->src), p->hs, &added);
-			if (sid == KT_NONE) {
-				s->sources_dropped += p->cnt;
-			} else {
+			if (sid != KT_NONE) {
 				if (added) {
 					struct src_ent *e = ktable_entry(&s->src, sid);
 					e->first = STATS_NO_FIRST;
@@ -396,12 +440,10 @@ static void stage_c(struct stats *s, struct pending *p)
 		if (sid != KT_NONE) {
 			struct src_ent *e = ktable_entry(&s->src, sid);
 			e->by_action[p->act] += p->cnt;
-			if (timed) {
-				if (p->time_ns < e->first)
-					e->first = p->time_ns;
-				if (p->time_ns > e->last)
-					e->last = p->time_ns;
-			}
+			if (timed)
+				bump_times(&e->first, &e->last, p->time_ns);
+		} else {
+			s->sources_dropped += p->cnt;
 		}
 	}
 	if (p->has & PEND_DST) {
@@ -409,9 +451,7 @@ static void stage_c(struct stats *s, struct pending *p)
 			did = s->c_did;
 		} else {
 			did = lookup_hinted(&s->dst, p->did, &p->dst, sizeof(p->dst), p->hd, &added);
-			if (did == KT_NONE) {
-				s->targets_dropped += p->cnt;
-			} else {
+			if (did != KT_NONE) {
 				if (added) {
 					struct dst_ent *e = ktable_entry(&s->dst, did);
 					e->first = STATS_NO_FIRST;
@@ -424,44 +464,32 @@ static void stage_c(struct stats *s, struct pending *p)
 		if (did != KT_NONE) {
 			struct dst_ent *e = ktable_entry(&s->dst, did);
 			e->events += p->cnt;
-			if (timed) {
-				if (p->time_ns < e->first)
-					e->first = p->time_ns;
-				if (p->time_ns > e->last)
-					e->last = p->time_ns;
-			}
-		}
-	}
-	if (p->has & PEND_PORT) {
-		if (s->c_pid != KT_NONE && s->c_pkey == p->pkey) {
-			pid = s->c_pid;
+			if (timed)
+				bump_times(&e->first, &e->last, p->time_ns);
 		} else {
-			pid = ktable_lookup(&s->ports, &p->pkey, sizeof(p->pkey), p->hp, 1, &added);
-			if (pid != KT_NONE) {
-				s->c_pkey = p->pkey;
-				s->c_pid = pid;
-			}
+			s->targets_dropped += p->cnt;
 		}
-		if (pid != KT_NONE)
-			((struct port_ent *)ktable_entry(&s->ports, pid))->events += p->cnt;
 	}
+	if (pid != KT_NONE)
+		((struct port_ent *)ktable_entry(&s->ports, pid))->events += p->cnt;
 	if (p->cls)
 		stage_c_group(s, p);
 
-	p->k_sp = p->k_st = p->k_pt = 0;
+	/* Keep the ids for stage D; start the pair misses now. */
+	p->sid = sid;
+	p->did = did;
+	uint32_t ts = (uint32_t)(p->hs >> 32), td = (uint32_t)(p->hd >> 32);
+	uint32_t tp = pid != KT_NONE ? s->ports.tags[pid] : 0;
 	if (sid != KT_NONE && pid != KT_NONE) {
-		p->k_sp = pair_key(sid, pid);
-		p->h_sp = hash_u64(p->k_sp);
+		p->h_sp = pair_hash(ts, tp);
 		pairset_prefetch(&s->sp, p->h_sp);
 	}
 	if (sid != KT_NONE && did != KT_NONE) {
-		p->k_st = pair_key(sid, did);
-		p->h_st = hash_u64(p->k_st);
+		p->h_st = pair_hash(ts, td);
 		pairset_prefetch(&s->st, p->h_st);
 	}
 	if (pid != KT_NONE && did != KT_NONE) {
-		p->k_pt = pair_key(pid, did);
-		p->h_pt = hash_u64(p->k_pt);
+		p->h_pt = pair_hash(tp, td);
 		pairset_prefetch(&s->pt, p->h_pt);
 	}
 }
@@ -469,30 +497,31 @@ static void stage_c(struct stats *s, struct pending *p)
 /* Stage D: the distinct counts. A new pair counts for both its members. */
 static void stage_d(struct stats *s, struct pending *p)
 {
+	uint32_t sid = p->sid, did = p->did, pid = p->pid;
 	int r;
-	if (p->k_sp) {
-		r = pairset_add(&s->sp, p->k_sp, p->h_sp, pairs_room(s));
+	if (sid != KT_NONE && pid != KT_NONE) {
+		r = pairset_add(&s->sp, pair_key(sid, pid), p->h_sp, pairs_room(s));
 		if (r > 0) {
-			((struct src_ent *)ktable_entry(&s->src, (uint32_t)(p->k_sp >> 32) - 1))->ports++;
-			((struct port_ent *)ktable_entry(&s->ports, (uint32_t)p->k_sp))->sources++;
+			((struct src_ent *)ktable_entry(&s->src, sid))->ports++;
+			((struct port_ent *)ktable_entry(&s->ports, pid))->sources++;
 		} else if (r < 0) {
 			s->pairs_dropped++;
 		}
 	}
-	if (p->k_st) {
-		r = pairset_add(&s->st, p->k_st, p->h_st, pairs_room(s));
+	if (sid != KT_NONE && did != KT_NONE) {
+		r = pairset_add(&s->st, pair_key(sid, did), p->h_st, pairs_room(s));
 		if (r > 0) {
-			((struct src_ent *)ktable_entry(&s->src, (uint32_t)(p->k_st >> 32) - 1))->targets++;
-			((struct dst_ent *)ktable_entry(&s->dst, (uint32_t)p->k_st))->sources++;
+			((struct src_ent *)ktable_entry(&s->src, sid))->targets++;
+			((struct dst_ent *)ktable_entry(&s->dst, did))->sources++;
 		} else if (r < 0) {
 			s->pairs_dropped++;
 		}
 	}
-	if (p->k_pt) {
-		r = pairset_add(&s->pt, p->k_pt, p->h_pt, pairs_room(s));
+	if (pid != KT_NONE && did != KT_NONE) {
+		r = pairset_add(&s->pt, pair_key(pid, did), p->h_pt, pairs_room(s));
 		if (r > 0) {
-			((struct port_ent *)ktable_entry(&s->ports, (uint32_t)(p->k_pt >> 32) - 1))->targets++;
-			((struct dst_ent *)ktable_entry(&s->dst, (uint32_t)p->k_pt))->ports++;
+			((struct port_ent *)ktable_entry(&s->ports, pid))->targets++;
+			((struct dst_ent *)ktable_entry(&s->dst, did))->ports++;
 		} else if (r < 0) {
 			s->pairs_dropped++;
 		}
@@ -528,7 +557,8 @@ void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 	s->by_proto[ev->proto] += cnt;
 
 	/* Stage A: what needs the event itself (time, prefix), the hashes,
-	 * and the prefetch of the slots the lookups will read. */
+	 * the port id (a direct index), and the prefetch of the slots that
+	 * stage B will read. */
 	struct pending *p = PIPE_AT(s, s->n_a);
 	p->has = 0;
 	p->cnt = cnt;
@@ -536,6 +566,7 @@ void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 	p->unit = ev->unit;
 	p->line = ev->line;
 	p->cls = 0;
+	p->pid = KT_NONE;
 	if (fl & EVENT_HAS_TIME) {
 		p->has |= PEND_TIME;
 		p->time_ns = ev->time_ns;
@@ -565,15 +596,10 @@ void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 		p->hd = s->a_hd;
 		ktable_prefetch(&s->dst, p->hd);
 	}
-	if (event_port_key(ev, &p->pkey) == 0) {
+	uint32_t pindex;
+	if (event_port_key(ev, &p->pkey, &pindex) == 0) {
 		p->has |= PEND_PORT;
-		if (!((s->a_valid & PEND_PORT) && s->a_pkey == p->pkey)) {
-			s->a_pkey = p->pkey;
-			s->a_hp = hash_u64(p->pkey);
-			s->a_valid |= PEND_PORT;
-		}
-		p->hp = s->a_hp;
-		ktable_prefetch(&s->ports, p->hp);
+		p->pid = port_id(s, p->pkey, pindex);
 		/* Accepted traffic and what the host sent itself are no attack. */
 		if ((fl & EVENT_HAS_SRC) && act != EVENT_ACTION_ACCEPT &&
 		    !(ev->in_if.len == 0 && ev->out_if.len != 0) && s->cfg.catalog) {
@@ -665,8 +691,8 @@ static uint32_t *merge_ports(struct stats *into, const struct stats *from)
 	uint32_t *map = xmalloc(((size_t)from->ports.n + 1) * sizeof(*map));
 	for (uint32_t i = 0; i < from->ports.n; i++) {
 		const struct port_ent *f = ktable_entry(&from->ports, i);
-		int added;
-		uint32_t id = ktable_lookup(&into->ports, &f->key, sizeof(f->key), hash_u64(f->key), 1, &added);
+		uint32_t index = port_class_of((uint8_t)(f->key >> 16)) << 16 | (f->key & 0xffff);
+		uint32_t id = port_id(into, f->key, index);
 		map[i] = id;
 		if (id != KT_NONE)
 			((struct port_ent *)ktable_entry(&into->ports, id))->events += f->events;
@@ -692,8 +718,8 @@ static void merge_pairs(struct stats *into, const struct pairset *fp, enum pair_
 			into->pairs_dropped++;
 			continue;
 		}
-		uint64_t nk = pair_key(a, b);
-		int r = pairset_add(ip, nk, hash_u64(nk), pairs_room(into));
+		uint64_t h = pair_hash((*ip->atags)[a], (*ip->btags)[b]);
+		int r = pairset_add(ip, pair_key(a, b), h, pairs_room(into));
 		if (r < 0) {
 			into->pairs_dropped++;
 			continue;
@@ -763,8 +789,8 @@ void stats_merge(struct stats *into, struct stats *from)
 	stats_flush(into);
 	stats_flush(from);
 	/* Both were held at once: count their peaks together. */
-	size_t before = (into->peak > stats_memory(into) ? into->peak : stats_memory(into)) +
-			(from->peak > stats_memory(from) ? from->peak : stats_memory(from));
+	size_t mi = stats_memory(into), mf = stats_memory(from);
+	size_t before = (into->peak > mi ? into->peak : mi) + (from->peak > mf ? from->peak : mf);
 
 	into->events += from->events;
 	into->records += from->records;

@@ -33,7 +33,8 @@ struct dst_ent {
 	uint32_t ports;      /* pairs in stats.pt */
 };
 
-/* One (proto, port) key, proto << 16 | port (ICMP: the type): 24 bytes. */
+/* One (proto, port) key, proto << 16 | port (ICMP: the type): 24 bytes.
+ * Found through a direct index (stats.port_index), no hashing. */
 struct port_ent {
 	uint32_t key;
 	uint32_t sources;    /* pairs in stats.sp */
@@ -101,24 +102,28 @@ struct prefix_table {
  * stages need is copied here: the event's slices die with its line. */
 struct pending {
 	struct ip_addr src, dst;
-	uint64_t hs, hd, hp, hg;                /* hashes: source, target, port, group */
-	uint64_t k_sp, k_st, k_pt;              /* pair keys (0 = none), set by C */
-	uint64_t h_sp, h_st, h_pt;
+	uint64_t hs, hd, hg;      /* keyed hashes: source, target, group */
+	uint64_t h_sp, h_st, h_pt; /* pair hashes, set by stage C */
 	int64_t time_ns;
 	uint64_t line;
 	uint32_t unit;
 	uint32_t cnt;
 	uint32_t pkey;
-	uint32_t sid, did, gid;                 /* entry hints from stage B */
+	uint32_t pid;             /* port id (stage A) */
+	uint32_t sid, did, gid;   /* hints from stage B, ids from stage C */
 	uint8_t act;
-	uint8_t cls;    /* group class, or 0 (SERVICE_INFO) for no group */
-	uint8_t has;    /* PEND_* bits */
+	uint8_t cls;              /* group class, or 0 for no group */
+	uint8_t has;              /* PEND_* bits */
 };
 
 #define PEND_SRC 0x01
 #define PEND_DST 0x02
 #define PEND_PORT 0x04
 #define PEND_TIME 0x08
+
+/* Port keys exist for tcp, udp, sctp, udplite, dccp (a port each) and
+ * ICMP, ICMPv6 (the type): few enough to index directly. */
+#define PORT_CLASSES 7
 
 #define PIPE_STEP 8   /* events between stages: enough misses in flight */
 #define PIPE_SIZE 32  /* > 3 * PIPE_STEP + 1, a power of two */
@@ -135,7 +140,8 @@ struct stats {
 
 	struct ktable src;     /* struct src_ent, key addr */
 	struct ktable dst;     /* struct dst_ent, key addr */
-	struct ktable ports;   /* struct port_ent, key u32 */
+	struct ktable ports;   /* struct port_ent, key u32; looked up by port_index */
+	uint32_t *port_index;  /* PORT_CLASSES * 65536: port id + 1, 0 = none */
 	struct ktable days;    /* struct day_ent, key i64 */
 	struct ktable groups;  /* struct group_ent, key struct group_key */
 	/* Pairs of ids for distinct counts, (a + 1) << 32 | b: */
@@ -156,12 +162,10 @@ struct stats {
 	 * target and port, and a compare is far cheaper than a hash. Stage A
 	 * reuses hashes, stage C reuses ids. */
 	struct ip_addr a_src, a_dst;
-	uint64_t a_hs, a_hd, a_hp;
-	uint32_t a_pkey;
+	uint64_t a_hs, a_hd;
 	uint8_t a_valid;        /* PEND_* bits of the above that hold */
 	struct ip_addr c_src, c_dst;
 	uint32_t c_sid, c_did;  /* KT_NONE = cache empty */
-	uint32_t c_pkey, c_pid;
 	int64_t day_last;
 	uint32_t day_last_id;
 };

@@ -5,41 +5,46 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "core/hash.h"
 #include "core/util.h"
 
-/* From this size on, arrays come from mmap with MADV_HUGEPAGE: one 2 MiB
- * page covers 256 K slots, where 4 KiB pages would cost a TLB miss on
- * nearly every random probe of a large table. */
-#define TABLE_HUGE_MIN (2u << 20)
+/* From this size on, arrays are mapped directly (see table_alloc). */
+#define TABLE_MAP_MIN (2u << 20)
 
-void *table_alloc(size_t bytes)
+void *table_alloc(size_t bytes, int *mapped)
 {
-	/* calloc serves large sizes from fresh zero pages without touching
-	 * them; only the 2 MiB-aligned parts inside can become huge pages. */
-	void *p = xcalloc(1, bytes);
+	*mapped = 0;
+	if (bytes >= TABLE_MAP_MIN) {
+		void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		if (p != MAP_FAILED) {
 #ifdef MADV_HUGEPAGE
-	if (bytes >= TABLE_HUGE_MIN) {
-		uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-		uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
+			/* Before the first touch, so faults can map huge pages. */
+			madvise(p, bytes, MADV_HUGEPAGE);
 #endif
-	return p;
+			*mapped = 1;
+			return p;
+		}
+		/* Out of mappings or memory: the allocator decides (and aborts
+		 * if memory is really gone). */
+	}
+	return xcalloc(1, bytes);
 }
 
-void table_release(void *p, size_t bytes)
+void table_release(void *p, size_t bytes, int mapped)
 {
-	(void)bytes;
-	free(p);
+	if (!p)
+		return;
+	if (mapped)
+		munmap(p, bytes);
+	else
+		free(p);
 }
 
 /* ---- ktable ------------------------------------------------------------ */
 
 #define KT_INITIAL_SLOTS 64u
 /* Slots are indexed by 32 tag bits, so a table holds at most 2^31 entries
- * at 3/4 load; the caps in stats.c stay far below. */
+ * at 3/4 load; the caps in stats.c stay below this. */
 #define KT_MAX_ENTRIES (1u << 30)
 
 void ktable_init(struct ktable *t, uint32_t keylen, uint32_t esize, size_t max)
@@ -49,20 +54,21 @@ void ktable_init(struct ktable *t, uint32_t keylen, uint32_t esize, size_t max)
 	t->esize = esize;
 	t->max = max > KT_MAX_ENTRIES ? KT_MAX_ENTRIES : (uint32_t)max;
 	t->mask = KT_INITIAL_SLOTS - 1;
-	t->slots = table_alloc(KT_INITIAL_SLOTS * sizeof(uint64_t));
+	t->slots = table_alloc(KT_INITIAL_SLOTS * sizeof(uint64_t), &t->slots_mapped);
 }
 
 void ktable_fini(struct ktable *t)
 {
-	if (t->slots)
-		table_release(t->slots, ((size_t)t->mask + 1) * sizeof(uint64_t));
-	table_release(t->ent, t->ent_cap * t->esize);
+	table_release(t->slots, ((size_t)t->mask + 1) * sizeof(uint64_t), t->slots_mapped);
+	table_release(t->ent, (size_t)t->ent_cap * t->esize, t->ent_mapped);
+	table_release(t->tags, (size_t)t->ent_cap * sizeof(uint32_t), t->tags_mapped);
 	memset(t, 0, sizeof(*t));
 }
 
 size_t ktable_bytes(const struct ktable *t)
 {
-	return ((size_t)t->mask + 1) * sizeof(uint64_t) + t->ent_cap * t->esize;
+	return ((size_t)t->mask + 1) * sizeof(uint64_t) +
+	       (size_t)t->ent_cap * (t->esize + sizeof(uint32_t));
 }
 
 void ktable_grow(struct ktable *t)
@@ -70,7 +76,8 @@ void ktable_grow(struct ktable *t)
 	size_t old_n = (size_t)t->mask + 1;
 	size_t new_n = old_n * 2;
 	uint64_t *old = t->slots;
-	uint64_t *slots = table_alloc(new_n * sizeof(uint64_t));
+	int mapped;
+	uint64_t *slots = table_alloc(new_n * sizeof(uint64_t), &mapped);
 	uint32_t mask = (uint32_t)(new_n - 1);
 	/* The tag holds the hash bits the index is taken from: no rehashing. */
 	for (size_t i = 0; i < old_n; i++) {
@@ -82,28 +89,38 @@ void ktable_grow(struct ktable *t)
 			j = (j + 1) & mask;
 		slots[j] = s;
 	}
-	table_release(old, old_n * sizeof(uint64_t));
+	table_release(old, old_n * sizeof(uint64_t), t->slots_mapped);
 	t->slots = slots;
+	t->slots_mapped = mapped;
 	t->mask = mask;
 }
 
-uint32_t ktable_append(struct ktable *t, const void *key)
+uint32_t ktable_append(struct ktable *t, const void *key, uint32_t tag)
 {
 	if (t->n == t->ent_cap) {
-		size_t cap = t->ent_cap ? t->ent_cap * 2 : 16;
+		size_t cap = t->ent_cap ? (size_t)t->ent_cap * 2 : 16;
 		if (cap > t->max)
 			cap = t->max;
-		unsigned char *ent = table_alloc(cap * t->esize);
-		if (t->n)
+		int emapped, tmapped;
+		unsigned char *ent = table_alloc(cap * t->esize, &emapped);
+		uint32_t *tags = table_alloc(cap * sizeof(uint32_t), &tmapped);
+		if (t->n) {
 			memcpy(ent, t->ent, (size_t)t->n * t->esize);
-		table_release(t->ent, t->ent_cap * t->esize);
+			memcpy(tags, t->tags, (size_t)t->n * sizeof(uint32_t));
+		}
+		table_release(t->ent, (size_t)t->ent_cap * t->esize, t->ent_mapped);
+		table_release(t->tags, (size_t)t->ent_cap * sizeof(uint32_t), t->tags_mapped);
 		t->ent = ent;
-		t->ent_cap = cap;
+		t->tags = tags;
+		t->ent_mapped = emapped;
+		t->tags_mapped = tmapped;
+		t->ent_cap = (uint32_t)cap;
 	}
 	uint32_t id = t->n++;
 	unsigned char *e = ktable_entry(t, id);
 	memset(e, 0, t->esize);
 	memcpy(e, key, t->keylen);
+	t->tags[id] = tag;
 	return id;
 }
 
@@ -111,17 +128,19 @@ uint32_t ktable_append(struct ktable *t, const void *key)
 
 #define PS_INITIAL_SLOTS 256u
 
-void pairset_init(struct pairset *p)
+void pairset_init(struct pairset *p, uint32_t *const *atags,
+		  uint32_t *const *btags)
 {
-	p->slots = table_alloc(PS_INITIAL_SLOTS * sizeof(uint64_t));
+	p->slots = table_alloc(PS_INITIAL_SLOTS * sizeof(uint64_t), &p->mapped);
 	p->mask = PS_INITIAL_SLOTS - 1;
 	p->n = 0;
+	p->atags = atags;
+	p->btags = btags;
 }
 
 void pairset_fini(struct pairset *p)
 {
-	if (p->slots)
-		table_release(p->slots, (size_t)(p->mask + 1) * sizeof(uint64_t));
+	table_release(p->slots, (size_t)(p->mask + 1) * sizeof(uint64_t), p->mapped);
 	p->slots = NULL;
 	p->mask = 0;
 	p->n = 0;
@@ -129,7 +148,7 @@ void pairset_fini(struct pairset *p)
 
 size_t pairset_bytes(const struct pairset *p)
 {
-	return (size_t)(p->mask + 1) * sizeof(uint64_t);
+	return p->slots ? (size_t)(p->mask + 1) * sizeof(uint64_t) : 0;
 }
 
 void pairset_grow(struct pairset *p)
@@ -137,19 +156,22 @@ void pairset_grow(struct pairset *p)
 	size_t old_n = (size_t)p->mask + 1;
 	size_t new_n = old_n * 2;
 	uint64_t *old = p->slots;
-	uint64_t *slots = table_alloc(new_n * sizeof(uint64_t));
+	int mapped;
+	uint64_t *slots = table_alloc(new_n * sizeof(uint64_t), &mapped);
 	uint64_t mask = new_n - 1;
-	/* Keys are 8 bytes with no room for a stored hash: rehash them. */
+	const uint32_t *at = *p->atags, *bt = *p->btags;
+	/* Keys have no room for a stored hash: rebuild it from the tags. */
 	for (size_t i = 0; i < old_n; i++) {
 		uint64_t k = old[i];
 		if (k == 0)
 			continue;
-		uint64_t j = hash_u64(k) & mask;
+		uint64_t j = pair_hash(at[(uint32_t)(k >> 32) - 1], bt[(uint32_t)k]) & mask;
 		while (slots[j] != 0)
 			j = (j + 1) & mask;
 		slots[j] = k;
 	}
-	table_release(old, old_n * sizeof(uint64_t));
+	table_release(old, old_n * sizeof(uint64_t), p->mapped);
 	p->slots = slots;
+	p->mapped = mapped;
 	p->mask = mask;
 }

@@ -1,13 +1,16 @@
 /* Internal to stats/: the two open-addressing hash tables the counters are
- * built from (linear probing, power-of-two sizes, keyed hashes from
- * core/hash.h, growth by doubling up to a cap on entries).
+ * built from (linear probing, power-of-two sizes, growth by doubling up
+ * to a cap on entries), hashed with the keyed SipHash of core/hash.h.
  *
  *  - struct ktable maps a fixed-size key to a small dense id; the entries
  *    (key first, then the caller's counters) live in a dense array indexed
  *    by id, so ids are stable across growth and can be packed into pair
- *    keys. A slot is 8 bytes: the upper 32 hash bits (tag) and id + 1.
+ *    keys. A slot is 8 bytes: the upper 32 hash bits (tag) and id + 1; the
+ *    tag of each id is also kept in a 4-byte array, for pair hashes.
  *  - struct pairset is a set of nonzero 64-bit keys (two ids packed), used
- *    for distinct counts: one pair costs one 8-byte slot. */
+ *    for distinct counts: one pair costs one 8-byte slot. A pair's hash
+ *    mixes the two ids' tags (see pair_hash), so it stays keyed without a
+ *    third SipHash per pair. */
 #ifndef CLSCAN_STATS_TABLE_H
 #define CLSCAN_STATS_TABLE_H
 
@@ -17,20 +20,24 @@
 
 #define KT_NONE UINT32_MAX
 
-/* Zeroed memory for a table array; large ones get transparent huge pages
- * (fewer TLB misses on the random accesses hashing implies). */
-void *table_alloc(size_t bytes);
-void table_release(void *p, size_t bytes);
+/* Zeroed memory for a table array. Large ones are mapped directly with
+ * transparent huge pages requested (*mapped set): one 2 MiB page covers
+ * 256 K slots where 4 KiB pages would cost a TLB miss on nearly every
+ * random probe, and fresh mappings are zero without being written. */
+void *table_alloc(size_t bytes, int *mapped);
+void table_release(void *p, size_t bytes, int mapped);
 
 struct ktable {
 	uint64_t *slots;      /* (tag << 32) | (id + 1); 0 = empty */
+	unsigned char *ent;   /* dense entries, id order */
+	uint32_t *tags;       /* tag of each id */
 	uint32_t mask;        /* number of slots - 1 */
 	uint32_t n;           /* entries */
 	uint32_t max;         /* cap on entries */
 	uint32_t keylen;      /* bytes at the start of an entry that form the key */
 	uint32_t esize;       /* entry size */
-	unsigned char *ent;   /* dense entries, id order */
-	size_t ent_cap;       /* entries allocated */
+	uint32_t ent_cap;     /* entries allocated */
+	int slots_mapped, ent_mapped, tags_mapped;
 };
 
 void ktable_init(struct ktable *t, uint32_t keylen, uint32_t esize, size_t max);
@@ -39,8 +46,8 @@ void ktable_fini(struct ktable *t);
 size_t ktable_bytes(const struct ktable *t);
 /* Double the slot array (called by the inline insert below). */
 void ktable_grow(struct ktable *t);
-/* Append a new entry with this key to the dense array; returns its id. */
-uint32_t ktable_append(struct ktable *t, const void *key);
+/* Append a new entry with this key and tag; returns its id. */
+uint32_t ktable_append(struct ktable *t, const void *key, uint32_t tag);
 
 static inline void *ktable_entry(const struct ktable *t, uint32_t id)
 {
@@ -82,19 +89,46 @@ static inline uint32_t ktable_lookup(struct ktable *t, const void *key, size_t k
 		while (t->slots[i] != 0)
 			i = (i + 1) & t->mask;
 	}
-	uint32_t id = ktable_append(t, key);
+	uint32_t id = ktable_append(t, key, tag);
 	t->slots[i] = ((uint64_t)tag << 32) | ((uint64_t)id + 1);
 	*added = 1;
 	return id;
+}
+
+/* The hash of a pair from the tags of its two ids: the murmur3 finaliser
+ * (a bijection with full avalanche) over both tags. The tags are keyed
+ * SipHash output, unknown to whoever writes the log, so colliding pairs
+ * cannot be chosen any more than colliding keys. */
+static inline uint64_t pair_hash(uint32_t ta, uint32_t tb)
+{
+	uint64_t x = (uint64_t)ta << 32 | tb;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Pair key of ids a and b; never 0. */
+static inline uint64_t pair_key(uint32_t a, uint32_t b)
+{
+	return ((uint64_t)a + 1) << 32 | b;
 }
 
 struct pairset {
 	uint64_t *slots; /* 0 = empty */
 	uint64_t mask;
 	size_t n;
+	int mapped;
+	/* Tags of the ids in the two halves of a key, for rehashing. */
+	uint32_t *const *atags, *const *btags;
 };
 
-void pairset_init(struct pairset *p);
+/* atags/btags point at the owning tables' tag array pointers (which move
+ * as those tables grow). */
+void pairset_init(struct pairset *p, uint32_t *const *atags,
+		  uint32_t *const *btags);
 void pairset_fini(struct pairset *p);
 size_t pairset_bytes(const struct pairset *p);
 void pairset_grow(struct pairset *p);

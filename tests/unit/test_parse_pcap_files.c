@@ -369,6 +369,27 @@ static void test_pcapng(void **state)
 	run_free(&run);
 }
 
+/* Captures of the scanner's side only: every probe is unanswered. */
+static void test_one_sided_sweeps(void **state)
+{
+	(void)state;
+	struct run run;
+	read_data("hs-icmpScan.pcap", &run, 512);
+	assert_int_equal(run.events, 512);
+	for (size_t i = 0; i < run.n; i++) {
+		assert_int_equal(run.v[i].ev.icmp_type, 8);
+		assert_int_equal(run.v[i].ev.outcome, EVENT_OUTCOME_NO_ANSWER);
+	}
+	run_free(&run);
+	read_data("portscan.pcap", &run, 29);
+	assert_int_equal(run.events, 29);
+	for (size_t i = 0; i < run.n; i++) {
+		assert_int_equal(run.v[i].ev.tcp_flags, TCP_FLAG_SYN);
+		assert_int_equal(run.v[i].ev.outcome, EVENT_OUTCOME_NO_ANSWER);
+	}
+	run_free(&run);
+}
+
 static void test_icmp_fingerprinting(void **state)
 {
 	(void)state;
@@ -720,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_masscan),
 		cmocka_unit_test(test_nflog_file),
 		cmocka_unit_test(test_pcapng),
+		cmocka_unit_test(test_one_sided_sweeps),
 		cmocka_unit_test(test_icmp_fingerprinting),
 		cmocka_unit_test(test_vanilla_connect),
 		cmocka_unit_test(test_byte_orders_and_precision),

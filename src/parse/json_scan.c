@@ -1,0 +1,632 @@
+/* The JSON-lines scanner (see json_scan.h). Grammar: RFC 8259 section 2-7.
+ * Strings are checked for their closing quote, not character by character
+ * (a log line holds no raw newline, and decoding, when a caller needs the
+ * text, rejects bad escapes), so a long message costs one memchr per quote. */
+#include "parse/json_scan.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "core/timeconv.h"
+#include "core/util.h"
+
+static inline int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && is_ws(*p))
+		p++;
+	return p;
+}
+
+static inline int is_digit(char c)
+{
+	return (unsigned)(unsigned char)c - '0' < 10;
+}
+
+/* p at the opening quote; returns the byte after the closing quote. */
+static const char *scan_string(const char *p, const char *end, struct json_val *v)
+{
+	const char *s = p + 1, *q = s;
+	for (;;) {
+		q = memchr(q, '"', (size_t)(end - q));
+		if (!q)
+			return NULL;
+		/* a quote after an odd run of backslashes is escaped */
+		size_t bs = 0;
+		while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (!(bs & 1))
+			break;
+		q++;
+	}
+	v->type = JSON_STRING;
+	v->p = s;
+	v->len = (size_t)(q - s);
+	v->escaped = memchr(s, '\\', v->len) != NULL;
+	return q + 1;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static const char *scan_number(const char *p, const char *end, struct json_val *v)
+{
+	const char *s = p;
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || !is_digit(*p))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && is_digit(*p))
+			p++;
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	v->type = JSON_NUMBER;
+	v->escaped = 0;
+	v->p = s;
+	v->len = (size_t)(p - s);
+	return p;
+}
+
+static const char *scan_literal(const char *p, const char *end, const char *lit, size_t n,
+				enum json_type t, struct json_val *v)
+{
+	if ((size_t)(end - p) < n || memcmp(p, lit, n) != 0)
+		return NULL;
+	v->type = t;
+	v->escaped = 0;
+	v->p = p;
+	v->len = n;
+	return p + n;
+}
+
+static const char *scan_value(const char *p, const char *end, int depth, struct json_val *v);
+
+/* p at '{' or '['; returns the byte after the matching bracket. */
+static const char *scan_container(const char *p, const char *end, int depth, struct json_val *v)
+{
+	const char *s = p;
+	int obj = *p == '{';
+	char close = obj ? '}' : ']';
+	if (depth >= JSON_MAX_DEPTH)
+		return NULL;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == close) {
+		p++;
+		goto done;
+	}
+	for (;;) {
+		struct json_val tmp;
+		if (obj) {
+			if (p >= end || *p != '"')
+				return NULL;
+			p = scan_string(p, end, &tmp);
+			if (!p)
+				return NULL;
+			p = skip_ws(p, end);
+			if (p >= end || *p != ':')
+				return NULL;
+			p++;
+		}
+		p = scan_value(p, end, depth + 1, &tmp);
+		if (!p)
+			return NULL;
+		p = skip_ws(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (*p != close)
+			return NULL;
+		p++;
+		break;
+	}
+done:
+	v->type = obj ? JSON_OBJECT : JSON_ARRAY;
+	v->escaped = 0;
+	v->p = s;
+	v->len = (size_t)(p - s);
+	return p;
+}
+
+static const char *scan_value(const char *p, const char *end, int depth, struct json_val *v)
+{
+	p = skip_ws(p, end);
+	if (p >= end)
+		return NULL;
+	switch (*p) {
+	case '"': return scan_string(p, end, v);
+	case '{':
+	case '[': return scan_container(p, end, depth, v);
+	case 't': return scan_literal(p, end, "true", 4, JSON_TRUE, v);
+	case 'f': return scan_literal(p, end, "false", 5, JSON_FALSE, v);
+	case 'n': return scan_literal(p, end, "null", 4, JSON_NULL, v);
+	default: return scan_number(p, end, v);
+	}
+}
+
+const char *json_value(const char *p, const char *end, struct json_val *v)
+{
+	if (!p || p > end)
+		return NULL;
+	return scan_value(p, end, 0, v);
+}
+
+/* ---- extraction --------------------------------------------------------- */
+
+struct extract {
+	struct json_want *want;
+	size_t n;
+	size_t plen[JSON_MAX_WANT];
+	int mdepth[JSON_MAX_WANT]; /* level of the match kept (shallower wins) */
+};
+
+/* A key's text for comparison: raw when unescaped, else decoded into buf. */
+static int key_text(const struct json_val *k, char *buf, size_t cap, const char **t, size_t *n)
+{
+	if (!k->escaped) {
+		*t = k->p;
+		*n = k->len;
+		return 0;
+	}
+	long r = json_decode(k, buf, cap);
+	if (r < 0)
+		return -1;
+	*t = buf;
+	*n = (size_t)r;
+	return 0;
+}
+
+/* p at '{'. off[i] is how much of want i's path the levels above consumed
+ * (SIZE_MAX: want i does not lead here). */
+static const char *extract_object(struct extract *x, const char *p, const char *end, int depth,
+				  const size_t *off)
+{
+	if (depth >= JSON_MAX_DEPTH)
+		return NULL;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}')
+		return p + 1;
+	for (;;) {
+		struct json_val key, val;
+		if (p >= end || *p != '"')
+			return NULL;
+		p = scan_string(p, end, &key);
+		if (!p)
+			return NULL;
+		p = skip_ws(p, end);
+		if (p >= end || *p != ':')
+			return NULL;
+		p = skip_ws(p + 1, end);
+		if (p >= end)
+			return NULL;
+
+		char kbuf[128];
+		const char *kt = NULL;
+		size_t kn = 0;
+		int have_key = key_text(&key, kbuf, sizeof(kbuf), &kt, &kn) == 0;
+		size_t sub[JSON_MAX_WANT];
+		int descend = 0;
+		for (size_t i = 0; i < x->n; i++)
+			sub[i] = SIZE_MAX;
+		for (size_t i = 0; i < x->n && have_key; i++) {
+			if (off[i] == SIZE_MAX || x->mdepth[i] <= depth)
+				continue;
+			const char *rest = x->want[i].path + off[i];
+			size_t rn = x->plen[i] - off[i];
+			if (rn == kn && memcmp(rest, kt, kn) == 0) {
+				sub[i] = SIZE_MAX - 1; /* exact: take the value below */
+			} else if (rn > kn && rest[kn] == '.' && memcmp(rest, kt, kn) == 0 &&
+				   *p == '{') {
+				sub[i] = off[i] + kn + 1;
+				descend = 1;
+			}
+		}
+		if (descend) {
+			for (size_t i = 0; i < x->n; i++)
+				if (sub[i] == SIZE_MAX - 1)
+					sub[i] = SIZE_MAX;
+			/* the exact matches of this key still need its value */
+			const char *vs = p;
+			p = extract_object(x, p, end, depth + 1, sub);
+			if (!p)
+				return NULL;
+			val.type = JSON_OBJECT;
+			val.escaped = 0;
+			val.p = vs;
+			val.len = (size_t)(p - vs);
+			for (size_t i = 0; i < x->n && have_key; i++) {
+				if (off[i] == SIZE_MAX || x->mdepth[i] <= depth)
+					continue;
+				const char *rest = x->want[i].path + off[i];
+				size_t rn = x->plen[i] - off[i];
+				if (rn == kn && memcmp(rest, kt, kn) == 0) {
+					x->want[i].val = val;
+					x->mdepth[i] = depth;
+				}
+			}
+		} else {
+			p = scan_value(p, end, depth + 1, &val);
+			if (!p)
+				return NULL;
+			for (size_t i = 0; i < x->n && have_key; i++) {
+				if (sub[i] == SIZE_MAX - 1) {
+					x->want[i].val = val;
+					x->mdepth[i] = depth;
+				}
+			}
+		}
+		p = skip_ws(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (*p != '}')
+			return NULL;
+		return p + 1;
+	}
+}
+
+int json_extract(const char *line, size_t len, struct json_want *want, size_t n)
+{
+	if (n > JSON_MAX_WANT)
+		return -1;
+	struct extract x;
+	size_t off[JSON_MAX_WANT];
+	x.want = want;
+	x.n = n;
+	for (size_t i = 0; i < n; i++) {
+		want[i].val.type = JSON_NONE;
+		want[i].val.escaped = 0;
+		want[i].val.p = NULL;
+		want[i].val.len = 0;
+		x.plen[i] = strlen(want[i].path);
+		x.mdepth[i] = INT_MAX;
+		off[i] = 0;
+	}
+	const char *end = line + len;
+	const char *p = skip_ws(line, end);
+	if (p >= end || *p != '{')
+		return -1;
+	p = extract_object(&x, p, end, 0, off);
+	if (!p)
+		return -1;
+	p = skip_ws(p, end);
+	return p == end ? 0 : -1;
+}
+
+/* ---- walking ------------------------------------------------------------ */
+
+int json_iter_init(struct json_iter *it, const struct json_val *obj)
+{
+	if (obj->type != JSON_OBJECT || obj->len < 2) {
+		it->p = it->end = NULL;
+		it->first = 0;
+		return -1;
+	}
+	it->p = obj->p + 1;
+	it->end = obj->p + obj->len - 1; /* the closing brace */
+	it->first = 1;
+	return 0;
+}
+
+int json_iter_next(struct json_iter *it, struct json_val *key, struct json_val *val)
+{
+	if (!it->p)
+		return 0;
+	const char *p = skip_ws(it->p, it->end);
+	if (p >= it->end)
+		return 0;
+	if (!it->first) {
+		if (*p != ',')
+			return -1;
+		p = skip_ws(p + 1, it->end);
+	}
+	it->first = 0;
+	if (p >= it->end || *p != '"')
+		return -1;
+	p = scan_string(p, it->end, key);
+	if (!p)
+		return -1;
+	p = skip_ws(p, it->end);
+	if (p >= it->end || *p != ':')
+		return -1;
+	p = scan_value(p + 1, it->end, 1, val);
+	if (!p)
+		return -1;
+	it->p = p;
+	return 1;
+}
+
+int json_first_elem(const struct json_val *arr, struct json_val *out)
+{
+	out->type = JSON_NONE;
+	out->escaped = 0;
+	out->p = NULL;
+	out->len = 0;
+	if (arr->type != JSON_ARRAY || arr->len < 2)
+		return 0;
+	const char *end = arr->p + arr->len - 1;
+	const char *p = skip_ws(arr->p + 1, end);
+	if (p >= end)
+		return 0;
+	return scan_value(p, end, 1, out) ? 0 : -1;
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned c = (unsigned char)p[i], d;
+		if (c - '0' < 10)
+			d = c - '0';
+		else if ((c | 0x20) - 'a' < 6)
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+long json_decode(const struct json_val *v, char *buf, size_t cap)
+{
+	if (v->type != JSON_STRING)
+		return -1;
+	const char *p = v->p, *end = v->p + v->len;
+	size_t n = 0;
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		size_t run = bs ? (size_t)(bs - p) : (size_t)(end - p);
+		if (run > cap - n)
+			return -1;
+		memcpy(buf + n, p, run);
+		n += run;
+		if (!bs)
+			break;
+		p = bs + 1;
+		if (p >= end)
+			return -1;
+		char c = *p++, out;
+		switch (c) {
+		case '"': out = '"'; break;
+		case '\\': out = '\\'; break;
+		case '/': out = '/'; break;
+		case 'b': out = '\b'; break;
+		case 'f': out = '\f'; break;
+		case 'n': out = '\n'; break;
+		case 'r': out = '\r'; break;
+		case 't': out = '\t'; break;
+		case 'u': {
+			unsigned cp;
+			if (end - p < 4 || hex4(p, &cp) != 0)
+				return -1;
+			p += 4;
+			if (cp >= 0xDC00 && cp <= 0xDFFF)
+				return -1;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				unsigned lo;
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) != 0 ||
+				    lo < 0xDC00 || lo > 0xDFFF)
+					return -1;
+				p += 6;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			}
+			char u[4];
+			size_t k;
+			if (cp < 0x80) {
+				u[0] = (char)cp;
+				k = 1;
+			} else if (cp < 0x800) {
+				u[0] = (char)(0xC0 | cp >> 6);
+				u[1] = (char)(0x80 | (cp & 0x3F));
+				k = 2;
+			} else if (cp < 0x10000) {
+				u[0] = (char)(0xE0 | cp >> 12);
+				u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+				u[2] = (char)(0x80 | (cp & 0x3F));
+				k = 3;
+			} else {
+				u[0] = (char)(0xF0 | cp >> 18);
+				u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+				u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+				u[3] = (char)(0x80 | (cp & 0x3F));
+				k = 4;
+			}
+			if (k > cap - n)
+				return -1;
+			memcpy(buf + n, u, k);
+			n += k;
+			continue;
+		}
+		default: return -1;
+		}
+		if (n >= cap)
+			return -1;
+		buf[n++] = out;
+	}
+	return (long)n;
+}
+
+long json_text(const struct json_val *v, char *buf, size_t cap, const char **text)
+{
+	if (v->type != JSON_STRING)
+		return -1;
+	if (!v->escaped) {
+		if (v->len > cap)
+			return -1;
+		*text = v->p;
+		return (long)v->len;
+	}
+	long r = json_decode(v, buf, cap);
+	if (r >= 0)
+		*text = buf;
+	return r;
+}
+
+int json_str_eq(const struct json_val *v, const char *lit, size_t n)
+{
+	if (v->type != JSON_STRING)
+		return 0;
+	if (!v->escaped)
+		return v->len == n && memcmp(v->p, lit, n) == 0;
+	char buf[256];
+	long r = json_decode(v, buf, sizeof(buf));
+	return r >= 0 && (size_t)r == n && memcmp(buf, lit, n) == 0;
+}
+
+int json_str_starts(const struct json_val *v, const char *lit, size_t n)
+{
+	if (v->type != JSON_STRING)
+		return 0;
+	if (!v->escaped)
+		return v->len >= n && memcmp(v->p, lit, n) == 0;
+	char buf[256];
+	long r = json_decode(v, buf, sizeof(buf));
+	return r >= 0 && (size_t)r >= n && memcmp(buf, lit, n) == 0;
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+int json_uint(const struct json_val *v, uint64_t max, uint64_t *out)
+{
+	if ((v->type != JSON_NUMBER && v->type != JSON_STRING) || v->escaped)
+		return -1;
+	return parse_u64(v->p, v->len, max, out);
+}
+
+int json_epoch_ns(const struct json_val *v, int64_t *ns)
+{
+	if ((v->type != JSON_NUMBER && v->type != JSON_STRING) || v->escaped)
+		return -1;
+	const char *p = v->p, *end = v->p + v->len;
+	const char *dot = memchr(p, '.', v->len);
+	const char *ie = dot ? dot : end;
+	uint64_t sec;
+	/* 1e11 seconds is the year 5138: anything larger is no stamp */
+	if (parse_u64(p, (size_t)(ie - p), 99999999999ULL, &sec) != 0)
+		return -1;
+	uint64_t frac = 0;
+	if (dot) {
+		const char *f = dot + 1;
+		if (f >= end)
+			return -1;
+		int digits = 0;
+		for (; f < end; f++) {
+			if (!is_digit(*f))
+				return -1;
+			if (digits < 9) {
+				frac = frac * 10 + (uint64_t)(*f - '0');
+				digits++;
+			}
+		}
+		while (digits++ < 9)
+			frac *= 10;
+	}
+	*ns = (int64_t)sec * NS_PER_SEC + (int64_t)frac;
+	return 0;
+}
+
+int json_addr(const struct json_val *v, struct ip_addr *out)
+{
+	char buf[ADDR_STRLEN];
+	const char *t;
+	long n = json_text(v, buf, sizeof(buf), &t);
+	if (n <= 0)
+		return -1;
+	return addr_parse(t, (size_t)n, out);
+}
+
+static int digits_at(const char *p, int n, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!is_digit(p[i]))
+			return -1;
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int json_iso_time(const char *s, size_t n, int64_t *ns, int *zoned)
+{
+	unsigned y, mo, d, h, mi, sec;
+	if (n < 19 || digits_at(s, 4, &y) || s[4] != '-' || digits_at(s + 5, 2, &mo) ||
+	    s[7] != '-' || digits_at(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
+	    digits_at(s + 11, 2, &h) || s[13] != ':' || digits_at(s + 14, 2, &mi) ||
+	    s[16] != ':' || digits_at(s + 17, 2, &sec))
+		return -1;
+	/* 60 for a leap second, which the arithmetic below folds into the
+	 * next minute */
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	const char *p = s + 19, *end = s + n;
+	uint64_t frac = 0;
+	if (p < end && (*p == '.' || *p == ',')) {
+		p++;
+		int digits = 0;
+		if (p >= end || !is_digit(*p))
+			return -1;
+		for (; p < end && is_digit(*p); p++)
+			if (digits < 9) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				digits++;
+			}
+		while (digits++ < 9)
+			frac *= 10;
+	}
+	int64_t off = 0;
+	*zoned = 0;
+	if (p < end) {
+		unsigned oh, om = 0;
+		if ((*p == 'Z' || *p == 'z') && p + 1 == end) {
+			*zoned = 1;
+		} else if ((*p == '+' || *p == '-') && end - p >= 3 && digits_at(p + 1, 2, &oh) == 0) {
+			size_t rest = (size_t)(end - p);
+			if (rest == 6 && p[3] == ':' && digits_at(p + 4, 2, &om) == 0)
+				;
+			else if (rest == 5 && digits_at(p + 3, 2, &om) == 0)
+				;
+			else if (rest != 3)
+				return -1;
+			if (oh > 23 || om > 59)
+				return -1;
+			off = (int64_t)(oh * 3600 + om * 60);
+			if (*p == '-')
+				off = -off;
+			*zoned = 1;
+		} else {
+			return -1;
+		}
+	}
+	int64_t t = days_from_civil((int64_t)y, mo, d) * 86400 + (int64_t)h * 3600 +
+		    (int64_t)mi * 60 + (int64_t)sec - off;
+	*ns = t * NS_PER_SEC + (int64_t)frac;
+	return 0;
+}
