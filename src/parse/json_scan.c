@@ -27,26 +27,30 @@ static inline int is_digit(char c)
 	return (unsigned)(unsigned char)c - '0' < 10;
 }
 
-/* p at the opening quote; returns the byte after the closing quote. */
+/* p at the opening quote; returns the byte after the closing quote. One
+ * pass a byte at a time: most JSON strings are short, where a loop beats
+ * memchr's set-up, and it notes escapes on the way. */
 static const char *scan_string(const char *p, const char *end, struct json_val *v)
 {
 	const char *s = p + 1, *q = s;
+	int esc = 0;
 	for (;;) {
-		q = memchr(q, '"', (size_t)(end - q));
-		if (!q)
+		if (q >= end)
 			return NULL;
-		/* a quote after an odd run of backslashes is escaped */
-		size_t bs = 0;
-		while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
-			bs++;
-		if (!(bs & 1))
+		char c = *q;
+		if (c == '"')
 			break;
+		if (c == '\\') {
+			esc = 1;
+			q += 2; /* the escaped byte, whatever it is */
+			continue;
+		}
 		q++;
 	}
 	v->type = JSON_STRING;
 	v->p = s;
 	v->len = (size_t)(q - s);
-	v->escaped = memchr(s, '\\', v->len) != NULL;
+	v->escaped = esc;
 	return q + 1;
 }
 
@@ -204,6 +208,13 @@ static const char *extract_object(struct extract *x, const char *p, const char *
 {
 	if (depth >= JSON_MAX_DEPTH)
 		return NULL;
+	/* the wants that may still match here; one leaves the list at its
+	 * first match (the first of equal depth wins) */
+	uint8_t act[JSON_MAX_WANT];
+	size_t nact = 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (off[i] != SIZE_MAX && x->mdepth[i] > depth)
+			act[nact++] = (uint8_t)i;
 	p = skip_ws(p + 1, end);
 	if (p < end && *p == '}')
 		return p + 1;
@@ -224,55 +235,52 @@ static const char *extract_object(struct extract *x, const char *p, const char *
 		char kbuf[128];
 		const char *kt = NULL;
 		size_t kn = 0;
-		int have_key = key_text(&key, kbuf, sizeof(kbuf), &kt, &kn) == 0;
+		uint32_t exact = 0; /* wants this key names exactly */
 		size_t sub[JSON_MAX_WANT];
 		int descend = 0;
-		for (size_t i = 0; i < x->n; i++)
-			sub[i] = SIZE_MAX;
-		for (size_t i = 0; i < x->n && have_key; i++) {
-			if (off[i] == SIZE_MAX || x->mdepth[i] <= depth)
-				continue;
-			const char *rest = x->want[i].path + off[i];
-			size_t rn = x->plen[i] - off[i];
-			if (rn == kn && memcmp(rest, kt, kn) == 0) {
-				sub[i] = SIZE_MAX - 1; /* exact: take the value below */
-			} else if (rn > kn && rest[kn] == '.' && memcmp(rest, kt, kn) == 0 &&
-				   *p == '{') {
-				sub[i] = off[i] + kn + 1;
-				descend = 1;
-			}
-		}
-		if (descend) {
-			for (size_t i = 0; i < x->n; i++)
-				if (sub[i] == SIZE_MAX - 1)
-					sub[i] = SIZE_MAX;
-			/* the exact matches of this key still need its value */
-			const char *vs = p;
-			p = extract_object(x, p, end, depth + 1, sub);
-			if (!p)
-				return NULL;
-			val.type = JSON_OBJECT;
-			val.escaped = 0;
-			val.p = vs;
-			val.len = (size_t)(p - vs);
-			for (size_t i = 0; i < x->n && have_key; i++) {
-				if (off[i] == SIZE_MAX || x->mdepth[i] <= depth)
+		if (nact && key_text(&key, kbuf, sizeof(kbuf), &kt, &kn) == 0 && kn > 0) {
+			for (size_t a = 0; a < nact; a++) {
+				size_t i = act[a];
+				if (x->mdepth[i] <= depth)
 					continue;
 				const char *rest = x->want[i].path + off[i];
 				size_t rn = x->plen[i] - off[i];
-				if (rn == kn && memcmp(rest, kt, kn) == 0) {
-					x->want[i].val = val;
-					x->mdepth[i] = depth;
+				if (rn < kn || rest[0] != kt[0] || memcmp(rest, kt, kn) != 0)
+					continue;
+				if (rn == kn) {
+					exact |= 1u << i;
+				} else if (rest[kn] == '.' && *p == '{') {
+					if (!descend) {
+						for (size_t j = 0; j < x->n; j++)
+							sub[j] = SIZE_MAX;
+						descend = 1;
+					}
+					sub[i] = off[i] + kn + 1;
 				}
 			}
-		} else {
+		}
+		const char *vs = p;
+		if (descend)
+			p = extract_object(x, p, end, depth + 1, sub);
+		else
 			p = scan_value(p, end, depth + 1, &val);
-			if (!p)
-				return NULL;
-			for (size_t i = 0; i < x->n && have_key; i++) {
-				if (sub[i] == SIZE_MAX - 1) {
+		if (!p)
+			return NULL;
+		if (exact) {
+			if (descend) {
+				val.type = JSON_OBJECT;
+				val.escaped = 0;
+				val.p = vs;
+				val.len = (size_t)(p - vs);
+			}
+			for (size_t a = 0; a < nact;) {
+				size_t i = act[a];
+				if (exact & (1u << i)) {
 					x->want[i].val = val;
 					x->mdepth[i] = depth;
+					act[a] = act[--nact];
+				} else {
+					a++;
 				}
 			}
 		}

@@ -37,13 +37,15 @@
  *        FIN Scan] (N) attack packets in last 20 sec from ip [A], <date>"
  *        (N is the count) and "[LAN access from remote] from A:p to B:q,
  *        <date>"; its other bracketed events (DHCP, NTP...) are "other".
- *    The action and protocol come from kv_dos_kinds/kv_events below, then from the
- *    words of the text (block/drop/deny/reject/accept/allow/pass, TCP, UDP,
- *    ICMP).
+ *    The action and protocol come from kv_dos_kinds / kv_events below,
+ *    then from the words of the text (block/drop/deny/reject/accept/allow/
+ *    pass, TCP, UDP, ICMP).
  *
  * Lines need a source address, and a destination unless they are of the
- * NETGEAR "from source:" kind. Detection scores stay low (10) so that any
- * specific parser recognising the same lines wins. */
+ * NETGEAR "from source:"/"from ip [A]" kind. Detection scores stay low (10)
+ * and the row belongs last in parser_table: detection counts votes, ties go
+ * to the earlier row, and netfilter, MikroTik, ipmon... lines also have
+ * SRC=/"->" shapes this parser would take. */
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>

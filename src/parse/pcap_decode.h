@@ -1,7 +1,8 @@
 /* Packet capture decoding without libpcap: one captured frame (link type +
- * bytes) to a normalised event, and the probe tracker that pairs probes with
- * their replies to give each one an outcome. Link types are the file-format
- * LINKTYPE_ values of https://www.tcpdump.org/linktypes.html. */
+ * bytes) to a normalised event (pcap_decode.c), and the probe tracker that
+ * pairs probes with their replies to give each one an outcome
+ * (pcap_track.c); pcap.c feeds both from libpcap. Link types are the
+ * file-format LINKTYPE_ values of https://www.tcpdump.org/linktypes.html. */
 #ifndef CLSCAN_PCAP_DECODE_H
 #define CLSCAN_PCAP_DECODE_H
 
@@ -83,7 +84,17 @@ enum pcap_decode_result pcap_decode(int linktype, const uint8_t *buf, size_t cap
  * Order: events are emitted when their outcome is decided (reply, window
  * expiry, eviction, end of file), so a capture always gives the same order;
  * the record number is always the probe's own packet number. Every packet
- * number passed in is emitted exactly once. */
+ * number passed in is emitted exactly once. Times need not be monotonic:
+ * the window is measured from the oldest waiting probe.
+ *
+ * More of a TCP conversation with ACK set sent before any answer is
+ * absorbed by its first packet (so a one-way stream is one event per
+ * window); ACK-scan retransmissions are absorbed the same way. FIN, NULL
+ * and XMAS retransmissions, repeated SYNs, datagrams and ICMP requests sent
+ * again are new probes (the earlier one: no_answer). IPv4/IPv6 non-first
+ * fragments and unpairable ICMP (router advertisements, unknown types) are
+ * emitted at once with outcome unknown; ICMPv6 neighbour/router discovery
+ * and MLD, like replies, are PARSE_OTHER. */
 
 struct pcap_track_config {
 	int64_t window_ns;        /* how long a probe waits for its reply */

@@ -67,6 +67,9 @@ int report_json(FILE *out, const struct report *r);
 void report_jsonl_event(FILE *out, const struct event *ev, const char *path, uint64_t line);
 void report_csv_header(FILE *out);
 void report_csv_event(FILE *out, const struct event *ev, const char *path, uint64_t line);
+/* One event in the DShield submission format, as user id submitter (NULL:
+ * "0"). Returns 0, or -1 if the event lacks a time, source or target. */
+int report_dshield_event(FILE *out, const struct event *ev, const char *submitter);
 
 /* Compress a sorted list of ports into "22,80,443,1000-1500" (buf >= 16
  * bytes; output ends with "..." if it does not fit). */

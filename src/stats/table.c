@@ -67,9 +67,43 @@ void ktable_fini(struct ktable *t)
 
 size_t ktable_bytes(const struct ktable *t)
 {
-	return ((size_t)t->mask + 1) * sizeof(uint64_t) +
-	       (size_t)t->ent_cap * (t->esize + sizeof(uint32_t));
+	size_t per = t->esize + sizeof(uint32_t);
+	/* A reservation holds only what has been touched. */
+	size_t ent = t->reserved ? ((size_t)t->n * per + 8191) & ~(size_t)4095
+				 : (size_t)t->ent_cap * per;
+	return ((size_t)t->mask + 1) * sizeof(uint64_t) + ent;
 }
+
+/* Large tables reserve address space for all max entries at once
+ * (MAP_NORESERVE: only touched pages take memory), so the dense arrays
+ * never need copying as they fill. Returns 0 if the system refuses (then
+ * they double as usual). */
+static int ktable_reserve(struct ktable *t)
+{
+	size_t eb = (size_t)t->max * t->esize, tb = (size_t)t->max * sizeof(uint32_t);
+	if (eb < TABLE_MAP_MIN)
+		return 0;
+	void *e = mmap(NULL, eb, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (e == MAP_FAILED)
+		return 0;
+	void *g = mmap(NULL, tb, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (g == MAP_FAILED) {
+		munmap(e, eb);
+		return 0;
+	}
+	t->ent = e;
+	t->tags = g;
+	t->ent_mapped = t->tags_mapped = 1;
+	t->ent_cap = t->max;
+	t->reserved = 1;
+	return 1;
+}
+
+/* Huge pages only once a reserved table is big: a small one (a thread
+ * that saw little) should not cost 2 MiB per array. */
+#define KT_HUGE_FROM (8u << 20)
 
 void ktable_grow(struct ktable *t)
 {
@@ -97,6 +131,15 @@ void ktable_grow(struct ktable *t)
 
 uint32_t ktable_append(struct ktable *t, const void *key, uint32_t tag)
 {
+	if (!t->ent && t->max > 0)
+		ktable_reserve(t);
+#ifdef MADV_HUGEPAGE
+	if (t->reserved && !t->huge && (size_t)t->n * t->esize >= KT_HUGE_FROM) {
+		madvise(t->ent, (size_t)t->ent_cap * t->esize, MADV_HUGEPAGE);
+		madvise(t->tags, (size_t)t->ent_cap * sizeof(uint32_t), MADV_HUGEPAGE);
+		t->huge = 1;
+	}
+#endif
 	if (t->n == t->ent_cap) {
 		size_t cap = t->ent_cap ? (size_t)t->ent_cap * 2 : 16;
 		if (cap > t->max)

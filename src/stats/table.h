@@ -36,8 +36,11 @@ struct ktable {
 	uint32_t max;         /* cap on entries */
 	uint32_t keylen;      /* bytes at the start of an entry that form the key */
 	uint32_t esize;       /* entry size */
-	uint32_t ent_cap;     /* entries allocated */
+	uint32_t ent_cap;     /* entries allocated (or reserved) */
 	int slots_mapped, ent_mapped, tags_mapped;
+	int reserved;         /* ent and tags are address space reserved for
+			       * max entries: they grow by touching, never move */
+	int huge;             /* MADV_HUGEPAGE applied to the reservations */
 };
 
 void ktable_init(struct ktable *t, uint32_t keylen, uint32_t esize, size_t max);
