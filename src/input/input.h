@@ -74,6 +74,14 @@ struct input_reader *input_open(const struct input_file *f, size_t max_line, cha
 				size_t errlen);
 void input_close(struct input_reader *r);
 
+/* Read part of a plain file with pread(2): exactly the lines whose first
+ * byte lies in [start, end), finishing the last one past end. Ranges that
+ * tile a file deliver each line once, so threads can share a file. (On
+ * virtual machines, page faults make a private mapping slower than
+ * copying through a small cache-resident buffer.) */
+struct input_reader *input_open_range(const struct input_file *f, uint64_t start, uint64_t end,
+				      size_t max_line, char *err, size_t errlen);
+
 /* The whole mapped content, or NULL if this reader streams. */
 const char *input_mapped(const struct input_reader *r, size_t *len);
 

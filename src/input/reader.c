@@ -21,6 +21,10 @@
 #include "core/util.h"
 #include "input/input_internal.h"
 
+/* pread size for ranged readers: big enough to amortise the call, small
+ * enough to stay in the cache while the line splitter and parser run. */
+#define RANGE_BLOCK (128 * 1024)
+
 /* Enough leading bytes to tell every format input_sniff knows (xz: 6). */
 #define SNIFF_BYTES 6
 
@@ -29,6 +33,7 @@ enum reader_kind {
 	READER_PLAIN, /* stdin, pipes, files that cannot be mapped */
 	READER_GZIP,
 	READER_ZSTD,
+	READER_RANGE, /* part of a plain file, read with pread (input_open_range) */
 };
 
 /* What the source said after the data already in the buffer. */
@@ -81,6 +86,13 @@ struct input_reader {
 
 	ZSTD_DStream *zds;
 	size_t zret; /* last ZSTD_decompressStream result: 0 = frame done */
+
+	/* READER_RANGE: lines whose first byte lies in [.., range_end) */
+	uint64_t file_pos;   /* next offset to pread */
+	uint64_t buf_base;   /* file offset of buf[0] */
+	uint64_t range_end;
+	uint64_t skip_start; /* file offset of the overlong line being skipped */
+	int drop_partial;    /* the range starts inside a line of the previous range */
 };
 
 static void set_error(struct input_reader *r, const char *fmt, ...)
@@ -149,6 +161,22 @@ static ssize_t fail_after(struct input_reader *r, size_t produced)
 		return -1;
 	r->error_pending = 1;
 	return (ssize_t)produced;
+}
+
+static ssize_t fill_range(struct input_reader *r, char *dst, size_t space)
+{
+	for (;;) {
+		ssize_t got = pread(r->fd, dst, space, (off_t)r->file_pos);
+		if (got >= 0) {
+			r->file_pos += (uint64_t)got;
+			r->bytes_read += (uint64_t)got;
+			return got;
+		}
+		if (errno != EINTR) {
+			set_error(r, "read: %s", strerror(errno));
+			return -1;
+		}
+	}
 }
 
 static ssize_t fill_plain(struct input_reader *r, char *dst, size_t space)
@@ -261,6 +289,8 @@ static ssize_t fill(struct input_reader *r, char *dst, size_t space)
 		return fill_gzip(r, dst, space);
 	case READER_ZSTD:
 		return fill_zstd(r, dst, space);
+	case READER_RANGE:
+		return fill_range(r, dst, space);
 	default:
 		return fill_plain(r, dst, space);
 	}
@@ -308,6 +338,13 @@ static void ensure_room(struct input_reader *r)
 	r->cap = ncap;
 }
 
+/* For ranged readers: does a line starting at file offset off belong to
+ * a later range? Then this range is done. */
+static int past_range(const struct input_reader *r, uint64_t off)
+{
+	return r->kind == READER_RANGE && off >= r->range_end;
+}
+
 static enum input_status stream_next(struct input_reader *r, const char **line, size_t *len)
 {
 	if (!r->prepared)
@@ -319,7 +356,20 @@ static enum input_status stream_next(struct input_reader *r, const char **line, 
 				size_t at = (size_t)(nl - r->buf);
 				size_t raw = at - r->start;
 				const char *p = r->buf + r->start;
+				uint64_t line_off = r->skipping ? r->skip_start : r->buf_base + r->start;
 				r->start = r->scan = at + 1;
+				if (r->drop_partial) {
+					/* the tail of the previous range's last line */
+					r->drop_partial = 0;
+					r->skipping = 0;
+					continue;
+				}
+				if (past_range(r, line_off)) {
+					r->source = SOURCE_EOF;
+					r->start = r->end = r->scan = 0;
+					r->skipping = 0;
+					return INPUT_EOF;
+				}
 				if (r->skipping) {
 					r->skipping = 0;
 					*line = NULL;
@@ -346,19 +396,26 @@ static enum input_status stream_next(struct input_reader *r, const char **line, 
 			if (!r->skipping) {
 				r->skipping = 1;
 				r->skip_len = 0;
+				r->skip_start = r->buf_base + r->start;
 			}
 			r->skip_len += r->end - r->start;
+			r->buf_base += r->end;
 			r->start = r->end = r->scan = 0;
 		}
 		if (r->source == SOURCE_EOF) {
+			uint64_t line_off = r->skipping ? r->skip_start : r->buf_base + r->start;
+			if (r->drop_partial || (r->end == r->start && !r->skipping) ||
+			    past_range(r, line_off)) {
+				r->skipping = 0;
+				r->start = r->end = r->scan = 0;
+				return INPUT_EOF;
+			}
 			if (r->skipping) {
 				r->skipping = 0;
 				*line = NULL;
 				*len = (size_t)r->skip_len;
 				return INPUT_OVERLONG;
 			}
-			if (r->end == r->start)
-				return INPUT_EOF;
 			/* last line without '\n' */
 			const char *p = r->buf + r->start;
 			size_t raw = r->end - r->start;
@@ -379,6 +436,7 @@ static enum input_status stream_next(struct input_reader *r, const char **line, 
 
 		if (r->start > 0) {
 			memmove(r->buf, r->buf + r->start, r->end - r->start);
+			r->buf_base += r->start;
 			r->end -= r->start;
 			r->scan -= r->start;
 			r->start = 0;
@@ -520,6 +578,37 @@ struct input_reader *input_open(const struct input_file *f, size_t max_line, cha
 				size_t errlen)
 {
 	return input_open_block(f, max_line, 0, err, errlen);
+}
+
+struct input_reader *input_open_range(const struct input_file *f, uint64_t start, uint64_t end,
+				      size_t max_line, char *err, size_t errlen)
+{
+	if (max_line == 0)
+		max_line = INPUT_DEFAULT_MAX_LINE;
+	if (max_line > SIZE_MAX / 4)
+		max_line = SIZE_MAX / 4;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		open_fail(err, errlen, strerror(errno));
+		return NULL;
+	}
+	struct input_reader *r = xcalloc(1, sizeof(*r));
+	r->kind = READER_RANGE;
+	r->fd = fd;
+	r->own_fd = 1;
+	r->max_line = max_line;
+	r->block = RANGE_BLOCK;
+	r->source = SOURCE_MORE;
+	r->range_end = end;
+	/* Reading from the byte before the range tells whether the range
+	 * starts a line; if not, that line belongs to the previous range. */
+	r->file_pos = start > 0 ? start - 1 : 0;
+	r->buf_base = r->file_pos;
+	r->drop_partial = start > 0;
+	r->prepared = 1;
+	r->cap = max_line + r->block + 1;
+	r->buf = xmalloc(r->cap);
+	return r;
 }
 
 void input_close(struct input_reader *r)

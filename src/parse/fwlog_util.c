@@ -126,47 +126,66 @@ int fwl_proto(const char *s, size_t n)
 		uint64_t v;
 		return parse_u64(s, n, 255, &v) == 0 ? (int)v : -1;
 	}
-	for (size_t i = 0; i < ARRAY_LEN(proto_names); i++)
-		if (strlen(proto_names[i].name) == n && strncasecmp(proto_names[i].name, s, n) == 0)
+	char c0 = (char)(s[0] | 0x20);
+	for (size_t i = 0; i < ARRAY_LEN(proto_names); i++) {
+		const char *name = proto_names[i].name;
+		if (name[0] == c0 && strlen(name) == n && strncasecmp(name, s, n) == 0)
 			return (int)proto_names[i].num;
+	}
 	return -1;
 }
 
 /* Names as Cisco's ASA/IOS port literals, /etc/services and xinetd's
- * service names spell them. */
+ * service names spell them; sorted by name for the binary search below. */
 static const struct name_num service_names[] = {
-	{"echo", 7},          {"discard", 9},        {"daytime", 13},      {"chargen", 19},
-	{"ftp-data", 20},     {"ftp", 21},           {"ssh", 22},          {"telnet", 23},
-	{"smtp", 25},         {"time", 37},          {"nameserver", 42},   {"whois", 43},
-	{"tacacs", 49},       {"domain", 53},        {"dns", 53},          {"bootps", 67},
-	{"bootpc", 68},       {"tftp", 69},          {"gopher", 70},       {"finger", 79},
-	{"www", 80},          {"http", 80},          {"kerberos", 88},     {"hostname", 101},
-	{"pop2", 109},        {"pop3", 110},         {"sunrpc", 111},      {"ident", 113},
-	{"auth", 113},        {"nntp", 119},         {"ntp", 123},         {"netbios-ns", 137},
-	{"netbios-dgm", 138}, {"netbios-ssn", 139},  {"imap", 143},        {"imap4", 143},
-	{"snmp", 161},        {"snmptrap", 162},     {"xdmcp", 177},       {"bgp", 179},
-	{"irc", 194},         {"ldap", 389},         {"https", 443},       {"microsoft-ds", 445},
-	{"isakmp", 500},      {"exec", 512},         {"rexec", 512},       {"login", 513},
-	{"rlogin", 513},      {"who", 513},          {"shell", 514},       {"rsh", 514},
-	{"cmd", 514},         {"syslog", 514},       {"lpd", 515},         {"printer", 515},
-	{"talk", 517},        {"ntalk", 518},        {"rip", 520},         {"uucp", 540},
-	{"klogin", 543},      {"kshell", 544},       {"ldaps", 636},       {"rsync", 873},
-	{"swat", 901},        {"imaps", 993},        {"pop3s", 995},       {"socks", 1080},
-	{"lotusnotes", 1352}, {"ms-sql", 1433},      {"citrix-ica", 1494}, {"sqlnet", 1521},
-	{"radius", 1645},     {"radius-acct", 1646}, {"h323", 1720},       {"pptp", 1723},
-	{"nfs", 2049},        {"cvspserver", 2401},  {"mysql", 3306},      {"rdp", 3389},
-	{"sip", 5060},        {"aol", 5190},         {"nrpe", 5666},       {"vnc", 5900},
-	{"x11", 6000},        {"amanda", 10080},
+	{"amanda", 10080}, {"aol", 5190}, {"auth", 113}, {"bgp", 179}, {"bootpc", 68}, {"bootps", 67},
+	{"chargen", 19}, {"citrix-ica", 1494}, {"cmd", 514}, {"cvspserver", 2401}, {"daytime", 13},
+	{"discard", 9}, {"dns", 53}, {"domain", 53}, {"echo", 7}, {"exec", 512}, {"finger", 79},
+	{"ftp", 21}, {"ftp-data", 20}, {"gopher", 70}, {"h323", 1720}, {"hostname", 101},
+	{"http", 80}, {"https", 443}, {"ident", 113}, {"imap", 143}, {"imap4", 143}, {"imaps", 993},
+	{"irc", 194}, {"isakmp", 500}, {"kerberos", 88}, {"klogin", 543}, {"kshell", 544},
+	{"ldap", 389}, {"ldaps", 636}, {"login", 513}, {"lotusnotes", 1352}, {"lpd", 515},
+	{"microsoft-ds", 445}, {"ms-sql", 1433}, {"mysql", 3306}, {"nameserver", 42},
+	{"netbios-dgm", 138}, {"netbios-ns", 137}, {"netbios-ssn", 139}, {"nfs", 2049}, {"nntp", 119},
+	{"nrpe", 5666}, {"ntalk", 518}, {"ntp", 123}, {"pop2", 109}, {"pop3", 110}, {"pop3s", 995},
+	{"pptp", 1723}, {"printer", 515}, {"radius", 1645}, {"radius-acct", 1646}, {"rdp", 3389},
+	{"rexec", 512}, {"rip", 520}, {"rlogin", 513}, {"rsh", 514}, {"rsync", 873}, {"shell", 514},
+	{"sip", 5060}, {"smtp", 25}, {"snmp", 161}, {"snmptrap", 162}, {"socks", 1080},
+	{"sqlnet", 1521}, {"ssh", 22}, {"sunrpc", 111}, {"swat", 901}, {"syslog", 514},
+	{"tacacs", 49}, {"talk", 517}, {"telnet", 23}, {"tftp", 69}, {"time", 37}, {"uucp", 540},
+	{"vnc", 5900}, {"who", 513}, {"whois", 43}, {"www", 80}, {"x11", 6000}, {"xdmcp", 177},
 };
+
+/* strcmp of the lower-cased s[0..n) against a lower-case name */
+static int name_cmp(const char *s, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)s[i], b = (unsigned char)name[i];
+		if (b == 0)
+			return 1; /* the name is a prefix of s: s sorts after it */
+		if (a >= 'A' && a <= 'Z')
+			a |= 0x20;
+		if (a != b)
+			return (int)a - (int)b;
+	}
+	return name[n] ? -1 : 0;
+}
 
 unsigned fwl_service_port(const char *s, size_t n)
 {
 	if (n == 0 || n > 16)
 		return 0;
-	for (size_t i = 0; i < ARRAY_LEN(service_names); i++)
-		if (strlen(service_names[i].name) == n &&
-		    strncasecmp(service_names[i].name, s, n) == 0)
-			return service_names[i].num;
+	size_t lo = 0, hi = ARRAY_LEN(service_names);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = name_cmp(s, n, service_names[mid].name);
+		if (c == 0)
+			return service_names[mid].num;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
 

@@ -86,63 +86,72 @@ static enum parse_result scan_detected(struct parse_ctx *ctx, const char *m, con
 	ev->flags |= EVENT_HAS_SRC | EVENT_HAS_DST;
 	p = de;
 
+	/* One pass over the words: "tcp: [R]" / "udp: [R]" and "flags: W..."
+	 * (2.x/3.x), "tcp=[R] W..." (1.x), and the packet counters "tcp
+	 * pkts: N", "udp pkts: N", "icmp pkts: N", "other proto pkts: N"
+	 * (2.x/3.x) or "tcp=N udp=N icmp=N" (1.x). */
 	uint32_t pkts = 0;
 	int proto = -1;
 	uint16_t port = 0;
 	int have_port = 0;
-	/* psad 2.x/3.x */
-	const char *r;
-	if ((r = fwl_find(p, end, FWL_LIT(" tcp: ["))) != NULL) {
-		proto = IPPROTO_NUM_TCP;
-		have_port = range_start(r + 6, end, &port) == 0;
-	} else if ((r = fwl_find(p, end, FWL_LIT(" udp: ["))) != NULL) {
-		proto = IPPROTO_NUM_UDP;
-		have_port = range_start(r + 6, end, &port) == 0;
-	} else if ((r = fwl_find(p, end, FWL_LIT(" tcp=["))) != NULL) { /* psad 1.x */
-		proto = IPPROTO_NUM_TCP;
-		have_port = range_start(r + 5, end, &port) == 0;
-		int any;
-		const char *fe = memchr(r + 5, ']', (size_t)(end - r - 5));
-		if (fe) {
-			uint8_t fl = flag_words(fe + 1, end, &any);
+	int prev = -1; /* the protocol the previous word named, for "pkts:" */
+	while (p < end) {
+		p = fwl_skip_sp(p, end);
+		const char *we = fwl_tok_end(p, end);
+		size_t n = (size_t)(we - p);
+		if (n == 0)
+			break;
+		int named = -1;
+		const char *num = NULL; /* "tcp=N" */
+		if (n >= 3 && (memcmp(p, "tcp", 3) == 0 || memcmp(p, "udp", 3) == 0)) {
+			named = p[0] == 't' ? IPPROTO_NUM_TCP : IPPROTO_NUM_UDP;
+			if (n == 4 && p[3] == ':' && end - we >= 2 && we[1] == '[' && proto < 0) {
+				proto = named; /* "tcp: [1000-1500]" */
+				have_port = range_start(we + 1, end, &port) == 0;
+			} else if (n > 4 && p[3] == '=' && p[4] == '[') {
+				if (proto < 0) { /* "tcp=[1000-1150] URG PSH FIN" */
+					proto = named;
+					have_port = range_start(p + 4, end, &port) == 0;
+				}
+				if (named == IPPROTO_NUM_TCP) {
+					int any;
+					uint8_t f = flag_words(we, end, &any);
+					if (any) {
+						ev->tcp_flags = f;
+						ev->flags |= EVENT_HAS_TCP_FLAGS;
+					}
+				}
+			} else if (n > 4 && p[3] == '=') {
+				num = p + 4;
+			}
+		} else if (n >= 4 && memcmp(p, "icmp", 4) == 0) {
+			named = IPPROTO_NUM_ICMP;
+			if (n > 5 && p[4] == '=')
+				num = p + 5;
+		} else if (n == 5 && memcmp(p, "proto", 5) == 0) {
+			named = 0; /* "other proto pkts:" */
+		} else if (n == 6 && memcmp(p, "flags:", 6) == 0) {
+			int any;
+			uint8_t f = flag_words(we, end, &any);
 			if (any) {
-				ev->tcp_flags = fl;
+				ev->tcp_flags = f;
 				ev->flags |= EVENT_HAS_TCP_FLAGS;
 			}
+		} else if (n == 5 && memcmp(p, "pkts:", 5) == 0 && prev >= 0) {
+			num = fwl_skip_sp(we, end);
+			named = prev;
 		}
-	}
-	const char *fl = fwl_find(p, end, FWL_LIT(" flags: "));
-	if (fl && proto == IPPROTO_NUM_TCP) {
-		int any;
-		uint8_t f = flag_words(fl + 8, end, &any);
-		if (any) {
-			ev->tcp_flags = f;
-			ev->flags |= EVENT_HAS_TCP_FLAGS;
+		if (num) {
+			uint64_t v;
+			if (fwl_uint(num, end, UINT32_MAX, &v)) {
+				pkts = add_sat(pkts, v);
+				if (proto < 0 && v && named > 0)
+					proto = named;
+			}
+			named = -1;
 		}
-	}
-	static const struct {
-		const char *k;
-		size_t n;
-		int proto;
-	} counters[] = {
-		{" tcp pkts: ", 11, IPPROTO_NUM_TCP},  {" udp pkts: ", 11, IPPROTO_NUM_UDP},
-		{" icmp pkts: ", 12, IPPROTO_NUM_ICMP}, {" other proto pkts: ", 19, -1},
-		{" tcp=", 5, IPPROTO_NUM_TCP},         {" udp=", 5, IPPROTO_NUM_UDP},
-		{" icmp=", 6, IPPROTO_NUM_ICMP},
-	};
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		/* the first place where the key is followed by a number
-		 * (psad 1.x has "tcp=[range]" before "tcp=N") */
-		const char *c = p;
-		uint64_t v = 0;
-		while ((c = fwl_find(c, end, counters[i].k, counters[i].n)) != NULL &&
-		       !fwl_uint(c + counters[i].n, end, UINT32_MAX, &v))
-			c += counters[i].n;
-		if (c) {
-			pkts = add_sat(pkts, v);
-			if (proto < 0 && v && counters[i].proto >= 0)
-				proto = counters[i].proto;
-		}
+		prev = named;
+		p = we;
 	}
 	if (proto >= 0)
 		ev->proto = (uint8_t)proto;

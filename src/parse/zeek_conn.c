@@ -48,7 +48,8 @@ static const int16_t zc_default_cols[ZC_N] = {0, 2, 3, 4, 5, 6, 11, 15};
 
 struct zeek_state {
 	int have_fields;       /* a #fields line was read */
-	int not_conn;          /* #path names another log, or #fields lacks conn_state */
+	int path_not_conn;     /* #path names another log */
+	int fields_not_conn;   /* #fields lacks conn_state or id.orig_h */
 	char sep;              /* from #separator */
 	int16_t col[ZC_N];     /* column of each field, -1 if absent */
 	int16_t max_col;
@@ -239,7 +240,7 @@ static enum parse_result zc_header(struct parse_ctx *ctx, struct zeek_state *st,
 		return PARSE_OTHER;
 	const char *v = tab ? tab + 1 : end;
 	if (name_end - p == 5 && memcmp(p, "#path", 5) == 0) {
-		st->not_conn = !(end - v == 4 && memcmp(v, "conn", 4) == 0);
+		st->path_not_conn = !(end - v == 4 && memcmp(v, "conn", 4) == 0);
 	} else if (name_end - p == 12 && memcmp(p, "#unset_field", 12) == 0) {
 		if ((size_t)(end - v) > sizeof(st->unset))
 			return zc_bad(ctx, "zeek: #unset_field too long");
@@ -269,8 +270,7 @@ static enum parse_result zc_header(struct parse_ctx *ctx, struct zeek_state *st,
 		if (col > ZC_MAX_COLS)
 			return zc_bad(ctx, "zeek: more than 255 #fields");
 		st->have_fields = 1;
-		if (st->col[ZC_STATE] < 0 || st->col[ZC_ORIG_H] < 0)
-			st->not_conn = 1;
+		st->fields_not_conn = st->col[ZC_STATE] < 0 || st->col[ZC_ORIG_H] < 0;
 	}
 	return PARSE_OTHER;
 }
@@ -279,7 +279,7 @@ static enum parse_result zc_tsv(struct parse_ctx *ctx, struct zeek_state *st, co
 				const char *end, struct event *ev)
 {
 	const int16_t *cols = st && st->have_fields ? st->col : zc_default_cols;
-	if (st && st->not_conn)
+	if (st && (st->path_not_conn || st->fields_not_conn))
 		return PARSE_OTHER;
 	char sep = st && st->sep ? st->sep : '\t';
 	const char *unset = st && st->unset_len ? st->unset : "-";
@@ -323,8 +323,8 @@ static enum parse_result zeek_parse_line(struct parse_ctx *ctx, const char *line
 		return zc_header(ctx, st, line, end);
 	if (*line == '{')
 		return zc_json(ctx, line, end, ev);
-	/* a TSV record: it starts with ts */
-	if (!fwl_digit(*line))
+	/* a TSV record: in the default layout it starts with ts */
+	if (!(st && st->have_fields) && !fwl_digit(*line))
 		return PARSE_UNKNOWN;
 	return zc_tsv(ctx, st, line, end, ev);
 }
@@ -361,14 +361,14 @@ static int zeek_detect(const char *line, size_t len)
 
 static const struct parser_example zeek_examples[] = {
 	{"JSON: a SYN with no answer (stratosphereips/security-datasets-for-testing)",
-	 "{\"ts\":1664462458.150596,\"uid\":\"CqLj7T3IqaLNeuHX79\",\"id.orig_h\":\"172.16.1.11\","
-	 "\"id.orig_p\":50536,\"id.resp_h\":\"172.16.1.20\",\"id.resp_p\":3389,\"proto\":\"tcp\","
+	 "{\"ts\":1664464850.117582,\"uid\":\"CCdkqP124x8Wudv6gi\",\"id.orig_h\":\"172.16.1.11\","
+	 "\"id.orig_p\":35356,\"id.resp_h\":\"172.16.1.1\",\"id.resp_p\":443,\"proto\":\"tcp\","
 	 "\"conn_state\":\"S0\",\"local_orig\":true,\"local_resp\":true,\"missed_bytes\":0,"
 	 "\"history\":\"S\",\"orig_pkts\":1,\"orig_ip_bytes\":44,\"resp_pkts\":0,"
 	 "\"resp_ip_bytes\":0}"},
-	{"TSV record in the default column order (as Zeek's docs show it)",
-	 "1300475167.096535\tCRCC5OdDlXe\t141.142.220.202\t5353\t224.0.0.251\t5353\tudp\tdns\t-"
-	 "\t-\t-\tS0\t-\t-\t0\tD\t1\t73\t0\t0\t-"},
+	{"TSV record (Zeek's documentation, \"Zeek Log Formats and Inspection\")",
+	 "1591367999.305988\tCazOhH2qDUiJTWMCY\t192.168.4.76\t36844\t192.168.4.1\t53\tudp\tdns\t"
+	 "0.066852\t62\t141\tSF\t-\t-\t0\tDd\t2\t118\t2\t197\t-"},
 	{NULL, NULL},
 };
 

@@ -45,8 +45,9 @@ struct unit_result {
 
 struct pipeline_unit {
 	uint32_t file;
-	const char *ptr; /* mapped chunk, or NULL for a stream */
-	size_t len;
+	int ranged;      /* a byte range of a plain file, read with pread; its
+			  * parser was chosen for the whole file (NULL: none) */
+	uint64_t off, range_len;
 	struct input_reader *reader; /* the file's reader (shared by its chunks) */
 	int owns_reader;             /* close it when the unit is freed */
 	const struct parser *parser; /* NULL: detect from the stream */
@@ -209,26 +210,6 @@ static void handle_overlong(struct line_ctx *lc)
 		r->first_overlong = lc->line_no;
 }
 
-static const struct parser *detect_mapped(const char *ptr, size_t len, size_t max_line)
-{
-	const char *lines[DETECT_LINES];
-	size_t lens[DETECT_LINES];
-	size_t n = 0;
-	const char *pos = ptr, *end = ptr + (len < DETECT_BYTES ? len : DETECT_BYTES);
-	while (n < DETECT_LINES && pos < end) {
-		const char *l;
-		size_t ll;
-		enum input_status st = input_next_line_mem(&pos, end, max_line, &l, &ll);
-		if (st == INPUT_EOF)
-			break;
-		if (st != INPUT_LINE)
-			continue;
-		lines[n] = l;
-		lens[n] = ll;
-		n++;
-	}
-	return parser_detect(lines, lens, n);
-}
 
 static void count_remaining_unknown(struct line_ctx *lc, const char *line, size_t len)
 {
@@ -242,37 +223,6 @@ static void count_remaining_unknown(struct line_ctx *lc, const char *line, size_
 		r->first_unknown = lc->line_no;
 }
 
-static void run_mapped_unit(struct line_ctx *lc)
-{
-	struct pipeline_unit *u = lc->u;
-	const char *pos = u->ptr, *end = u->ptr + u->len;
-	const char *last_progress = pos;
-	size_t max_line = lc->opt->max_line;
-	struct progress *prog = lc->w->sh->progress;
-	uint64_t lines_at_progress = 0;
-	for (;;) {
-		const char *line;
-		size_t len;
-		enum input_status st = input_next_line_mem(&pos, end, max_line, &line, &len);
-		if (st == INPUT_EOF)
-			break;
-		lc->line_no++;
-		if (st == INPUT_OVERLONG)
-			handle_overlong(lc);
-		else if (u->parser)
-			handle_line(lc, line, len);
-		else
-			count_remaining_unknown(lc, line, len);
-		if (prog && pos - last_progress >= (1 << 20)) {
-			progress_add(prog, (uint64_t)(pos - last_progress), lc->line_no - lines_at_progress);
-			last_progress = pos;
-			lines_at_progress = lc->line_no;
-		}
-	}
-	if (prog)
-		progress_add(prog, (uint64_t)(end - last_progress), lc->line_no - lines_at_progress);
-	u->res.lines = lc->line_no;
-}
 
 static void begin_parsing(struct line_ctx *lc, const struct input_file *f);
 
@@ -290,7 +240,7 @@ static void run_stream_unit(struct line_ctx *lc)
 	size_t n_held = 0, held_bytes = 0;
 	int eof = 0;
 
-	if (!u->parser) {
+	if (!u->parser && !u->ranged) {
 		while (n_held < DETECT_LINES && held_bytes < DETECT_BYTES) {
 			const char *line;
 			size_t len;
@@ -377,12 +327,23 @@ static void run_unit(struct worker *w, struct pipeline_unit *u)
 			u->res.error = xasprintf("cannot create a temporary file for event output: %s",
 						 strerror(errno));
 	}
-	if (u->parser && u->parser->read_file)
+	if (u->parser && u->parser->read_file) {
 		run_file_unit(&lc, f);
-	else if (u->ptr || !u->reader)
-		run_mapped_unit(&lc);
-	else
+	} else if (u->ranged) {
+		char err[256] = "";
+		u->reader = input_open_range(f, u->off, u->off + u->range_len, opt->max_line, err,
+					     sizeof(err));
+		u->owns_reader = 1;
+		if (u->reader)
+			run_stream_unit(&lc);
+		else
+			u->res.error = xstrdup(err[0] ? err : "cannot open");
+		input_close(u->reader); /* free the buffer now, not at the end */
+		u->reader = NULL;
+		u->owns_reader = 0;
+	} else if (u->reader) {
 		run_stream_unit(&lc);
+	} /* else: the file could not be opened; its unit carries the error */
 	if (lc.pctx.state) {
 		if (u->parser->state_fini)
 			u->parser->state_fini(lc.pctx.state);
@@ -422,19 +383,6 @@ static struct pipeline_unit *add_unit(struct pipeline_unit **units, size_t *n, s
 	return u;
 }
 
-static uint64_t count_lines(const char *p, size_t len)
-{
-	uint64_t n = 0;
-	const char *end = p + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			break;
-		n++;
-		p = nl + 1;
-	}
-	return n;
-}
 
 /* A parser that reads the whole file itself (pcap), if the file's first
  * bytes are its magic or the user forced it. */
@@ -459,6 +407,76 @@ static const struct parser *whole_file_parser(const struct input_file *f,
 	return NULL;
 }
 
+/* Lines of f that start in [off, off + len): what the unit reading that
+ * range will number from 1. Only event output needs it up front. */
+static uint64_t count_range_lines(const struct input_file *f, uint64_t off, uint64_t len,
+				  size_t max_line)
+{
+	char err[64];
+	struct input_reader *r = input_open_range(f, off, off + len, max_line, err, sizeof(err));
+	uint64_t n = 0;
+	const char *l;
+	size_t ll;
+	enum input_status st;
+	while (r && (st = input_next_line(r, &l, &ll)) != INPUT_EOF && st != INPUT_ERROR)
+		n++;
+	input_close(r);
+	return n;
+}
+
+/* Cut a plain regular file into byte ranges (one if its parser keeps
+ * state), after choosing its parser from its first lines. Returns -1 if
+ * the file cannot be read this way (the caller then streams it). */
+static int plan_ranges(const struct input_file *f, uint32_t fi, const struct pipeline_options *opt,
+		       struct pipeline_unit **units, size_t *n, size_t *cap)
+{
+	char err[256];
+	const struct parser *p = opt->forced_parser;
+	if (!p) {
+		struct input_reader *r = input_open_range(f, 0, DETECT_BYTES, opt->max_line, err,
+							  sizeof(err));
+		if (!r)
+			return -1;
+		char *held[DETECT_LINES];
+		const char *lines[DETECT_LINES];
+		size_t lens[DETECT_LINES], k = 0;
+		const char *l;
+		size_t ll;
+		enum input_status st;
+		while (k < DETECT_LINES && (st = input_next_line(r, &l, &ll)) != INPUT_EOF &&
+		       st != INPUT_ERROR) {
+			if (st != INPUT_LINE)
+				continue;
+			held[k] = xstrndup(l, ll);
+			lines[k] = held[k];
+			lens[k] = ll;
+			k++;
+		}
+		input_close(r);
+		p = parser_detect(lines, lens, k);
+		for (size_t i = 0; i < k; i++)
+			free(held[i]);
+	}
+	uint64_t chunk = opt->chunk_size ? opt->chunk_size : f->size;
+	if (p && p->state_size)
+		chunk = f->size;
+	uint64_t lines_before = 0;
+	for (uint64_t off = 0; off < f->size; off += chunk) {
+		struct pipeline_unit *u = add_unit(units, n, cap);
+		u->file = fi;
+		u->ranged = 1;
+		u->off = off;
+		u->range_len = f->size - off < chunk ? f->size - off : chunk;
+		u->parser = p;
+		u->res.parser = p;
+		if (opt->mode != PIPELINE_SUMMARY) {
+			u->first_line = lines_before;
+			lines_before += count_range_lines(f, u->off, u->range_len, opt->max_line);
+		}
+	}
+	return 0;
+}
+
 /* Open every file and cut it into units. A file that cannot be opened
  * gets one empty unit carrying the error, so it is reported in order. */
 static void plan_units(const struct input_list *inputs, const struct pipeline_options *opt,
@@ -477,6 +495,9 @@ static void plan_units(const struct input_list *inputs, const struct pipeline_op
 			u->res.parser = whole;
 			continue;
 		}
+		if (!f->is_stdin && f->comp == INPUT_PLAIN && f->size > 0 &&
+		    plan_ranges(f, (uint32_t)fi, opt, &units, &n, &cap) == 0)
+			continue;
 		struct input_reader *rd = input_open(f, opt->max_line, err, sizeof(err));
 		if (!rd) {
 			struct pipeline_unit *u = add_unit(&units, &n, &cap);
@@ -484,46 +505,12 @@ static void plan_units(const struct input_list *inputs, const struct pipeline_op
 			u->res.error = xstrdup(err[0] ? err : "cannot open");
 			continue;
 		}
-		size_t len = 0;
-		const char *map = input_mapped(rd, &len);
-		if (!map) {
-			struct pipeline_unit *u = add_unit(&units, &n, &cap);
-			u->file = (uint32_t)fi;
-			u->reader = rd;
-			u->owns_reader = 1;
-			u->parser = opt->forced_parser;
-			u->res.parser = u->parser;
-			continue;
-		}
-		const struct parser *p = opt->forced_parser;
-		if (!p)
-			p = detect_mapped(map, len, opt->max_line);
-		size_t off = 0;
-		uint64_t lines_before = 0;
-		int first = 1;
-		do {
-			size_t take = len - off;
-			if (take > opt->chunk_size && !(p && p->state_size)) {
-				const char *cut = memchr(map + off + opt->chunk_size, '\n',
-							 len - off - opt->chunk_size);
-				take = cut ? (size_t)(cut - (map + off)) + 1 : len - off;
-			}
-			struct pipeline_unit *u = add_unit(&units, &n, &cap);
-			u->file = (uint32_t)fi;
-			u->ptr = map + off;
-			u->len = take;
-			u->reader = rd;
-			u->owns_reader = first;
-			u->parser = p;
-			u->res.parser = p;
-			if (opt->mode != PIPELINE_SUMMARY) {
-				/* Event output needs file line numbers while it runs. */
-				u->first_line = lines_before;
-				lines_before += count_lines(u->ptr, u->len);
-			}
-			first = 0;
-			off += take;
-		} while (off < len);
+		struct pipeline_unit *u = add_unit(&units, &n, &cap);
+		u->file = (uint32_t)fi;
+		u->reader = rd;
+		u->owns_reader = 1;
+		u->parser = opt->forced_parser;
+		u->res.parser = u->parser;
 	}
 	*units_out = units;
 	*n_out = n;

@@ -1,17 +1,19 @@
 /* Counting events: the per-event path (stats_add), merging per-thread
  * stats, and memory accounting. The layout is in stats_internal.h and
- * table.h. Costs per distinct key, with hash tables 3/8 to 3/4 full and
- * dense arrays half to fully used (the unused half of a mapped array is
- * reserved, never touched, so not resident):
+ * table.h. Costs per distinct key, with the hash slots 3/8 to 3/4 full
+ * (dense entry arrays are address space reserved up to the cap and take
+ * memory only as they fill, see table.c):
  *
- *   source   80-byte entry + 4-byte tag + one 8-byte slot per 0.375-0.75
- *            entries (11-21 bytes): 95-105 bytes resident
+ *   source   80-byte entry + 4-byte tag + an 8-byte slot at 3/8..3/4
+ *            load (11-21 bytes): 95-105 bytes
  *   target   48-byte entry + tag + slot: 63-73 bytes
- *   pair     one 8-byte key per 0.375-0.75 slots: 11-21 bytes
+ *   pair     an 8-byte key in a slot at 3/8..3/4 load: 11-21 bytes
  *   group    88-byte entry + tag + slot: 103-113 bytes
  *
  * A scanner usually brings 1-3 pairs of each kind besides itself, so a
- * million sources cost ~150-250 MB.
+ * million sources cost ~150-250 MB. Measured: 1 M sources with 8.4 M
+ * (source,port) pairs, 1 M (source,target) pairs and 1 M ALERT groups
+ * hold 355 MB; without the groups, 254 MB.
  *
  * Per event the cost is memory latency, not arithmetic: on a million keys
  * the source slot, its entry, its (source,port) and (source,target) pairs

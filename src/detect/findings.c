@@ -1,0 +1,1248 @@
+/* From merged per-source state to findings. Each source's first contacts
+ * are sorted by time and examined per target (vertical: scanlogd-weighted
+ * distinct ports within the window), per port (horizontal: distinct
+ * hosts), per ICMP request type (ping sweeps), per target across protocol
+ * numbers (IP-protocol scans), per login service (hammering), and with
+ * Threshold Random Walk over the outcomes of first contacts to distinct
+ * hosts (Jung et al., IEEE S&P 2004). What the short window misses is
+ * tried again over the slow window. Sources with no finding are summed per
+ * service as background. */
+#include "detect/detect.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeconv.h"
+#include "core/util.h"
+#include "detect/detect_internal.h"
+
+/* Marks on contacts: which finding (kind and pace) took them. */
+#define M_VB 0x01 /* vertical, burst */
+#define M_HB 0x02 /* horizontal, burst */
+#define M_VS 0x04 /* vertical, slow */
+#define M_HS 0x08 /* horizontal, slow */
+#define M_BURST (M_VB | M_HB)
+#define M_SLOW (M_VS | M_HS)
+
+/* A contact as sorted for grouping. */
+struct rec {
+	struct ip_addr dst;
+	int64_t t;
+	uint32_t idx;
+	uint16_t port;
+	uint8_t proto;
+};
+
+struct bg_cell {
+	uint64_t sources, events;
+};
+
+struct ctx {
+	const struct detect_config *cfg;
+	struct finding *items;
+	size_t n, cap;
+	struct rec *recs;
+	size_t recs_cap;
+	uint8_t *mark;
+	size_t mark_cap;
+	/* background per (proto, port): tcp, udp, sctp by port; icmp, icmpv6 by
+	 * type; other protocols by number */
+	struct bg_cell *bg_tcp, *bg_udp, *bg_sctp, *bg_icmp, *bg_icmp6, *bg_proto;
+	struct detect_findings *out;
+};
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static int cmp_addr(const struct ip_addr *a, const struct ip_addr *b)
+{
+	return memcmp(a->b, b->b, 16);
+}
+
+static int cmp_time_idx(int64_t ta, uint32_t ia, int64_t tb, uint32_t ib)
+{
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/* by protocol, target, time */
+static int cmp_dst(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	int c = cmp_addr(&a->dst, &b->dst);
+	if (c)
+		return c;
+	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
+}
+
+/* by target only, then time (all protocols together) */
+static int cmp_dst_any(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+	int c = cmp_addr(&a->dst, &b->dst);
+	if (c)
+		return c;
+	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
+}
+
+/* by protocol, port, time */
+static int cmp_port(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
+}
+
+static int cmp_time(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
+}
+
+static int cmp_u16(const void *pa, const void *pb)
+{
+	uint16_t a = *(const uint16_t *)pa, b = *(const uint16_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_addr_v(const void *pa, const void *pb)
+{
+	return cmp_addr(pa, pb);
+}
+
+static int succeeded(uint8_t o)
+{
+	return o == EVENT_OUTCOME_OPEN || o == EVENT_OUTCOME_AUTH_SUCCESS;
+}
+
+/* ---- windows ----------------------------------------------------------------- */
+
+static unsigned port_weight(const struct detect_config *cfg, uint8_t proto, uint16_t port)
+{
+	if (proto != IPPROTO_NUM_TCP && proto != IPPROTO_NUM_UDP && proto != IPPROTO_NUM_SCTP &&
+	    proto != IPPROTO_NUM_UDPLITE)
+		return 1;
+	return port < 1024 ? cfg->weight_low : cfg->weight_high;
+}
+
+/* One group (same target, or same port) sorted by time. Splits it into
+ * episodes (gaps no longer than win, ignoring contacts marked skip), finds
+ * each episode's best window of length win, and marks every contact of an
+ * episode whose best window reaches thr. weighted: use port weights (a
+ * vertical group), else 1 per contact. Returns the number of episodes hit. */
+static unsigned window_hits(const struct ctx *x, const struct contact *c, const struct rec *g,
+			    size_t m, int64_t win, unsigned thr, int weighted, uint8_t bit,
+			    uint8_t skip, uint8_t *mark)
+{
+	unsigned hits = 0;
+	size_t i = 0;
+	while (i < m) {
+		if (mark[g[i].idx] & skip) {
+			i++;
+			continue;
+		}
+		size_t start = i, j = i, k;
+		uint64_t score = 0, best = 0;
+		int64_t prev = g[i].t;
+		for (k = i; k < m; k++) {
+			if (mark[g[k].idx] & skip)
+				continue;
+			int64_t t = g[k].t;
+			if (k != start && t - prev > win)
+				break;
+			prev = t;
+			score += weighted ? port_weight(x->cfg, g[k].proto, g[k].port) : 1;
+			while (t - g[j].t > win) {
+				if (!(mark[g[j].idx] & skip))
+					score -= weighted ? port_weight(x->cfg, g[j].proto, g[j].port) : 1;
+				j++;
+			}
+			if (score > best)
+				best = score;
+		}
+		if (best >= thr) {
+			hits++;
+			for (size_t q = start; q < k; q++)
+				if (!(mark[g[q].idx] & skip))
+					mark[g[q].idx] |= bit;
+		}
+		i = k;
+	}
+	(void)c;
+	return hits;
+}
+
+/* Distinct protocol numbers per target within the window (nmap -sO).
+ * Marks the contacts of an episode that reaches the threshold. */
+static unsigned proto_hits(const struct ctx *x, const struct rec *g, size_t m, int64_t win,
+			   uint8_t *mark, uint8_t bit)
+{
+	unsigned hits = 0;
+	uint32_t cnt[256];
+	size_t i = 0;
+	while (i < m) {
+		memset(cnt, 0, sizeof(cnt));
+		size_t start = i, j = i, k;
+		unsigned distinct = 0, best = 0;
+		int64_t prev = g[i].t;
+		for (k = i; k < m; k++) {
+			int64_t t = g[k].t;
+			if (k != start && t - prev > win)
+				break;
+			prev = t;
+			if (cnt[g[k].proto]++ == 0)
+				distinct++;
+			while (t - g[j].t > win) {
+				if (--cnt[g[j].proto] == 0)
+					distinct--;
+				j++;
+			}
+			if (distinct > best)
+				best = distinct;
+		}
+		if (best >= x->cfg->proto_count) {
+			hits++;
+			for (size_t q = start; q < k; q++)
+				mark[g[q].idx] |= bit;
+		}
+		i = k;
+	}
+	return hits;
+}
+
+/* ---- building a finding ------------------------------------------------------ */
+
+static struct finding *new_finding(struct ctx *x, const struct src_state *s, enum finding_type type,
+				   uint8_t proto, int slow)
+{
+	x->items = xgrow(x->items, &x->cap, x->n + 1, sizeof(*x->items));
+	struct finding *f = &x->items[x->n++];
+	memset(f, 0, sizeof(*f));
+	f->src = s->addr;
+	f->type = (uint8_t)type;
+	f->proto = proto;
+	f->slow = (uint8_t)slow;
+	f->truncated = s->truncated;
+	return f;
+}
+
+static const char *fclass_title(enum flag_class fc)
+{
+	static const char *const t[FC_N] = {"SYN", "FIN", "NULL", "XMAS", "ACK", "FIN+ACK (Maimon)",
+					    "odd-flag", "TCP", "", ""};
+	return t[fc];
+}
+
+/* Fill targets, ports, times, counts, technique and tool from the members
+ * (contact indices). portmode: 0 ports, 1 protocol numbers. */
+static void fill_members(struct ctx *x, struct finding *f, const struct src_state *s,
+			 const uint32_t *mem, size_t nm, int portmode)
+{
+	const struct contact *c = s->c;
+	struct ip_addr *tg = xmalloc(nm * sizeof(*tg));
+	uint16_t *ports = xmalloc(nm * sizeof(*ports));
+	uint16_t *open = xmalloc(nm * sizeof(*open));
+	size_t n_open = 0;
+	uint32_t fcount[FC_N] = {0};
+	uint32_t fpc[FP_BITS] = {0};
+	uint32_t n_tcp = 0;
+	const struct contact *first = NULL;
+	f->start_ns = 0;
+	f->end_ns = 0;
+	for (size_t i = 0; i < nm; i++) {
+		const struct contact *k = &c[mem[i]];
+		tg[i] = k->dst;
+		ports[i] = portmode ? k->proto : k->port;
+		if (k->succ)
+			open[n_open++] = portmode ? k->proto : k->port;
+		f->events += k->count;
+		f->failures += k->fails;
+		if (k->outcomes & ((1u << EVENT_OUTCOME_OPEN) | (1u << EVENT_OUTCOME_AUTH_SUCCESS)))
+			f->successes++;
+		if (!first || contact_order(k, first) < 0)
+			first = k;
+		if (k->first_ns && (!f->start_ns || k->first_ns < f->start_ns))
+			f->start_ns = k->first_ns;
+		int64_t e = k->last_ns > k->first_ns ? k->last_ns : k->first_ns;
+		if (e > f->end_ns)
+			f->end_ns = e;
+		if (k->proto == IPPROTO_NUM_TCP) {
+			n_tcp++;
+			fcount[k->fclass]++;
+			for (int b = 0; b < FP_BITS; b++)
+				if (k->fp & (1u << b))
+					fpc[b]++;
+		} else if (k->fp & FP_ZMAP) {
+			fpc[1]++; /* FP_ZMAP is bit 1 */
+		}
+	}
+	f->probes = nm;
+	if (first) {
+		f->first_unit = first->unit;
+		f->first_line = first->line;
+	}
+	/* targets: distinct, sorted, lowest kept */
+	qsort(tg, nm, sizeof(*tg), cmp_addr_v);
+	size_t nt = 0;
+	for (size_t i = 0; i < nm; i++)
+		if (nt == 0 || cmp_addr(&tg[nt - 1], &tg[i]) != 0)
+			tg[nt++] = tg[i];
+	f->n_targets = nt;
+	if (nt) {
+		f->target_lo = tg[0];
+		f->target_hi = tg[nt - 1];
+	}
+	f->n_targets_kept = nt < DETECT_TARGETS_KEPT ? nt : DETECT_TARGETS_KEPT;
+	f->targets = xmalloc((f->n_targets_kept ? f->n_targets_kept : 1) * sizeof(*f->targets));
+	memcpy(f->targets, tg, f->n_targets_kept * sizeof(*tg));
+	free(tg);
+	/* ports: distinct, sorted */
+	qsort(ports, nm, sizeof(*ports), cmp_u16);
+	size_t np = 0;
+	for (size_t i = 0; i < nm; i++)
+		if (np == 0 || ports[np - 1] != ports[i])
+			ports[np++] = ports[i];
+	f->ports = ports;
+	f->n_ports = np;
+	qsort(open, n_open, sizeof(*open), cmp_u16);
+	size_t no = 0;
+	for (size_t i = 0; i < n_open; i++)
+		if (no == 0 || open[no - 1] != open[i])
+			open[no++] = open[i];
+	f->open_ports = open;
+	f->n_open = no;
+
+	/* technique */
+	if (portmode) {
+		f->technique = TECH_IP_PROTO;
+	} else if (f->proto == IPPROTO_NUM_TCP && n_tcp) {
+		int best = 0;
+		for (int k = 1; k < FC_N; k++)
+			if (fcount[k] > fcount[best])
+				best = k;
+		static const uint8_t map[FC_N] = {TECH_SYN, TECH_FIN,	 TECH_NULL, TECH_XMAS,
+						  TECH_ACK, TECH_MAIMON, TECH_ODD,  TECH_TCP,
+						  TECH_OTHER, TECH_OTHER};
+		if ((uint64_t)fcount[best] * 10 >= (uint64_t)n_tcp * 9) {
+			f->technique = map[best];
+			if (best == FC_SYN && (uint64_t)fpc[6] * 10 >= (uint64_t)n_tcp * 9)
+				f->technique = TECH_CONNECT; /* FP_OSOPTS is bit 6 */
+		} else {
+			f->technique = TECH_MIXED;
+		}
+		/* tool */
+		uint32_t nz = fpc[1], nmas = fpc[2], nmir = fpc[3], nn = fpc[0];
+		if (nz * 10 >= n_tcp * 9) {
+			f->tool = "zmap";
+			snprintf(f->tool_evidence, sizeof(f->tool_evidence), "IP ID 54321 on %u/%u probes",
+				 nz, n_tcp);
+		} else if (nmas * 10 >= n_tcp * 9 && n_tcp >= 3) {
+			f->tool = "masscan";
+			snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+				 "IP ID = destination ^ port ^ sequence on %u/%u probes", nmas, n_tcp);
+		} else if (nmir * 10 >= n_tcp * 9) {
+			f->tool = "Mirai";
+			snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+				 "sequence number = destination address on %u/%u probes", nmir, n_tcp);
+		} else if (nn * 10 >= n_tcp * 9) {
+			static const char *const nmap_flag[TECH_COUNT] = {
+				[TECH_SYN] = "nmap -sS",  [TECH_FIN] = "nmap -sF", [TECH_NULL] = "nmap -sN",
+				[TECH_XMAS] = "nmap -sX", [TECH_ACK] = "nmap -sA", [TECH_MAIMON] = "nmap -sM",
+			};
+			f->tool = nmap_flag[f->technique] ? nmap_flag[f->technique] : "nmap";
+			if (f->technique == TECH_SYN)
+				snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+					 "window 1024-4096 and only an MSS option on %u/%u probes", nn,
+					 n_tcp);
+			else
+				snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+					 "window 1024-4096 and no TCP options on %u/%u probes", nn, n_tcp);
+		}
+	} else if (f->proto == IPPROTO_NUM_UDP || f->proto == IPPROTO_NUM_UDPLITE) {
+		f->technique = TECH_UDP;
+	} else if (f->proto == IPPROTO_NUM_SCTP) {
+		f->technique = TECH_SCTP;
+	} else if (f->proto == IPPROTO_NUM_ICMP || f->proto == IPPROTO_NUM_ICMPV6) {
+		f->technique = TECH_ICMP;
+		if (fpc[1] * 10 >= nm * 9) {
+			f->tool = "zmap";
+			snprintf(f->tool_evidence, sizeof(f->tool_evidence), "IP ID 54321 on %u/%zu probes",
+				 fpc[1], nm);
+		}
+	} else {
+		f->technique = TECH_OTHER;
+	}
+	/* Mirai's telnet pattern when sequence numbers were not logged: 23 and
+	 * 2323 only (it tries 2323 about one time in ten). */
+	if (!f->tool && f->proto == IPPROTO_NUM_TCP && f->n_ports == 2 && f->ports[0] == 23 &&
+	    f->ports[1] == 2323) {
+		f->tool = "Mirai-like";
+		snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+			 "only telnet ports 23 and 2323 probed");
+	}
+}
+
+static void emit_members(struct ctx *x, const struct src_state *s, enum finding_type type,
+			 uint8_t proto, int slow, const uint8_t *mark, uint8_t bits, int portmode,
+			 const struct rec *r, size_t m)
+{
+	uint32_t *mem = xmalloc((m ? m : 1) * sizeof(*mem));
+	size_t nm = 0;
+	for (size_t i = 0; i < m; i++)
+		if (mark[r[i].idx] & bits)
+			mem[nm++] = r[i].idx;
+	if (nm) {
+		struct finding *f = new_finding(x, s, type, proto, slow);
+		fill_members(x, f, s, mem, nm, portmode);
+	}
+	free(mem);
+}
+
+/* ---- per-source analyses ----------------------------------------------------- */
+
+/* Groups of equal key in r[0..m) (sorted): calls back per group. */
+#define FOR_GROUPS(r, m, same, body)                                                     \
+	for (size_t g0 = 0, g1; g0 < (m); g0 = g1) {                                     \
+		for (g1 = g0 + 1; g1 < (m) && same(&(r)[g0], &(r)[g1]); g1++)           \
+			;                                                                \
+		body                                                                     \
+	}
+
+static int same_dst(const struct rec *a, const struct rec *b)
+{
+	return cmp_addr(&a->dst, &b->dst) == 0;
+}
+
+static int same_port(const struct rec *a, const struct rec *b)
+{
+	return a->port == b->port;
+}
+
+/* TCP, UDP, SCTP: vertical, horizontal and block scans, burst and slow. */
+static void analyse_ports(struct ctx *x, const struct src_state *s, uint8_t proto)
+{
+	const struct detect_config *cfg = x->cfg;
+	struct rec *r = x->recs;
+	size_t m = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *k = &s->c[i];
+		if (k->proto != proto)
+			continue;
+		r[m].dst = k->dst;
+		r[m].t = k->first_ns;
+		r[m].idx = i;
+		r[m].port = k->port;
+		r[m].proto = k->proto;
+		m++;
+	}
+	unsigned min_ports = (cfg->port_score + cfg->weight_low - 1) / cfg->weight_low;
+	if (m < min_ports && m < cfg->sweep_hosts)
+		return;
+	uint8_t *mark = x->mark;
+	int slow_on = cfg->slow_window_ns > cfg->window_ns;
+	unsigned vb = 0, hb = 0, vs = 0, hs = 0;
+
+	qsort(r, m, sizeof(*r), cmp_dst);
+	FOR_GROUPS(r, m, same_dst, {
+		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->port_score, 1, M_VB,
+				0, mark))
+			vb++;
+	})
+	qsort(r, m, sizeof(*r), cmp_port);
+	FOR_GROUPS(r, m, same_port, {
+		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
+				0, mark))
+			hb++;
+		if (slow_on && window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns,
+					   cfg->sweep_hosts, 0, M_HS, M_BURST, mark))
+			hs++;
+	})
+	if (slow_on) {
+		qsort(r, m, sizeof(*r), cmp_dst);
+		FOR_GROUPS(r, m, same_dst, {
+			if (window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns, cfg->port_score,
+					1, M_VS, M_BURST, mark))
+				vs++;
+		})
+	}
+	for (int slow = 0; slow < 2; slow++) {
+		unsigned v = slow ? vs : vb, h = slow ? hs : hb;
+		if (v + h == 0)
+			continue;
+		enum finding_type type;
+		if (v >= 2 || (v >= 1 && h >= 1) || h >= cfg->block_ports)
+			type = FINDING_BLOCK;
+		else
+			type = v ? FINDING_VERTICAL : FINDING_HORIZONTAL;
+		emit_members(x, s, type, proto, slow, mark, slow ? M_SLOW : M_BURST, 0, r, m);
+	}
+}
+
+/* ICMP and ICMPv6 requests: sweeps over hosts, per request type. */
+static void analyse_icmp(struct ctx *x, const struct src_state *s, uint8_t proto)
+{
+	const struct detect_config *cfg = x->cfg;
+	struct rec *r = x->recs;
+	size_t m = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *k = &s->c[i];
+		if (k->proto != proto)
+			continue;
+		r[m].dst = k->dst;
+		r[m].t = k->first_ns;
+		r[m].idx = i;
+		r[m].port = k->port;
+		r[m].proto = k->proto;
+		m++;
+	}
+	if (m < cfg->sweep_hosts)
+		return;
+	uint8_t *mark = x->mark;
+	int slow_on = cfg->slow_window_ns > cfg->window_ns;
+	unsigned b = 0, sl = 0;
+	qsort(r, m, sizeof(*r), cmp_port);
+	FOR_GROUPS(r, m, same_port, {
+		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
+				0, mark))
+			b++;
+		if (slow_on && window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns,
+					   cfg->sweep_hosts, 0, M_HS, M_HB, mark))
+			sl++;
+	})
+	if (b)
+		emit_members(x, s, FINDING_PING_SWEEP, proto, 0, mark, M_HB, 0, r, m);
+	if (sl)
+		emit_members(x, s, FINDING_PING_SWEEP, proto, 1, mark, M_HS, 0, r, m);
+}
+
+/* Many protocol numbers on one host. */
+static void analyse_protos(struct ctx *x, const struct src_state *s, uint8_t *pmark)
+{
+	const struct detect_config *cfg = x->cfg;
+	struct rec *r = x->recs;
+	size_t m = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *k = &s->c[i];
+		r[m].dst = k->dst;
+		r[m].t = k->first_ns;
+		r[m].idx = i;
+		r[m].port = k->port;
+		r[m].proto = k->proto;
+		m++;
+	}
+	if (m < cfg->proto_count)
+		return;
+	qsort(r, m, sizeof(*r), cmp_dst_any);
+	unsigned hits = 0, slow_hits = 0;
+	int slow_on = cfg->slow_window_ns > cfg->window_ns;
+	FOR_GROUPS(r, m, same_dst, {
+		if (proto_hits(x, r + g0, g1 - g0, cfg->window_ns, pmark, 0x01))
+			hits++;
+	})
+	if (slow_on && !hits) {
+		FOR_GROUPS(r, m, same_dst, {
+			if (proto_hits(x, r + g0, g1 - g0, cfg->slow_window_ns, pmark, 0x02))
+				slow_hits++;
+		})
+	}
+	if (hits)
+		emit_members(x, s, FINDING_PROTO_SCAN, 0, 0, pmark, 0x01, 1, r, m);
+	else if (slow_hits)
+		emit_members(x, s, FINDING_PROTO_SCAN, 0, 1, pmark, 0x02, 1, r, m);
+}
+
+/* Login services that are brute-forced (TCP unless noted). */
+static int login_service(uint8_t proto, uint16_t port)
+{
+	static const uint16_t tcp[] = {21,   22,   23,	 25,   110,  143,  445,  465,  587,
+				       993,  995,  1433, 1521, 2222, 2323, 3306, 3389, 5432,
+				       5900, 5985, 5986, 8291};
+	if (proto == IPPROTO_NUM_UDP)
+		return port == 5060; /* SIP REGISTER guessing */
+	if (proto != IPPROTO_NUM_TCP)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(tcp); i++)
+		if (tcp[i] == port)
+			return 1;
+	return 0;
+}
+
+static void analyse_hammer(struct ctx *x, const struct src_state *s)
+{
+	const struct detect_config *cfg = x->cfg;
+	if (!cfg->hammer_count)
+		return;
+	struct rec *r = x->recs;
+	size_t m = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *k = &s->c[i];
+		if (k->fails < cfg->hammer_count || !login_service(k->proto, k->port))
+			continue;
+		r[m].dst = k->dst;
+		r[m].t = k->first_ns;
+		r[m].idx = i;
+		r[m].port = k->port;
+		r[m].proto = k->proto;
+		m++;
+	}
+	if (!m)
+		return;
+	qsort(r, m, sizeof(*r), cmp_port);
+	uint32_t *mem = xmalloc(m * sizeof(*mem));
+	for (size_t g0 = 0, g1; g0 < m; g0 = g1) {
+		for (g1 = g0 + 1; g1 < m && r[g1].proto == r[g0].proto && r[g1].port == r[g0].port;
+		     g1++)
+			;
+		size_t nm = 0;
+		for (size_t i = g0; i < g1; i++)
+			mem[nm++] = r[i].idx;
+		/* Mirai hammers 23 and tries 2323 now and then: one finding. */
+		struct finding *f = new_finding(x, s, FINDING_HAMMER, r[g0].proto, 0);
+		fill_members(x, f, s, mem, nm, 0);
+		int64_t span = f->end_ns - f->start_ns;
+		/* burst: attempts a minute or less apart on average */
+		f->slow = f->failures > 1 && span / (int64_t)(f->failures - 1) > 60 * NS_PER_SEC;
+	}
+	free(mem);
+}
+
+/* Threshold Random Walk over first contacts to distinct hosts, where the
+ * outcome is known. Returns the number of outcomes it took to decide
+ * "scanner", or 0 (benign, or not decided). *fails/*succ count them. */
+static unsigned trw(struct ctx *x, const struct src_state *s, unsigned *n_fail, unsigned *n_succ)
+{
+	const struct detect_config *cfg = x->cfg;
+	struct rec *r = x->recs;
+	size_t m = 0;
+	*n_fail = *n_succ = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *k = &s->c[i];
+		r[m].dst = k->dst;
+		r[m].t = k->first_ns;
+		r[m].idx = i;
+		r[m].port = k->port;
+		r[m].proto = k->proto;
+		m++;
+	}
+	if (m < 2)
+		return 0;
+	qsort(r, m, sizeof(*r), cmp_dst_any);
+	size_t nf = 0;
+	for (size_t i = 0; i < m; i++)
+		if (i == 0 || !same_dst(&r[i - 1], &r[i]))
+			r[nf++] = r[i]; /* the first contact with each host */
+	qsort(r, nf, sizeof(*r), cmp_time);
+	double up = log((1 - cfg->trw_theta1) / (1 - cfg->trw_theta0));
+	double down = log(cfg->trw_theta1 / cfg->trw_theta0);
+	double eta1 = log(cfg->trw_beta / cfg->trw_alpha);
+	double eta0 = log((1 - cfg->trw_beta) / (1 - cfg->trw_alpha));
+	double lr = 0;
+	unsigned k = 0;
+	for (size_t i = 0; i < nf; i++) {
+		uint8_t o = s->c[r[i].idx].outcome;
+		int ok;
+		if (o == EVENT_OUTCOME_OPEN || o == EVENT_OUTCOME_AUTH_SUCCESS ||
+		    o == EVENT_OUTCOME_AUTH_FAILURE)
+			ok = 1; /* the connection was established */
+		else if (o == EVENT_OUTCOME_CLOSED || o == EVENT_OUTCOME_UNREACHABLE ||
+			 o == EVENT_OUTCOME_NO_ANSWER)
+			ok = 0;
+		else
+			continue;
+		k++;
+		if (ok)
+			(*n_succ)++;
+		else
+			(*n_fail)++;
+		lr += ok ? down : up;
+		if (lr >= eta1)
+			return k;
+		if (lr <= eta0)
+			return 0;
+	}
+	return 0;
+}
+
+/* ---- words ----------------------------------------------------------------- */
+
+struct sb {
+	char *buf;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3))) static void sb_add(struct sb *b, const char *fmt, ...)
+{
+	if (b->len + 1 >= b->cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	b->len += (size_t)n;
+	if (b->len >= b->cap)
+		b->len = b->cap - 1;
+}
+
+static const char *dur_text(int64_t ns, char *buf, size_t len)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t ms = ns / 1000000;
+	int64_t s = ns / NS_PER_SEC;
+	if (s < 10)
+		snprintf(buf, len, "%" PRId64 ".%" PRId64 " s", ms / 1000, ms % 1000 / 100);
+	else if (s < 60)
+		snprintf(buf, len, "%" PRId64 " s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 " min %" PRId64 " s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 " h %" PRId64 " min", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%" PRId64 " d %" PRId64 " h", s / 86400, s % 86400 / 3600);
+	return buf;
+}
+
+static const char *win_text(int64_t ns, char *buf, size_t len)
+{
+	int64_t s = ns / NS_PER_SEC;
+	if (s % 86400 == 0)
+		snprintf(buf, len, "%" PRId64 " h", s / 3600);
+	else if (s % 3600 == 0)
+		snprintf(buf, len, "%" PRId64 " h", s / 3600);
+	else if (s % 60 == 0)
+		snprintf(buf, len, "%" PRId64 " min", s / 60);
+	else
+		snprintf(buf, len, "%" PRId64 " s", s);
+	return buf;
+}
+
+static const char *proto_upper(uint8_t proto, char *buf, size_t len)
+{
+	const char *n = event_proto_name(proto);
+	if (!n) {
+		snprintf(buf, len, "protocol %u", proto);
+		return buf;
+	}
+	size_t i = 0;
+	for (; n[i] && i + 1 < len; i++)
+		buf[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+static const char *proto_lower(uint8_t proto, char *buf, size_t len)
+{
+	const char *n = event_proto_name(proto);
+	if (n)
+		return n;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+/* "1.2.3.4" or "254 hosts (10.0.0.1 .. 10.0.0.254)" */
+static void targets_words(struct sb *b, const struct finding *f)
+{
+	char a1[ADDR_STRLEN], a2[ADDR_STRLEN];
+	if (f->n_targets <= 1)
+		sb_add(b, "%s", addr_is_zero(&f->target_lo) ? "the logging host"
+							     : addr_format(&f->target_lo, a1));
+	else
+		sb_add(b, "%" PRIu64 " hosts (%s .. %s)", f->n_targets, addr_format(&f->target_lo, a1),
+		       addr_format(&f->target_hi, a2));
+}
+
+static void ports_list_words(struct sb *b, const struct finding *f)
+{
+	for (size_t i = 0; i < f->n_ports && i < 4; i++)
+		sb_add(b, "%s%u", i ? "," : "", f->ports[i]);
+	if (f->n_ports > 4)
+		sb_add(b, ",...");
+}
+
+static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f, unsigned trw_s)
+{
+	const struct detect_config *cfg = x->cfg;
+	struct sb b = {f->why, 0, sizeof(f->why)};
+	char p1[24], p2[24], d1[48], w1[32], w2[32];
+	const char *atleast = f->truncated ? "at least " : "";
+	int64_t dur = f->end_ns - f->start_ns;
+	const char *in = f->slow ? "over" : "in";
+	int timed = f->start_ns != 0;
+	dur_text(dur, d1, sizeof(d1));
+	win_text(cfg->window_ns, w1, sizeof(w1));
+	win_text(cfg->slow_window_ns, w2, sizeof(w2));
+	const char *win = f->slow ? w2 : w1;
+
+	switch ((enum finding_type)f->type) {
+	case FINDING_VERTICAL:
+		sb_add(&b, "%s%zu distinct %s ports on ", atleast, f->n_ports,
+		       proto_upper(f->proto, p1, sizeof(p1)));
+		targets_words(&b, f);
+		break;
+	case FINDING_HORIZONTAL:
+		ports_list_words(&b, f);
+		sb_add(&b, "/%s on %s", proto_lower(f->proto, p1, sizeof(p1)), atleast);
+		targets_words(&b, f);
+		break;
+	case FINDING_BLOCK:
+		sb_add(&b, "%s%zu %s ports on ", atleast, f->n_ports,
+		       proto_upper(f->proto, p1, sizeof(p1)));
+		targets_words(&b, f);
+		break;
+	case FINDING_PING_SWEEP:
+		sb_add(&b, "%s requests (type ", proto_upper(f->proto, p1, sizeof(p1)));
+		ports_list_words(&b, f);
+		sb_add(&b, ") to %s", atleast);
+		targets_words(&b, f);
+		break;
+	case FINDING_PROTO_SCAN:
+		sb_add(&b, "%s%zu IP protocol numbers on ", atleast, f->n_ports);
+		targets_words(&b, f);
+		break;
+	case FINDING_HAMMER: {
+		const struct service *svc =
+			cfg->catalog ? catalog_lookup(cfg->catalog, f->proto, f->ports[0]) : NULL;
+		sb_add(&b, "%" PRIu64 " unsuccessful attempts on %s%s%u/%s at ", f->failures,
+		       svc ? svc->name : "", svc ? " " : "", f->ports[0],
+		       proto_lower(f->proto, p2, sizeof(p2)));
+		if (f->n_ports > 1)
+			sb_add(&b, "(and %zu more ports) ", f->n_ports - 1);
+		targets_words(&b, f);
+		break;
+	}
+	case FINDING_TRW:
+		sb_add(&b, "first contacts with %" PRIu64 " hosts", f->n_targets);
+		break;
+	default:
+		break;
+	}
+	if (f->type != FINDING_TRW) {
+		if (timed)
+			sb_add(&b, " %s %s", in, d1);
+		else
+			sb_add(&b, " (no time stamps)");
+	}
+	switch ((enum finding_type)f->type) {
+	case FINDING_VERTICAL:
+		sb_add(&b, " (threshold: score %u %s %s, ports below 1024 weigh %u)", cfg->port_score,
+		       f->slow ? "within" : "in", win, cfg->weight_low);
+		break;
+	case FINDING_HORIZONTAL:
+	case FINDING_PING_SWEEP:
+		sb_add(&b, " (threshold: %u hosts on one port in %s)", cfg->sweep_hosts, win);
+		break;
+	case FINDING_BLOCK:
+		sb_add(&b, " (thresholds in %s: score %u on one host, %u hosts on one port)", win,
+		       cfg->port_score, cfg->sweep_hosts);
+		break;
+	case FINDING_PROTO_SCAN:
+		sb_add(&b, " (threshold: %u protocols in %s)", cfg->proto_count, win);
+		break;
+	case FINDING_HAMMER:
+		sb_add(&b, " (threshold: %u on one service)", cfg->hammer_count);
+		if (f->successes)
+			sb_add(&b, ", then %" PRIu64 " succeeded", f->successes);
+		break;
+	case FINDING_TRW:
+		sb_add(&b, ": %u failed, %u succeeded; TRW (theta0 %.2g, theta1 %.2g, alpha %.2g, "
+			   "beta %.2g) called it a scan after %u",
+		       trw_f, trw_s, cfg->trw_theta0, cfg->trw_theta1, cfg->trw_alpha, cfg->trw_beta,
+		       trw_k);
+		break;
+	default:
+		break;
+	}
+	if (f->slow && f->type != FINDING_HAMMER)
+		sb_add(&b, "; slow: below the %s window", w1);
+	/* technique */
+	if (f->proto == IPPROTO_NUM_TCP && f->technique != TECH_MIXED && f->technique != TECH_TCP &&
+	    f->type != FINDING_PROTO_SCAN)
+		sb_add(&b, "; %s probes", f->technique == TECH_CONNECT ? "SYN with a full option set (connect)"
+								       : detect_technique_title(f->technique));
+	if (f->tool)
+		sb_add(&b, "; %s -> %s", f->tool_evidence, f->tool);
+	if (f->n_open && f->type != FINDING_HAMMER) {
+		sb_add(&b, "; %zu answered (", f->n_open);
+		for (size_t i = 0; i < f->n_open && i < 6; i++)
+			sb_add(&b, "%s%u", i ? "," : "", f->open_ports[i]);
+		sb_add(&b, "%s)", f->n_open > 6 ? ",..." : "");
+	}
+	if (trw_k && f->type != FINDING_TRW)
+		sb_add(&b, "; TRW: scan after %u first contacts", trw_k);
+	if (f->inside)
+		sb_add(&b, "; the source is inside (--home)");
+	if (addr_is_v4(&f->src) &&
+	    ((addr_v4(&f->src) >> 24) == 0 || (addr_v4(&f->src) >> 24) == 127))
+		sb_add(&b, "; a %s source address cannot be a real remote sender: forged, or a local packet",
+		       (addr_v4(&f->src) >> 24) == 0 ? "0.0.0.0/8" : "loopback");
+	if (f->allow)
+		sb_add(&b, "; allowlisted: %s (%s)", f->allow->reason, f->allow->label);
+}
+
+/* ---- severity, context ---------------------------------------------------- */
+
+static const struct detect_allow *allow_match(const struct detect_config *cfg,
+					      const struct ip_addr *a)
+{
+	const struct detect_allow *best = NULL;
+	for (size_t i = 0; i < cfg->n_allow; i++)
+		if (prefix_contains(&cfg->allow[i].net, a) &&
+		    (!best || cfg->allow[i].net.bits > best->net.bits))
+			best = &cfg->allow[i];
+	return best;
+}
+
+static int inside(const struct detect_config *cfg, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < cfg->n_home; i++)
+		if (prefix_contains(&cfg->home[i], a))
+			return 1;
+	return 0;
+}
+
+/* Severity 1..5 (README "Findings"): 1, plus extent (+1 for 10 hosts or
+ * 100 ports, +2 for 256 hosts or 1000 ports; hammering: +1 for 1000
+ * attempts), plus 1 if an ALERT-class port was probed, plus 1 if a probe was
+ * answered (2 if a login succeeded), plus 1 from inside (and at least 3);
+ * allowlisted: 1. */
+static unsigned severity(const struct detect_config *cfg, const struct finding *f)
+{
+	if (f->allow)
+		return 1;
+	unsigned sev = 1;
+	if (f->type == FINDING_HAMMER) {
+		if (f->failures >= 1000)
+			sev++;
+	} else if (f->n_targets >= 256 || f->n_ports >= 1000) {
+		sev += 2;
+	} else if (f->n_targets >= 10 || f->n_ports >= 100) {
+		sev += 1;
+	}
+	if (cfg->catalog && f->type != FINDING_PROTO_SCAN) {
+		for (size_t i = 0; i < f->n_ports; i++) {
+			const struct service *svc = catalog_lookup(cfg->catalog, f->proto, f->ports[i]);
+			if (svc && svc->cls == SERVICE_ALERT) {
+				sev++;
+				break;
+			}
+		}
+	}
+	if (f->successes) {
+		int login = f->type == FINDING_HAMMER && f->successes;
+		sev += login ? 2 : 1;
+	}
+	if (f->inside) {
+		sev++;
+		if (sev < 3)
+			sev = 3;
+	}
+	return sev > 5 ? 5 : sev;
+}
+
+/* ---- background -------------------------------------------------------------- */
+
+static struct bg_cell *bg_cell(struct ctx *x, uint8_t proto, uint16_t port)
+{
+	switch (proto) {
+	case IPPROTO_NUM_TCP: return &x->bg_tcp[port];
+	case IPPROTO_NUM_UDP: return &x->bg_udp[port];
+	case IPPROTO_NUM_SCTP: return &x->bg_sctp[port];
+	case IPPROTO_NUM_ICMP: return &x->bg_icmp[port & 0xff];
+	case IPPROTO_NUM_ICMPV6: return &x->bg_icmp6[port & 0xff];
+	default: return &x->bg_proto[proto];
+	}
+}
+
+static void background_add(struct ctx *x, const struct src_state *s)
+{
+	struct detect_findings *out = x->out;
+	if (!s->n)
+		return;
+	out->background_sources++;
+	out->background_events += s->events;
+	if (s->probes) {
+		if ((uint64_t)s->fp[1] * 10 >= s->probes * 9)
+			out->background_zmap++;
+		if ((uint64_t)s->fp[2] * 10 >= s->probes * 9 && s->probes >= 3)
+			out->background_masscan++;
+		if ((uint64_t)s->fp[3] * 10 >= s->probes * 9)
+			out->background_mirai++;
+	}
+	struct rec *r = x->recs;
+	for (uint32_t i = 0; i < s->n; i++) {
+		r[i].proto = s->c[i].proto;
+		r[i].port = s->c[i].port;
+		r[i].t = 0;
+		r[i].idx = i;
+	}
+	qsort(r, s->n, sizeof(*r), cmp_port);
+	for (size_t g0 = 0, g1; g0 < s->n; g0 = g1) {
+		uint64_t ev = 0;
+		for (g1 = g0; g1 < s->n && r[g1].proto == r[g0].proto && r[g1].port == r[g0].port;
+		     g1++)
+			ev += s->c[r[g1].idx].count;
+		struct bg_cell *cell = bg_cell(x, r[g0].proto, r[g0].port);
+		cell->sources++;
+		cell->events += ev;
+	}
+}
+
+static int cmp_bg(const void *pa, const void *pb)
+{
+	const struct background_row *a = pa, *b = pb;
+	if (a->sources != b->sources)
+		return a->sources > b->sources ? -1 : 1;
+	if (a->events != b->events)
+		return a->events > b->events ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	return a->port < b->port ? -1 : a->port > b->port;
+}
+
+static void background_rows(struct ctx *x)
+{
+	struct detect_findings *out = x->out;
+	struct {
+		struct bg_cell *cells;
+		size_t n;
+		uint8_t proto; /* 0: the index is the protocol */
+	} tabs[] = {
+		{x->bg_tcp, 65536, IPPROTO_NUM_TCP},	   {x->bg_udp, 65536, IPPROTO_NUM_UDP},
+		{x->bg_sctp, 65536, IPPROTO_NUM_SCTP},	   {x->bg_icmp, 256, IPPROTO_NUM_ICMP},
+		{x->bg_icmp6, 256, IPPROTO_NUM_ICMPV6},	   {x->bg_proto, 256, 0},
+	};
+	size_t cap = 0;
+	for (size_t t = 0; t < ARRAY_LEN(tabs); t++) {
+		for (size_t i = 0; i < tabs[t].n; i++) {
+			if (!tabs[t].cells[i].sources)
+				continue;
+			out->background = xgrow(out->background, &cap, out->n_background + 1,
+						sizeof(*out->background));
+			struct background_row *row = &out->background[out->n_background++];
+			row->proto = tabs[t].proto ? tabs[t].proto : (uint8_t)i;
+			row->port = tabs[t].proto ? (uint16_t)i : 0;
+			row->sources = tabs[t].cells[i].sources;
+			row->events = tabs[t].cells[i].events;
+		}
+	}
+	if (out->n_background)
+		qsort(out->background, out->n_background, sizeof(*out->background), cmp_bg);
+}
+
+/* ---- the whole run ----------------------------------------------------------- */
+
+static void analyse_source(struct ctx *x, const struct src_state *s)
+{
+	const struct detect_config *cfg = x->cfg;
+	size_t before = x->n;
+	if (s->n == 0)
+		return;
+	if (s->n > x->recs_cap) {
+		free(x->recs);
+		free(x->mark);
+		x->recs_cap = s->n;
+		x->recs = xmalloc(s->n * sizeof(*x->recs));
+		x->mark = xmalloc(s->n);
+	}
+	int interesting = s->n >= 4; /* TRW needs at least 4 failures at the defaults */
+	for (uint32_t i = 0; !interesting && i < s->n; i++)
+		if (cfg->hammer_count && s->c[i].fails >= cfg->hammer_count)
+			interesting = 1;
+	if (interesting) {
+		static const uint8_t port_protos[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP,
+						      IPPROTO_NUM_SCTP, IPPROTO_NUM_UDPLITE};
+		for (size_t p = 0; p < ARRAY_LEN(port_protos); p++) {
+			memset(x->mark, 0, s->n);
+			analyse_ports(x, s, port_protos[p]);
+		}
+		memset(x->mark, 0, s->n);
+		analyse_icmp(x, s, IPPROTO_NUM_ICMP);
+		memset(x->mark, 0, s->n);
+		analyse_icmp(x, s, IPPROTO_NUM_ICMPV6);
+		memset(x->mark, 0, s->n);
+		analyse_protos(x, s, x->mark);
+		analyse_hammer(x, s);
+	}
+	unsigned tf = 0, ts = 0, tk = 0;
+	if (s->n >= 2)
+		tk = trw(x, s, &tf, &ts);
+	if (tk && x->n == before) {
+		struct rec *r = x->recs;
+		uint32_t *mem = xmalloc(s->n * sizeof(*mem));
+		for (uint32_t i = 0; i < s->n; i++)
+			mem[i] = i;
+		/* the dominant protocol names the finding */
+		uint32_t pc[256] = {0};
+		uint8_t best = 0;
+		for (uint32_t i = 0; i < s->n; i++)
+			if (++pc[s->c[i].proto] > pc[best])
+				best = s->c[i].proto;
+		struct finding *f = new_finding(x, s, FINDING_TRW, best, 0);
+		fill_members(x, f, s, mem, s->n, 0);
+		free(mem);
+		(void)r;
+	}
+	for (size_t i = before; i < x->n; i++) {
+		struct finding *f = &x->items[i];
+		f->inside = (uint8_t)inside(cfg, &f->src);
+		f->allow = allow_match(cfg, &f->src);
+		f->trw_attempts = tk;
+		f->severity = (uint8_t)severity(cfg, f);
+		why(x, f, tk, tf, ts);
+	}
+	if (x->n == before)
+		background_add(x, s);
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+	int aa = a->allow != NULL, ba = b->allow != NULL;
+	if (aa != ba)
+		return aa - ba;
+	if (a->inside != b->inside)
+		return b->inside - a->inside;
+	if (a->severity != b->severity)
+		return b->severity - a->severity;
+	if (a->start_ns != b->start_ns)
+		return a->start_ns < b->start_ns ? -1 : 1;
+	int c = cmp_addr(&a->src, &b->src);
+	if (c)
+		return c;
+	if (a->type != b->type)
+		return a->type - b->type;
+	if (a->proto != b->proto)
+		return a->proto - b->proto;
+	return a->slow - b->slow;
+}
+
+struct detect_findings *detect_findings(const struct detector *d)
+{
+	struct detect_findings *out = xcalloc(1, sizeof(*out));
+	struct detect_config defaults;
+	const struct detect_config *cfg;
+	if (d) {
+		cfg = &d->cfg;
+	} else {
+		detect_config_defaults(&defaults);
+		cfg = &defaults;
+	}
+	struct ctx x;
+	memset(&x, 0, sizeof(x));
+	x.cfg = cfg;
+	x.out = out;
+	x.bg_tcp = xcalloc(65536, sizeof(struct bg_cell));
+	x.bg_udp = xcalloc(65536, sizeof(struct bg_cell));
+	x.bg_sctp = xcalloc(65536, sizeof(struct bg_cell));
+	x.bg_icmp = xcalloc(256, sizeof(struct bg_cell));
+	x.bg_icmp6 = xcalloc(256, sizeof(struct bg_cell));
+	x.bg_proto = xcalloc(256, sizeof(struct bg_cell));
+	if (d) {
+		for (size_t i = 0; i < d->n; i++) {
+			if (d->st[i].truncated)
+				out->sources_truncated++;
+			analyse_source(&x, &d->st[i]);
+		}
+		out->sources = d->n;
+		out->sources_evicted = d->evicted;
+		out->events_evicted = d->events_evicted;
+		out->contacts_refused = d->contacts_refused;
+		out->memory_bytes = detect_memory(d);
+	}
+	if (x.n)
+		qsort(x.items, x.n, sizeof(*x.items), cmp_finding);
+	out->items = x.items;
+	out->n = x.n;
+	for (size_t i = 0; i < x.n; i++) {
+		if (x.items[i].allow)
+			out->n_allowlisted++;
+		else if (x.items[i].inside)
+			out->n_inside++;
+	}
+	background_rows(&x);
+	out->cfg_copy = *cfg;
+	out->cfg_copy.home = NULL;
+	out->cfg_copy.allow = NULL;
+	out->cfg_copy.n_home = out->cfg_copy.n_allow = 0;
+	out->cfg_copy.catalog = cfg->catalog;
+	free(x.recs);
+	free(x.mark);
+	free(x.bg_tcp);
+	free(x.bg_udp);
+	free(x.bg_sctp);
+	free(x.bg_icmp);
+	free(x.bg_icmp6);
+	free(x.bg_proto);
+	return out;
+}
+
+void detect_findings_free(struct detect_findings *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->items[i].targets);
+		free(f->items[i].ports);
+		free(f->items[i].open_ports);
+	}
+	free(f->items);
+	free(f->background);
+	free(f);
+}
+
+size_t detect_count_at_least(const struct detect_findings *f, unsigned severity)
+{
+	size_t n = 0;
+	if (!f)
+		return 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->items[i].allow && f->items[i].severity >= severity)
+			n++;
+	return n;
+}
+
+const char *detect_type_name(enum finding_type t)
+{
+	static const char *const n[FINDING_TYPE_COUNT] = {
+		"vertical", "horizontal", "block", "ping-sweep", "ip-protocol", "hammering", "trw",
+	};
+	return (unsigned)t < FINDING_TYPE_COUNT ? n[t] : "?";
+}
+
+const char *detect_type_title(enum finding_type t)
+{
+	static const char *const n[FINDING_TYPE_COUNT] = {
+		"vertical port scan",	"horizontal sweep", "block scan",      "ping sweep",
+		"IP protocol scan",	"hammering",	    "failed contacts (TRW)",
+	};
+	return (unsigned)t < FINDING_TYPE_COUNT ? n[t] : "?";
+}
+
+const char *detect_technique_name(enum finding_technique t)
+{
+	static const char *const n[TECH_COUNT] = {
+		"syn", "connect", "fin", "null", "xmas", "ack", "maimon", "odd-flags",
+		"mixed", "tcp", "udp", "sctp", "icmp", "ip-protocol", "other",
+	};
+	return (unsigned)t < TECH_COUNT ? n[t] : "?";
+}
+
+const char *detect_technique_title(enum finding_technique t)
+{
+	static const char *const n[TECH_COUNT] = {
+		"SYN",	 "connect", "FIN", "NULL", "XMAS", "ACK",  "Maimon (FIN+ACK)", "odd flags",
+		"mixed", "TCP",	    "UDP", "SCTP", "ICMP", "IP protocol", "other",
+	};
+	return (unsigned)t < TECH_COUNT ? n[t] : "?";
+}
