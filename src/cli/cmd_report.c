@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "core/util.h"
+#include "detect/detect.h"
 #include "enrich/catalog.h"
 #include "enrich/filter.h"
 #include "input/input.h"
@@ -44,6 +45,7 @@ enum {
 	OPT_MAX_GROUPS,
 	OPT_CHUNK_SIZE,
 	OPT_HELP,
+	OPT_DETECT_BASE = 1000, /* + index into detect_options[] */
 };
 
 static const struct option long_options[] = {
@@ -97,8 +99,9 @@ static const char report_usage[] =
 	"      --top N            rows in top tables (default 20; 0 = all)\n"
 	"      --list-limit N     rows per ALERT/WARNING list (default 50 in text, 1000\n"
 	"                         in JSON; 0 = all)\n"
-	"      --fail-on LEVEL    exit 1 if there are findings at LEVEL or above\n"
-	"                         (alert or warning)\n"
+	"      --fail-on LEVEL    exit 1 if there are findings at LEVEL or above: a\n"
+	"                         severity 1-5 (scan findings), or alert (ALERT rows or\n"
+	"                         findings of severity 4+) or warning (any row, or 2+)\n"
 	"      --threads N        worker threads (default: number of CPUs)\n"
 	"      --max-line BYTES   longest line read (default 65536); longer lines are\n"
 	"                         counted and reported, never truncated\n"
@@ -109,6 +112,28 @@ static const char report_usage[] =
 	"      --max-groups N     ALERT/WARNING rows kept (default 1000000)\n"
 	"      --chunk-size BYTES split plain files into units of this size for the\n"
 	"                         threads (default 4194304)\n"
+	"  Scan detection (findings at the top of the ALERT LIST; clscan(1) FINDINGS):\n"
+	"      --no-detect        counts only, no findings\n"
+	"      --home NETS        your networks (CIDR,...): scans from inside rank first\n"
+	"      --allow FILE       allowlist, NETWORK REASON per line: labelled, not findings\n"
+	"      --scanner-list F   research-scanner networks (default: the built-in\n"
+	"                         data/scanners.tsv; none to disable)\n"
+	"      --scan-window S    short window in seconds (default 300, as Zeek)\n"
+	"      --scan-score N     vertical scan: summed port weights in the window\n"
+	"                         (default 21, as scanlogd)\n"
+	"      --port-weights L,H weights of ports below 1024 and above (default 3,1)\n"
+	"      --sweep-hosts N    horizontal sweep: hosts on one port in the window (10)\n"
+	"      --block-ports N    a sweep of N ports or more is a block scan (8)\n"
+	"      --proto-count N    IP-protocol scan: protocols on one host (10)\n"
+	"      --slow-window S    slow scans: the same thresholds over S seconds\n"
+	"                         (default 86400; 0 = off)\n"
+	"      --hammer N         unsuccessful attempts on one login service (10; 0 = off)\n"
+	"      --trw T0,T1,A,B    TRW parameters (default 0.8,0.2,0.01,0.99)\n"
+	"      --max-scan-sources N  sources tracked per thread (default 1000000)\n"
+	"      --max-contacts N   first contacts kept per source (default 4096)\n"
+	"      --max-contacts-total N  per thread (default 4000000; 64 bytes each)\n"
+	"      --include-local    also count packets the logging host sent itself\n"
+	"\n"
 	"      --no-color         no colour, even on a terminal (also: NO_COLOR set)\n"
 	"      --color WHEN       auto (default), always, never\n"
 	"  -q, --quiet            no progress line and no warnings on stderr\n"
@@ -123,6 +148,7 @@ struct report_cli {
 	int color_mode; /* -1 auto, 0 never, 1 always */
 	int quiet;
 	int fail_on;    /* -1 none, else enum service_class */
+	int fail_sev;   /* 0 none, else a finding severity 1..5 */
 	size_t top_n;
 	size_t list_limit;
 	const char *catalog_path;
@@ -149,10 +175,15 @@ static unsigned default_threads(void)
 	return (unsigned)n;
 }
 
-static int has_findings(const struct summary *sum, int level)
+static int has_findings(const struct summary *sum, const struct detect_findings *df, int level,
+			int sev)
 {
+	if (sev && detect_count_at_least(df, (unsigned)sev) > 0)
+		return 1;
 	if (level < 0)
 		return 0;
+	if (detect_count_at_least(df, level == SERVICE_ALERT ? 4 : 2) > 0)
+		return 1;
 	if (sum->n_alerts > 0 && level <= SERVICE_ALERT)
 		return 1;
 	if (sum->n_warnings > 0 && level <= SERVICE_WARNING)
@@ -229,10 +260,32 @@ static int run_report(int argc, char **argv)
 	struct input_list inputs = {0};
 	FILE *out = stdout;
 	uint64_t v;
+	struct detect_config dcfg;
+	detect_config_defaults(&dcfg);
+	int detect_off = 0;
+	struct detect_findings *findings = NULL;
+	/* the report's own options, then the detection options */
+	size_t n_own = ARRAY_LEN(long_options) - 1;
+	struct option *all_options = xcalloc(n_own + detect_n_options + 1, sizeof(*all_options));
+	memcpy(all_options, long_options, n_own * sizeof(*all_options));
+	for (size_t i = 0; i < detect_n_options; i++) {
+		all_options[n_own + i].name = detect_options[i].name;
+		all_options[n_own + i].has_arg = detect_options[i].has_arg ? required_argument : no_argument;
+		all_options[n_own + i].val = OPT_DETECT_BASE + (int)i;
+	}
 
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:f:q", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f:q", all_options, NULL)) != -1) {
+		if (c >= OPT_DETECT_BASE && (size_t)(c - OPT_DETECT_BASE) < detect_n_options) {
+			char derr[512];
+			if (detect_option_apply(&dcfg, (size_t)(c - OPT_DETECT_BASE), optarg, &detect_off,
+						derr, sizeof(derr)) != 0) {
+				fprintf(stderr, "clscan report: %s\n", derr);
+				goto done;
+			}
+			continue;
+		}
 		switch (c) {
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -344,9 +397,13 @@ static int run_report(int argc, char **argv)
 			popt.chunk_size = (size_t)v;
 			break;
 		case OPT_FAIL_ON:
+			if (optarg[0] >= '1' && optarg[0] <= '5' && optarg[1] == '\0') {
+				cli.fail_sev = optarg[0] - '0';
+				break;
+			}
 			cli.fail_on = service_class_parse(optarg);
 			if (cli.fail_on < SERVICE_WARNING) {
-				fprintf(stderr, "clscan report: --fail-on wants alert or warning\n");
+				fprintf(stderr, "clscan report: --fail-on wants alert, warning or 1-5\n");
 				goto done;
 			}
 			break;
@@ -420,6 +477,14 @@ static int run_report(int argc, char **argv)
 			fprintf(stderr, "clscan report: %d bad catalog lines skipped; first: %s\n", bad, err);
 	}
 	popt.stats.catalog = catalog;
+	dcfg.catalog = catalog;
+	if (detect_config_finish(&dcfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "clscan report: %s\n", err);
+		goto done;
+	}
+	/* Event output (jsonl, csv) carries no findings. */
+	if (!detect_off && (cli.output == OUT_TEXT || cli.output == OUT_JSON))
+		popt.detect = &dcfg;
 	popt.actions = &actions;
 	popt.filter = filter_is_empty(&filter) ? NULL : &filter;
 
@@ -456,6 +521,8 @@ static int run_report(int argc, char **argv)
 		warn_skipped(&res);
 
 	struct summary *sum = stats_summarise(res.stats, cli.top_n);
+	if (res.detector)
+		findings = detect_findings(res.detector);
 	struct tz_cache tz = {0};
 	struct report rep = {
 		.sum = sum,
@@ -470,6 +537,7 @@ static int run_report(int argc, char **argv)
 		.list_limit = cli.list_limit,
 		.origin = pipeline_origin,
 		.origin_arg = &res,
+		.findings = findings,
 	};
 	if (cli.color_mode < 0)
 		rep.color = !cli.out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
@@ -485,7 +553,7 @@ static int run_report(int argc, char **argv)
 		status = EXIT_INPUT_ERRORS;
 	} else if (res.input_errors || operand_errors) {
 		status = EXIT_INPUT_ERRORS;
-	} else if (has_findings(sum, cli.fail_on)) {
+	} else if (has_findings(sum, findings, cli.fail_on, cli.fail_sev)) {
 		status = EXIT_FINDINGS;
 	} else {
 		status = EXIT_OK;
@@ -499,6 +567,9 @@ done:
 		status = EXIT_INPUT_ERRORS;
 	}
 	input_list_fini(&inputs);
+	detect_findings_free(findings);
+	detect_config_fini(&dcfg);
+	free(all_options);
 	catalog_free(catalog);
 	filter_fini(&filter);
 	action_map_fini(&actions);

@@ -5,6 +5,7 @@
 
 const struct command *const command_table[] = {
 	&cmd_report,
+	&cmd_explain,
 	&cmd_formats,
 	&cmd_help,
 	NULL,

@@ -22,6 +22,7 @@ extern const struct command *const command_table[]; /* NULL-terminated */
 const struct command *command_find(const char *name);
 
 extern const struct command cmd_report;
+extern const struct command cmd_explain;
 extern const struct command cmd_formats;
 extern const struct command cmd_help;
 

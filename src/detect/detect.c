@@ -3,11 +3,15 @@
  * hash table, and keep the source's first contacts: the earliest event
  * for each distinct (target, protocol, port), up to a cap. Merging two
  * detectors keeps, per source, the earliest contacts by (time, origin),
- * so the result does not depend on how the input was split. */
+ * so the result does not depend on how the input was split. Tables live
+ * in their own mappings with huge pages requested, since every event
+ * probes them at random (the same reasoning as stats/table.h). */
 #include "detect/detect.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/hash.h"
 #include "core/util.h"
@@ -29,8 +33,10 @@ static enum flag_class classify(const struct event *ev, uint16_t *port)
 		return FC_NONPROBE;
 	switch (ev->proto) {
 	case IPPROTO_NUM_TCP: {
+		/* A header too short to show ports (nmap -sO's, a truncated
+		 * log) still probes the protocol. */
 		if (!(ev->flags & EVENT_HAS_PORTS))
-			return FC_NONPROBE;
+			return FC_UNKNOWN;
 		*port = ev->dport;
 		int replyish = ev->sport < 1024 && ev->dport >= 1024;
 		if (!(ev->flags & EVENT_HAS_TCP_FLAGS))
@@ -66,14 +72,14 @@ static enum flag_class classify(const struct event *ev, uint16_t *port)
 	case IPPROTO_NUM_UDPLITE:
 	case IPPROTO_NUM_SCTP:
 		if (!(ev->flags & EVENT_HAS_PORTS))
-			return FC_NONPROBE;
+			return FC_NOTTCP;
 		*port = ev->dport;
 		if (ev->sport < 1024 && ev->dport >= 1024)
 			return FC_NONPROBE; /* a DNS or NTP answer, or backscatter */
 		return FC_NOTTCP;
 	case IPPROTO_NUM_ICMP:
 		if (!(ev->flags & EVENT_HAS_ICMP))
-			return FC_NONPROBE;
+			return FC_NOTTCP;
 		/* echo, timestamp, information and address-mask requests */
 		if (ev->icmp_type == 8 || ev->icmp_type == 13 || ev->icmp_type == 15 ||
 		    ev->icmp_type == 17) {
@@ -83,7 +89,7 @@ static enum flag_class classify(const struct event *ev, uint16_t *port)
 		return FC_NONPROBE;
 	case IPPROTO_NUM_ICMPV6:
 		if (!(ev->flags & EVENT_HAS_ICMP))
-			return FC_NONPROBE;
+			return FC_NOTTCP;
 		/* echo request, node information query (RFC 4620) */
 		if (ev->icmp_type == 128 || ev->icmp_type == 139) {
 			*port = ev->icmp_type;
@@ -131,7 +137,7 @@ static uint8_t classify_fp(const struct event *ev, enum flag_class fc)
 		if ((ev->flags & EVENT_HAS_WINDOW) && nmap_window(ev->window) &&
 		    (ev->flags & EVENT_HAS_MSS) && (!has_len || ev->ip_len == base + 4))
 			fp |= FP_NMAP;
-		else if (has_len && ev->ip_len > base + 4)
+		else if (has_len && ev->ip_len > base + 4 && ev->ip_len <= base + 40)
 			fp |= FP_OSOPTS;
 	} else if (fc == FC_FIN || fc == FC_NULL || fc == FC_XMAS || fc == FC_ACK ||
 		   fc == FC_MAIMON) {
@@ -152,22 +158,148 @@ static int group_destination(const struct ip_addr *a)
 	return a->b[0] == 0xff;
 }
 
-/* ---- contacts ------------------------------------------------------------ */
+/* ---- memory ---------------------------------------------------------------- */
 
-static uint32_t contact_hash(const struct ip_addr *dst, uint8_t proto, uint16_t port)
+#define REGION_MIN (64u << 10)
+#define HUGE_MIN (2u << 20)
+
+/* Grow a region to at least need bytes; contents are kept, new bytes are
+ * zero. The address may change. */
+static void *region_grow(struct region *r, size_t need)
 {
-	unsigned char key[19];
-	memcpy(key, dst->b, 16);
-	key[16] = proto;
-	key[17] = (unsigned char)(port >> 8);
-	key[18] = (unsigned char)port;
+	if (need <= r->bytes)
+		return r->p;
+	size_t nb = r->bytes ? r->bytes : REGION_MIN;
+	while (nb < need)
+		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xmalloc below refuses SIZE_MAX */
+	void *p = MAP_FAILED;
+	if (r->heap) {
+		/* once on the heap, stays there */
+	} else if (!r->p) {
+		p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	} else {
+#ifdef __linux__
+		p = mremap(r->p, r->bytes, nb, MREMAP_MAYMOVE);
+#else
+		p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			memcpy(p, r->p, r->bytes);
+			munmap(r->p, r->bytes);
+		}
+#endif
+	}
+	if (p == MAP_FAILED) {
+		/* No mapping (address space or map count exhausted): the heap,
+		 * which aborts in the one place out-of-memory is handled. */
+		p = xmalloc(nb);
+		if (r->p) {
+			memcpy(p, r->p, r->bytes);
+			if (r->heap)
+				free(r->p);
+			else
+				munmap(r->p, r->bytes);
+		}
+		memset((char *)p + r->bytes, 0, nb - r->bytes);
+		r->heap = 1;
+		r->p = p;
+		r->bytes = nb;
+		return p;
+	}
+#ifdef MADV_HUGEPAGE
+	if (nb >= HUGE_MIN)
+		madvise(p, nb, MADV_HUGEPAGE);
+#endif
+	r->p = p;
+	r->bytes = nb;
+	return p;
+}
+
+static void region_free(struct region *r)
+{
+	if (r->p && r->heap)
+		free(r->p);
+	else if (r->p)
+		munmap(r->p, r->bytes);
+	r->heap = 0;
+	r->p = NULL;
+	r->bytes = 0;
+}
+
+/* ---- hash slots ------------------------------------------------------------- */
+/* Linear probing; a slot holds idx + 1 so that fresh zero pages are empty. */
+
+static inline int slot_empty(const struct dslot *s)
+{
+	return s->idx == 0;
+}
+
+static void slots_place(struct dslot *slots, size_t mask, uint32_t h, uint32_t idx)
+{
+	size_t pos = h & mask;
+	while (!slot_empty(&slots[pos]))
+		pos = (pos + 1) & mask;
+	slots[pos].hash = h;
+	slots[pos].idx = idx + 1;
+}
+
+/* Double a slot table (or make the first one). */
+static void slots_resize(struct region *r, struct dslot **slots, size_t *mask, size_t n_slots)
+{
+	struct region nr;
+	memset(&nr, 0, sizeof(nr));
+	struct dslot *ns = region_grow(&nr, n_slots * sizeof(*ns));
+	if (*slots) {
+		for (size_t i = 0; i <= *mask; i++)
+			if (!slot_empty(&(*slots)[i]))
+				slots_place(ns, n_slots - 1, (*slots)[i].hash, (*slots)[i].idx - 1);
+		region_free(r);
+	}
+	*r = nr;
+	*slots = ns;
+	*mask = n_slots - 1;
+}
+
+/* Remove the entry at pos without tombstones: later entries of the run move
+ * back when their home position allows it. */
+static void slots_delete_at(struct dslot *slots, size_t mask, size_t pos)
+{
+	size_t hole = pos, j = pos;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (slot_empty(&slots[j]))
+			break;
+		size_t home = slots[j].hash & mask;
+		int inside = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+		if (!inside) {
+			slots[hole] = slots[j];
+			hole = j;
+		}
+	}
+	slots[hole].hash = 0;
+	slots[hole].idx = 0;
+}
+
+/* ---- contacts --------------------------------------------------------------- */
+
+/* Keyed by the source's address, not its index, so that it can be
+ * computed (and its slot fetched) before the source is looked up. */
+static uint32_t contact_hash(const struct ip_addr *src, const struct ip_addr *dst, uint8_t proto,
+			     uint16_t port)
+{
+	unsigned char key[35];
+	memcpy(key, src->b, 16);
+	memcpy(key + 16, dst->b, 16);
+	key[32] = proto;
+	key[33] = (unsigned char)(port >> 8);
+	key[34] = (unsigned char)port;
 	return (uint32_t)hash_bytes(key, sizeof(key));
 }
 
-static int contact_same(const struct contact *c, const struct ip_addr *dst, uint8_t proto,
-			uint16_t port)
+static int contact_same(const struct contact *c, uint32_t src, const struct ip_addr *dst,
+			uint8_t proto, uint16_t port)
 {
-	return c->port == port && c->proto == proto && memcmp(c->dst.b, dst->b, 16) == 0;
+	return c->src == src && c->port == port && c->proto == proto &&
+	       memcmp(c->dst.b, dst->b, 16) == 0;
 }
 
 /* Total order used for the cap: time, origin, then the key itself. */
@@ -184,79 +316,35 @@ static int contact_before(const struct contact *a, const struct contact *b)
 	return a->port < b->port;
 }
 
-static void slots_insert(struct src_state *s, uint32_t idx)
+static int contact_cmp(const void *a, const void *b)
 {
-	const struct contact *c = &s->c[idx];
-	uint32_t mask = s->n_slots - 1;
-	uint32_t pos = contact_hash(&c->dst, c->proto, c->port) & mask;
-	while (s->slots[pos] != SLOT_EMPTY)
-		pos = (pos + 1) & mask;
-	s->slots[pos] = idx;
+	const struct contact *x = a, *y = b;
+	return contact_before(x, y) ? -1 : contact_before(y, x) ? 1 : 0;
 }
 
-static void slots_rebuild(struct src_state *s, uint32_t n_slots)
+/* Slot position of the contact key, or of the empty slot where it would go. */
+static size_t contact_probe(const struct detector *d, uint32_t h, uint32_t src,
+			    const struct ip_addr *dst, uint8_t proto, uint16_t port)
 {
-	free(s->slots);
-	s->n_slots = n_slots;
-	s->slots = xmalloc((size_t)n_slots * sizeof(*s->slots));
-	memset(s->slots, 0xff, (size_t)n_slots * sizeof(*s->slots));
-	for (uint32_t i = 0; i < s->n; i++)
-		slots_insert(s, i);
+	size_t pos = h & d->cslot_mask;
+	for (;;) {
+		const struct dslot *sl = &d->cslots[pos];
+		if (slot_empty(sl) ||
+		    (sl->hash == h && contact_same(&d->c[sl->idx - 1], src, dst, proto, port)))
+			return pos;
+		pos = (pos + 1) & d->cslot_mask;
+	}
 }
 
-/* Slot holding idx (which must be present). */
-static uint32_t slots_find_idx(const struct src_state *s, uint32_t idx)
+/* Slot holding contact id (which must be present). */
+static size_t contact_slot_of(const struct detector *d, uint32_t id)
 {
-	const struct contact *c = &s->c[idx];
-	uint32_t mask = s->n_slots - 1;
-	uint32_t pos = contact_hash(&c->dst, c->proto, c->port) & mask;
-	while (s->slots[pos] != idx)
-		pos = (pos + 1) & mask;
+	const struct contact *c = &d->c[id];
+	uint32_t h = contact_hash(&d->st[c->src].addr, &c->dst, c->proto, c->port);
+	size_t pos = h & d->cslot_mask;
+	while (d->cslots[pos].idx != id + 1)
+		pos = (pos + 1) & d->cslot_mask;
 	return pos;
-}
-
-/* Linear probing deletion without tombstones: later entries of the run
- * move back when their home position allows it. */
-static void slots_delete_at(struct src_state *s, uint32_t pos)
-{
-	uint32_t mask = s->n_slots - 1;
-	uint32_t hole = pos;
-	uint32_t j = pos;
-	for (;;) {
-		j = (j + 1) & mask;
-		uint32_t idx = s->slots[j];
-		if (idx == SLOT_EMPTY)
-			break;
-		const struct contact *c = &s->c[idx];
-		uint32_t home = contact_hash(&c->dst, c->proto, c->port) & mask;
-		/* Can the entry at j move to the hole? Only if its home is not
-		 * cyclically inside (hole, j]. */
-		int inside = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
-		if (!inside) {
-			s->slots[hole] = idx;
-			hole = j;
-		}
-	}
-	s->slots[hole] = SLOT_EMPTY;
-}
-
-static uint32_t contact_find(const struct src_state *s, const struct ip_addr *dst, uint8_t proto,
-			     uint16_t port)
-{
-	if (!s->slots) {
-		for (uint32_t i = 0; i < s->n; i++)
-			if (contact_same(&s->c[i], dst, proto, port))
-				return i;
-		return SLOT_EMPTY;
-	}
-	uint32_t mask = s->n_slots - 1;
-	uint32_t pos = contact_hash(dst, proto, port) & mask;
-	for (;;) {
-		uint32_t idx = s->slots[pos];
-		if (idx == SLOT_EMPTY || contact_same(&s->c[idx], dst, proto, port))
-			return idx;
-		pos = (pos + 1) & mask;
-	}
 }
 
 /* Fold "in" (an event made contact, or another detector's contact) into
@@ -267,8 +355,9 @@ static void contact_fold(struct contact *c, const struct contact *in)
 	c->fails = sat_add32(c->fails, in->fails);
 	c->outcomes |= in->outcomes;
 	c->succ |= in->succ;
-	if (in->last_ns > c->last_ns)
-		c->last_ns = in->last_ns;
+	int64_t last = contact_last_ns(c), in_last = contact_last_ns(in);
+	if (in_last > last)
+		last = in_last;
 	if (contact_order(in, c) < 0) {
 		c->first_ns = in->first_ns;
 		c->unit = in->unit;
@@ -277,40 +366,51 @@ static void contact_fold(struct contact *c, const struct contact *in)
 		c->fclass = in->fclass;
 		c->fp = in->fp;
 	}
+	int64_t ds = (last - c->first_ns) / 1000000LL;
+	c->last_ms = ds < 0 ? 0 : ds > UINT32_MAX ? UINT32_MAX : (uint32_t)ds;
 }
 
-static void contact_append(struct detector *d, struct src_state *s, const struct contact *in)
+static uint32_t contact_alloc(struct detector *d)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap;
-		s->c = xgrow(s->c, &cap, (size_t)s->n + 1, sizeof(*s->c));
-		if (cap > d->cfg.max_contacts)
-			cap = d->cfg.max_contacts;
-		s->cap = (uint32_t)cap;
+	if (d->c_free != NO_ID) {
+		uint32_t id = d->c_free;
+		d->c_free = d->c[id].next;
+		return id;
 	}
-	uint32_t idx = s->n++;
-	s->c[idx] = *in;
-	d->contacts_total++;
-	if (s->slots) {
-		if ((uint64_t)s->n * 2 > s->n_slots)
-			slots_rebuild(s, s->n_slots * 2);
-		else
-			slots_insert(s, idx);
-	} else if (s->n > CONTACT_LINEAR) {
-		slots_rebuild(s, 32);
-	}
+	/* c_n stays below 2^31: contacts are reused from the free list before
+	 * new ones are made, and max_contacts_total is at most 2^31. */
+	d->c = region_grow(&d->c_r, (d->c_n + 1) * sizeof(*d->c));
+	return (uint32_t)d->c_n++;
 }
 
-/* Insert or fold one contact under the caps. */
-static void contact_upsert(struct detector *d, struct src_state *s, const struct contact *in)
+/* Insert or fold one contact of source sid (its key fields set in "in")
+ * under the caps. h is its hash. */
+static void contact_upsert(struct detector *d, uint32_t sid, const struct contact *in, uint32_t h)
 {
-	uint32_t idx = contact_find(s, &in->dst, in->proto, in->port);
-	if (idx != SLOT_EMPTY) {
-		contact_fold(&s->c[idx], in);
+	struct src_state *s = &d->st[sid];
+	size_t pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
+	if (!slot_empty(&d->cslots[pos])) {
+		uint32_t id = d->cslots[pos].idx - 1;
+		contact_fold(&d->c[id], in);
+		if (id == s->worst)
+			s->worst = NO_ID; /* it may have moved earlier */
 		return;
 	}
 	if (s->n < d->cfg.max_contacts && d->contacts_total < d->cfg.max_contacts_total) {
-		contact_append(d, s, in);
+		if ((d->contacts_total + 1) * 2 > d->cslot_mask + 1) {
+			slots_resize(&d->cslot_r, &d->cslots, &d->cslot_mask, (d->cslot_mask + 1) * 2);
+			pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
+		}
+		uint32_t id = contact_alloc(d);
+		struct contact *c = &d->c[id];
+		*c = *in;
+		c->src = sid;
+		c->next = s->head;
+		s->head = id;
+		s->n++;
+		d->contacts_total++;
+		d->cslots[pos].hash = h;
+		d->cslots[pos].idx = id + 1;
 		return;
 	}
 	s->truncated = 1;
@@ -319,93 +419,78 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 		return;
 	}
 	/* Full: keep the earliest. Replace the latest kept contact if the new
-	 * one comes before it (rare when input is in time order). */
-	uint32_t worst = 0;
-	for (uint32_t i = 1; i < s->n; i++)
-		if (contact_before(&s->c[worst], &s->c[i]))
-			worst = i;
-	if (!contact_before(in, &s->c[worst]))
+	 * one comes before it (rare when input is in time order, so the latest
+	 * is remembered and looked for again only after a replacement). */
+	if (s->worst == NO_ID) {
+		uint32_t w = s->head;
+		for (uint32_t id = d->c[w].next; id != NO_ID; id = d->c[id].next)
+			if (contact_before(&d->c[w], &d->c[id]))
+				w = id;
+		s->worst = w;
+	}
+	uint32_t worst = s->worst;
+	if (!contact_before(in, &d->c[worst]))
 		return;
-	if (s->slots)
-		slots_delete_at(s, slots_find_idx(s, worst));
-	s->c[worst] = *in;
-	if (s->slots)
-		slots_insert(s, worst);
+	s->worst = NO_ID;
+	slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, worst));
+	uint32_t next = d->c[worst].next;
+	d->c[worst] = *in;
+	d->c[worst].src = sid;
+	d->c[worst].next = next;
+	pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
+	d->cslots[pos].hash = h;
+	d->cslots[pos].idx = worst + 1;
+}
+
+/* Forget every contact of a source (eviction). */
+static void contacts_drop(struct detector *d, struct src_state *s)
+{
+	uint32_t id = s->head;
+	while (id != NO_ID) {
+		uint32_t next = d->c[id].next;
+		slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, id));
+		d->c[id].next = d->c_free;
+		d->c_free = id;
+		d->contacts_total--;
+		id = next;
+	}
+	s->head = NO_ID;
+	s->n = 0;
 }
 
 /* ---- the source table ---------------------------------------------------- */
-
-static void src_free_contacts(struct src_state *s)
-{
-	free(s->c);
-	free(s->slots);
-	s->c = NULL;
-	s->slots = NULL;
-	s->n = s->cap = s->n_slots = 0;
-}
 
 static uint32_t src_hash(const struct ip_addr *a)
 {
 	return (uint32_t)hash_bytes(a->b, 16);
 }
 
-static void table_place(struct detector *d, uint32_t h, uint32_t idx)
-{
-	size_t mask = d->n_slots - 1;
-	size_t pos = h & mask;
-	while (d->slots[pos].idx != SLOT_EMPTY)
-		pos = (pos + 1) & mask;
-	d->slots[pos].hash = h;
-	d->slots[pos].idx = idx;
-}
-
-static void table_grow(struct detector *d)
-{
-	size_t n_slots = d->n_slots ? d->n_slots * 2 : 1024;
-	free(d->slots);
-	d->slots = xmalloc(n_slots * sizeof(*d->slots));
-	for (size_t i = 0; i < n_slots; i++)
-		d->slots[i].idx = SLOT_EMPTY;
-	d->n_slots = n_slots;
-	for (size_t i = 0; i < d->n; i++)
-		table_place(d, src_hash(&d->st[i].addr), (uint32_t)i);
-}
-
 /* Slot of the source, or of the empty slot where it would go. */
-static size_t table_probe(const struct detector *d, const struct ip_addr *a, uint32_t h)
+static size_t source_probe(const struct detector *d, const struct ip_addr *a, uint32_t h)
 {
-	size_t mask = d->n_slots - 1;
-	size_t pos = h & mask;
+	size_t pos = h & d->sslot_mask;
 	for (;;) {
-		const struct src_slot *sl = &d->slots[pos];
-		if (sl->idx == SLOT_EMPTY ||
-		    (sl->hash == h && memcmp(d->st[sl->idx].addr.b, a->b, 16) == 0))
+		const struct dslot *sl = &d->sslots[pos];
+		if (slot_empty(sl) ||
+		    (sl->hash == h && memcmp(d->st[sl->idx - 1].addr.b, a->b, 16) == 0))
 			return pos;
-		pos = (pos + 1) & mask;
+		pos = (pos + 1) & d->sslot_mask;
 	}
 }
 
-static void table_delete_at(struct detector *d, size_t pos)
+static void source_init(struct src_state *s, const struct ip_addr *a)
 {
-	size_t mask = d->n_slots - 1;
-	size_t hole = pos, j = pos;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (d->slots[j].idx == SLOT_EMPTY)
-			break;
-		size_t home = d->slots[j].hash & mask;
-		int inside = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
-		if (!inside) {
-			d->slots[hole] = d->slots[j];
-			hole = j;
-		}
-	}
-	d->slots[hole].idx = SLOT_EMPTY;
+	memset(s, 0, sizeof(*s));
+	s->addr = *a;
+	s->head = NO_ID;
+	s->worst = NO_ID;
+	s->live = 1;
 }
 
 /* Make room for one more source: drop the one with the fewest probes
- * (then the longest quiet) among a few chosen by the new key's hash. */
-static void evict_one(struct detector *d, uint32_t h)
+ * (then the longest quiet) among a few chosen by the new key's hash, and
+ * return its index for reuse. */
+static uint32_t evict_one(struct detector *d, uint32_t h)
 {
 	uint64_t r = (uint64_t)h * 0x9e3779b97f4a7c15ULL + 1;
 	size_t victim = SIZE_MAX;
@@ -422,50 +507,53 @@ static void evict_one(struct detector *d, uint32_t h)
 	struct src_state *v = &d->st[victim];
 	d->evicted++;
 	d->events_evicted += v->events;
-	d->contacts_total -= v->n;
-	uint32_t vh = src_hash(&v->addr);
-	table_delete_at(d, table_probe(d, &v->addr, vh));
-	src_free_contacts(v);
-	size_t last = d->n - 1;
-	if (victim != last) {
-		/* Move the last source into the hole and repoint its slot. */
-		struct src_state *l = &d->st[last];
-		size_t pos = table_probe(d, &l->addr, src_hash(&l->addr));
-		*v = *l;
-		d->slots[pos].idx = (uint32_t)victim;
-	}
-	d->n--;
+	contacts_drop(d, v);
+	slots_delete_at(d->sslots, d->sslot_mask, source_probe(d, &v->addr, src_hash(&v->addr)));
 	d->last = SIZE_MAX;
+	return (uint32_t)victim;
 }
 
-static struct src_state *source_get(struct detector *d, const struct ip_addr *a)
+/* The entry a slot table probably holds for hash h (the first slot of
+ * the run with that hash), fetched ahead of its use; NO_ID if none. */
+static inline uint32_t slot_peek(const struct dslot *slots, size_t mask, uint32_t h)
+{
+	size_t pos = h & mask;
+	for (int k = 0; k < 4 && !slot_empty(&slots[pos]); k++, pos = (pos + 1) & mask)
+		if (slots[pos].hash == h)
+			return slots[pos].idx - 1;
+	return NO_ID;
+}
+
+/* The source's index (added if new); h is src_hash(a). */
+static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32_t h)
+{
+	size_t pos = source_probe(d, a, h);
+	if (!slot_empty(&d->sslots[pos])) {
+		d->last = d->sslots[pos].idx - 1;
+		return (uint32_t)d->last;
+	}
+	uint32_t idx;
+	if (d->n >= d->cfg.max_sources) {
+		idx = evict_one(d, h);
+	} else {
+		if ((d->n + 1) * 2 > d->sslot_mask + 1)
+			slots_resize(&d->sslot_r, &d->sslots, &d->sslot_mask, (d->sslot_mask + 1) * 2);
+		d->st = region_grow(&d->st_r, (d->n + 1) * sizeof(*d->st));
+		idx = (uint32_t)d->n++;
+	}
+	source_init(&d->st[idx], a);
+	pos = source_probe(d, a, h);
+	d->sslots[pos].hash = h;
+	d->sslots[pos].idx = idx + 1;
+	d->last = idx;
+	return idx;
+}
+
+static uint32_t source_get(struct detector *d, const struct ip_addr *a)
 {
 	if (d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, a->b, 16) == 0)
-		return &d->st[d->last];
-	uint32_t h = src_hash(a);
-	size_t pos = table_probe(d, a, h);
-	if (d->slots[pos].idx != SLOT_EMPTY) {
-		d->last = d->slots[pos].idx;
-		return &d->st[d->last];
-	}
-	if (d->n >= d->cfg.max_sources) {
-		evict_one(d, h);
-		pos = table_probe(d, a, h);
-	}
-	if ((d->n + 1) * 2 > d->n_slots) {
-		table_grow(d);
-		pos = table_probe(d, a, h);
-	}
-	if (d->n == d->cap)
-		d->st = xgrow(d->st, &d->cap, d->n + 1, sizeof(*d->st));
-	size_t idx = d->n++;
-	struct src_state *s = &d->st[idx];
-	memset(s, 0, sizeof(*s));
-	s->addr = *a;
-	d->slots[pos].hash = h;
-	d->slots[pos].idx = (uint32_t)idx;
-	d->last = idx;
-	return s;
+		return (uint32_t)d->last;
+	return source_get_h(d, a, src_hash(a));
 }
 
 /* ---- public -------------------------------------------------------------- */
@@ -479,14 +567,20 @@ struct detector *detect_new(const struct detect_config *cfg)
 		detect_config_defaults(&d->cfg);
 	if (d->cfg.max_sources == 0)
 		d->cfg.max_sources = 1;
-	if (d->cfg.max_sources > UINT32_MAX / 4)
-		d->cfg.max_sources = UINT32_MAX / 4;
+	if (d->cfg.max_sources > (1u << 30))
+		d->cfg.max_sources = 1u << 30;
 	if (d->cfg.max_contacts == 0)
 		d->cfg.max_contacts = 1;
 	if (d->cfg.max_contacts > (1u << 24))
 		d->cfg.max_contacts = 1u << 24;
+	if (d->cfg.max_contacts_total == 0)
+		d->cfg.max_contacts_total = 1;
+	if (d->cfg.max_contacts_total > (1u << 31))
+		d->cfg.max_contacts_total = 1u << 31;
 	d->last = SIZE_MAX;
-	table_grow(d);
+	d->c_free = NO_ID;
+	slots_resize(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
+	slots_resize(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
 	return d;
 }
 
@@ -494,10 +588,10 @@ void detect_free(struct detector *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n; i++)
-		src_free_contacts(&d->st[i]);
-	free(d->st);
-	free(d->slots);
+	region_free(&d->st_r);
+	region_free(&d->sslot_r);
+	region_free(&d->c_r);
+	region_free(&d->cslot_r);
 	free(d);
 }
 
@@ -515,7 +609,37 @@ void detect_add(struct detector *d, const struct event *ev)
 	if (!d->cfg.include_local && ev->in_if.len == 0 && ev->out_if.len != 0)
 		return;
 	uint64_t count = ev->count ? ev->count : 1;
-	struct src_state *s = source_get(d, &ev->src);
+	/* Both hashes first, then both slots, then both entries, each pair
+	 * fetched at once: the two lookups wait for memory together instead
+	 * of one after the other. */
+	uint16_t port;
+	enum flag_class fc = classify(ev, &port);
+	uint32_t ch = 0, sh = 0;
+	int contact = fc != FC_NONPROBE &&
+		      !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst));
+	static const struct ip_addr zero;
+	const struct ip_addr *dst = (ev->flags & EVENT_HAS_DST) ? &ev->dst : &zero;
+	int cached = d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, ev->src.b, 16) == 0;
+	if (!cached) {
+		sh = src_hash(&ev->src);
+		__builtin_prefetch(&d->sslots[sh & d->sslot_mask]);
+	}
+	if (contact) {
+		ch = contact_hash(&ev->src, dst, ev->proto, port);
+		__builtin_prefetch(&d->cslots[ch & d->cslot_mask]);
+	}
+	if (!cached) {
+		uint32_t i = slot_peek(d->sslots, d->sslot_mask, sh);
+		if (i != NO_ID)
+			__builtin_prefetch(&d->st[i]);
+	}
+	if (contact) {
+		uint32_t i = slot_peek(d->cslots, d->cslot_mask, ch);
+		if (i != NO_ID)
+			__builtin_prefetch(&d->c[i]);
+	}
+	uint32_t sid = cached ? (uint32_t)d->last : source_get_h(d, &ev->src, sh);
+	struct src_state *s = &d->st[sid];
 	int64_t t = (ev->flags & EVENT_HAS_TIME) ? ev->time_ns : 0;
 	s->events += count;
 	if (t) {
@@ -524,27 +648,21 @@ void detect_add(struct detector *d, const struct event *ev)
 		if (t > s->last_ns)
 			s->last_ns = t;
 	}
-	if (ev->outcome < EVENT_OUTCOME_COUNT)
-		s->outcomes[ev->outcome] = sat_add32(s->outcomes[ev->outcome], count);
-
-	uint16_t port;
-	enum flag_class fc = classify(ev, &port);
 	s->fclass[fc] = sat_add32(s->fclass[fc], count);
 	if (fc == FC_NONPROBE)
 		return;
 	s->probes += count;
 	uint8_t fp = classify_fp(ev, fc);
-	for (int b = 0; b < FP_BITS; b++)
+	for (int b = 0; fp && b < FP_BITS; b++)
 		if (fp & (1u << b))
 			s->fp[b] = sat_add32(s->fp[b], count);
-	if ((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst))
+	if (!contact)
 		return;
 
 	struct contact in;
 	memset(&in, 0, sizeof(in));
-	if (ev->flags & EVENT_HAS_DST)
-		in.dst = ev->dst;
-	in.first_ns = in.last_ns = t;
+	in.dst = *dst;
+	in.first_ns = t;
 	in.unit = ev->unit;
 	in.line = ev->line;
 	in.count = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
@@ -558,7 +676,7 @@ void detect_add(struct detector *d, const struct event *ev)
 	in.outcomes = (uint8_t)(1u << in.outcome);
 	in.fclass = (uint8_t)fc;
 	in.fp = fp;
-	contact_upsert(d, s, &in);
+	contact_upsert(d, sid, &in, ch);
 }
 
 void detect_merge(struct detector *into, struct detector *from)
@@ -570,7 +688,8 @@ void detect_merge(struct detector *into, struct detector *from)
 	into->contacts_refused += from->contacts_refused;
 	for (size_t i = 0; i < from->n; i++) {
 		struct src_state *f = &from->st[i];
-		struct src_state *s = source_get(into, &f->addr);
+		uint32_t sid = source_get(into, &f->addr);
+		struct src_state *s = &into->st[sid];
 		s->events += f->events;
 		s->probes += f->probes;
 		if (f->first_ns && (!s->first_ns || f->first_ns < s->first_ns))
@@ -581,18 +700,26 @@ void detect_merge(struct detector *into, struct detector *from)
 			s->fclass[k] = sat_add32(s->fclass[k], f->fclass[k]);
 		for (int k = 0; k < FP_BITS; k++)
 			s->fp[k] = sat_add32(s->fp[k], f->fp[k]);
-		for (int k = 0; k < EVENT_OUTCOME_COUNT; k++)
-			s->outcomes[k] = sat_add32(s->outcomes[k], f->outcomes[k]);
 		s->truncated |= f->truncated;
-		for (uint32_t k = 0; k < f->n; k++)
-			contact_upsert(into, s, &f->c[k]);
-		src_free_contacts(f);
+		for (uint32_t id = f->head; id != NO_ID; id = from->c[id].next) {
+			const struct contact *c = &from->c[id];
+			contact_upsert(into, sid, c, contact_hash(&f->addr, &c->dst, c->proto, c->port));
+		}
 	}
-	from->n = 0;
+	/* from is left empty but valid */
+	region_free(&from->st_r);
+	region_free(&from->c_r);
+	from->st = NULL;
+	from->c = NULL;
+	from->n = from->c_n = 0;
+	from->c_free = NO_ID;
 	from->contacts_total = 0;
 	from->evicted = from->events_evicted = from->contacts_refused = 0;
-	for (size_t i = 0; i < from->n_slots; i++)
-		from->slots[i].idx = SLOT_EMPTY;
+	region_free(&from->sslot_r);
+	region_free(&from->cslot_r);
+	from->sslots = from->cslots = NULL;
+	slots_resize(&from->sslot_r, &from->sslots, &from->sslot_mask, 4096);
+	slots_resize(&from->cslot_r, &from->cslots, &from->cslot_mask, 8192);
 	from->last = SIZE_MAX;
 }
 
@@ -600,14 +727,42 @@ size_t detect_memory(const struct detector *d)
 {
 	if (!d)
 		return 0;
-	size_t b = sizeof(*d) + d->cap * sizeof(*d->st) + d->n_slots * sizeof(*d->slots);
-	for (size_t i = 0; i < d->n; i++)
-		b += (size_t)d->st[i].cap * sizeof(struct contact) +
-		     (size_t)d->st[i].n_slots * sizeof(uint32_t);
-	return b;
+	return sizeof(*d) + d->n * sizeof(*d->st) + (d->sslot_mask + 1) * sizeof(struct dslot) +
+	       d->c_n * sizeof(*d->c) + (d->cslot_mask + 1) * sizeof(struct dslot);
 }
 
 size_t detect_sources(const struct detector *d)
 {
 	return d ? d->n : 0;
+}
+
+/* For findings.c: source i as a view, its contacts copied into buf (room
+ * for the source's n). */
+void detect_view(const struct detector *d, size_t i, struct contact *buf, struct src_view *v)
+{
+	const struct src_state *s = &d->st[i];
+	uint32_t k = 0;
+	for (uint32_t id = s->head; id != NO_ID; id = d->c[id].next)
+		buf[k++] = d->c[id];
+	/* In the total order, so that ties sort the same for any split. */
+	if (k > 16) {
+		qsort(buf, k, sizeof(*buf), contact_cmp);
+	} else {
+		for (uint32_t i2 = 1; i2 < k; i2++) {
+			struct contact v2 = buf[i2];
+			uint32_t j = i2;
+			while (j > 0 && contact_before(&v2, &buf[j - 1])) {
+				buf[j] = buf[j - 1];
+				j--;
+			}
+			buf[j] = v2;
+		}
+	}
+	v->addr = s->addr;
+	v->events = s->events;
+	v->probes = s->probes;
+	v->fp = s->fp;
+	v->c = buf;
+	v->n = k;
+	v->truncated = s->truncated;
 }

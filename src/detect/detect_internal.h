@@ -17,6 +17,8 @@
 #define FP_FLAGS 0x20    /* TCP flags were logged */
 #define FP_OSOPTS 0x40   /* SYN carrying more options than an MSS: an OS stack */
 #define FP_BITS 7
+/* the same as bit numbers, for the counter arrays */
+enum { FPB_NMAP = 0, FPB_ZMAP, FPB_MASSCAN, FPB_MIRAI, FPB_TTL_HIGH, FPB_FLAGS, FPB_OSOPTS };
 
 /* TCP flag classes of probes (and the rest). */
 enum flag_class {
@@ -33,16 +35,23 @@ enum flag_class {
 	FC_N
 };
 
+#define NO_ID UINT32_MAX
+
 /* One distinct (target, protocol, port) a source contacted: the earliest
- * event for it, and what followed. 64 bytes. */
+ * event for it, and what followed. 64 bytes, in one pool per detector,
+ * found through one hash table keyed by (source, target, protocol, port)
+ * and chained per source. */
 struct contact {
 	struct ip_addr dst;
 	int64_t first_ns;   /* the earliest event (0 if untimed) */
-	int64_t last_ns;
 	uint64_t line;      /* origin of the earliest event */
 	uint32_t unit;
 	uint32_t count;     /* events (saturating) */
 	uint32_t fails;     /* events not known to have succeeded and not accepted */
+	uint32_t last_ms;   /* milliseconds from first_ns to the latest event (saturates
+			     * at 49 days: a longer span shows as 49 days) */
+	uint32_t src;       /* owner: index of the source */
+	uint32_t next;      /* next contact of the same source, or NO_ID */
 	uint16_t port;      /* TCP/UDP/SCTP port, ICMP type, or 0 */
 	uint8_t proto;
 	uint8_t outcome;    /* of the earliest event */
@@ -52,38 +61,55 @@ struct contact {
 	uint8_t succ;       /* saw a success (open or login) */
 };
 
-/* Per-source state: about 200 bytes, plus 64 bytes per contact and a
- * 4-byte hash slot per contact once it has more than CONTACT_LINEAR. */
+/* Per-source state: 128 bytes (the first cache line is what every event
+ * touches), plus 64 bytes and two 8-byte hash slots per contact. */
 struct src_state {
 	struct ip_addr addr;
 	int64_t first_ns, last_ns;
 	uint64_t events;
 	uint64_t probes;
-	uint32_t fclass[FC_N];                /* events per flag class */
-	uint32_t fp[FP_BITS];                 /* probes per fingerprint bit */
-	uint32_t outcomes[EVENT_OUTCOME_COUNT];
-	struct contact *c;
-	uint32_t *slots;  /* contact index hash; NULL while n <= CONTACT_LINEAR */
-	uint32_t n, cap, n_slots;
+	uint32_t head;    /* first contact, or NO_ID */
+	uint32_t n;       /* contacts */
+	uint32_t worst;   /* once full: the latest contact kept, or NO_ID */
 	uint8_t truncated;
+	uint8_t live;
+	uint8_t pad[2];
+	uint32_t fclass[FC_N];   /* events per flag class */
+	uint32_t fp[FP_BITS];    /* probes per fingerprint bit */
 };
 
-#define CONTACT_LINEAR 8
-#define SLOT_EMPTY UINT32_MAX
-
-struct src_slot {
-	uint32_t hash; /* low 32 bits of the keyed hash: home position and quick reject */
+/* A hash slot: the 32-bit keyed hash (home position and quick reject) and
+ * the entry's index; idx NO_ID marks an empty slot. */
+struct dslot {
+	uint32_t hash;
 	uint32_t idx;
+};
+
+/* A growable array in its own mapping (huge pages where the kernel gives
+ * them): random probes into large tables miss the TLB far less. */
+struct region {
+	void *p;
+	size_t bytes;
+	int heap; /* mapping failed: malloc'd instead */
 };
 
 struct detector {
 	struct detect_config cfg; /* a copy; home/allow point into the caller's */
+	struct region st_r;       /* struct src_state[] */
 	struct src_state *st;
-	size_t n, cap;
-	struct src_slot *slots;
-	size_t n_slots; /* power of two, at least twice n */
-	size_t last;    /* index of the last source looked up, or SIZE_MAX */
-	uint64_t contacts_total;
+	size_t n;                 /* sources in use (indices below n) */
+	struct region sslot_r;    /* source slots */
+	struct dslot *sslots;
+	size_t sslot_mask;
+	struct region c_r;        /* struct contact[] */
+	struct contact *c;
+	size_t c_n;               /* contacts allocated (live or on the free list) */
+	uint32_t c_free;          /* free list through next, or NO_ID */
+	struct region cslot_r;    /* contact slots */
+	struct dslot *cslots;
+	size_t cslot_mask;
+	size_t last;              /* the last source looked up, or SIZE_MAX */
+	uint64_t contacts_total;  /* live contacts */
 	uint64_t contacts_refused;
 	uint64_t evicted, events_evicted;
 };
@@ -92,6 +118,11 @@ static inline uint32_t sat_add32(uint32_t a, uint64_t b)
 {
 	uint64_t s = (uint64_t)a + b;
 	return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
+static inline int64_t contact_last_ns(const struct contact *c)
+{
+	return c->first_ns + (int64_t)c->last_ms * 1000000LL;
 }
 
 /* Contact order: time, then origin, so the contacts kept under the cap are
@@ -106,5 +137,20 @@ static inline int contact_order(const struct contact *a, const struct contact *b
 		return a->line < b->line ? -1 : 1;
 	return 0;
 }
+
+/* What findings.c sees of one source: its counters and its contacts
+ * gathered into one array. */
+struct src_view {
+	struct ip_addr addr;
+	uint64_t events, probes;
+	const uint32_t *fp;
+	const struct contact *c;
+	uint32_t n;
+	uint8_t truncated;
+};
+
+/* Source i of d as a view; its contacts are copied into buf (room for
+ * d->st[i].n), newest first. */
+void detect_view(const struct detector *d, size_t i, struct contact *buf, struct src_view *v);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/timeconv.h"
 #include "core/util.h"
 #include "detect/detect_internal.h"
@@ -28,27 +29,40 @@
 #define M_BURST (M_VB | M_HB)
 #define M_SLOW (M_VS | M_HS)
 
-/* A contact as sorted for grouping. */
+/* A contact as grouped: in time order, with the id of its group (its
+ * target, or its port); groups are formed by a stable counting sort, so
+ * time order holds inside each group. */
 struct rec {
-	struct ip_addr dst;
 	int64_t t;
-	uint32_t idx;
+	uint32_t idx;  /* into the source's contacts */
+	uint32_t gid;
 	uint16_t port;
 	uint8_t proto;
 };
 
 struct bg_cell {
 	uint64_t sources, events;
+	uint32_t stamp; /* the last source counted here */
 };
 
 struct ctx {
 	const struct detect_config *cfg;
 	struct finding *items;
 	size_t n, cap;
-	struct rec *recs;
-	size_t recs_cap;
+	/* scratch, sized for the largest source */
+	size_t scratch_cap;
+	struct rec *recs, *recs2;
 	uint8_t *mark;
-	size_t mark_cap;
+	uint32_t *cnt;      /* counting sort: groups + 1 */
+	uint32_t *tgt;      /* per contact: target group id */
+	uint32_t *tgt_first; /* per target group: its first contact */
+	uint32_t *seen;     /* per target group: stamp */
+	uint32_t *dslots;   /* target hash: group id + 1 */
+	size_t dslots_cap;
+	uint32_t n_tgt;     /* target groups of the current source */
+	uint32_t *port_gid, *port_stamp; /* 65536 each */
+	uint32_t stamp;
+	uint32_t serial;    /* sources seen, for bg_cell.stamp */
 	/* background per (proto, port): tcp, udp, sctp by port; icmp, icmpv6 by
 	 * type; other protocols by number */
 	struct bg_cell *bg_tcp, *bg_udp, *bg_sctp, *bg_icmp, *bg_icmp6, *bg_proto;
@@ -62,52 +76,6 @@ static int cmp_addr(const struct ip_addr *a, const struct ip_addr *b)
 	return memcmp(a->b, b->b, 16);
 }
 
-static int cmp_time_idx(int64_t ta, uint32_t ia, int64_t tb, uint32_t ib)
-{
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return ia < ib ? -1 : ia > ib;
-}
-
-/* by protocol, target, time */
-static int cmp_dst(const void *pa, const void *pb)
-{
-	const struct rec *a = pa, *b = pb;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	int c = cmp_addr(&a->dst, &b->dst);
-	if (c)
-		return c;
-	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
-}
-
-/* by target only, then time (all protocols together) */
-static int cmp_dst_any(const void *pa, const void *pb)
-{
-	const struct rec *a = pa, *b = pb;
-	int c = cmp_addr(&a->dst, &b->dst);
-	if (c)
-		return c;
-	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
-}
-
-/* by protocol, port, time */
-static int cmp_port(const void *pa, const void *pb)
-{
-	const struct rec *a = pa, *b = pb;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
-}
-
-static int cmp_time(const void *pa, const void *pb)
-{
-	const struct rec *a = pa, *b = pb;
-	return cmp_time_idx(a->t, a->idx, b->t, b->idx);
-}
-
 static int cmp_u16(const void *pa, const void *pb)
 {
 	uint16_t a = *(const uint16_t *)pa, b = *(const uint16_t *)pb;
@@ -119,9 +87,122 @@ static int cmp_addr_v(const void *pa, const void *pb)
 	return cmp_addr(pa, pb);
 }
 
-static int succeeded(uint8_t o)
+/* Room for a source of n contacts in every scratch array. */
+static void scratch_reserve(struct ctx *x, size_t n)
 {
-	return o == EVENT_OUTCOME_OPEN || o == EVENT_OUTCOME_AUTH_SUCCESS;
+	if (n <= x->scratch_cap)
+		return;
+	size_t cap = x->scratch_cap ? x->scratch_cap : 64;
+	while (cap < n)
+		cap *= 2;
+	x->recs = xrealloc(x->recs, cap * sizeof(*x->recs));
+	x->recs2 = xrealloc(x->recs2, cap * sizeof(*x->recs2));
+	x->mark = xrealloc(x->mark, cap);
+	x->cnt = xrealloc(x->cnt, (cap + 1) * sizeof(*x->cnt));
+	x->tgt = xrealloc(x->tgt, cap * sizeof(*x->tgt));
+	x->tgt_first = xrealloc(x->tgt_first, cap * sizeof(*x->tgt_first));
+	x->seen = xrealloc(x->seen, cap * sizeof(*x->seen));
+	x->scratch_cap = cap;
+}
+
+/* Target group of every contact (first-seen order). Targets are chosen by
+ * whoever sent the probes, so the table is keyed (hash_bytes). */
+static void group_targets(struct ctx *x, const struct src_view *s)
+{
+	size_t need = 16;
+	while (need < (size_t)s->n * 2)
+		need *= 2;
+	if (need > x->dslots_cap) {
+		free(x->dslots);
+		x->dslots = xmalloc(need * sizeof(*x->dslots));
+		x->dslots_cap = need;
+	}
+	memset(x->dslots, 0, need * sizeof(*x->dslots));
+	size_t mask = need - 1;
+	uint32_t ng = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct ip_addr *a = &s->c[i].dst;
+		/* runs of the same target are common: no hash needed */
+		if (i && memcmp(a->b, s->c[i - 1].dst.b, 16) == 0) {
+			x->tgt[i] = x->tgt[i - 1];
+			continue;
+		}
+		size_t pos = (size_t)hash_bytes(a->b, 16) & mask;
+		for (;;) {
+			uint32_t g = x->dslots[pos];
+			if (!g) {
+				x->dslots[pos] = ng + 1;
+				x->tgt_first[ng] = i;
+				x->tgt[i] = ng++;
+				break;
+			}
+			if (memcmp(s->c[x->tgt_first[g - 1]].dst.b, a->b, 16) == 0) {
+				x->tgt[i] = g - 1;
+				break;
+			}
+			pos = (pos + 1) & mask;
+		}
+	}
+	x->n_tgt = ng;
+}
+
+/* The contacts of one protocol (all protocols if proto < 0), in time
+ * order, grouped by target. Returns their number. */
+static size_t collect(struct ctx *x, const struct src_view *s, int proto)
+{
+	size_t m = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *k = &s->c[i];
+		if (proto >= 0 && k->proto != proto)
+			continue;
+		struct rec *r = &x->recs[m++];
+		r->t = k->first_ns;
+		r->idx = i;
+		r->gid = x->tgt[i];
+		r->port = k->port;
+		r->proto = k->proto;
+	}
+	return m;
+}
+
+/* Stable counting sort of r[0..m) by gid (< ngroups). */
+static void group_sort(struct ctx *x, struct rec *r, size_t m, uint32_t ngroups)
+{
+	uint32_t *cnt = x->cnt;
+	memset(cnt, 0, ((size_t)ngroups + 1) * sizeof(*cnt));
+	for (size_t i = 0; i < m; i++)
+		cnt[r[i].gid + 1]++;
+	for (uint32_t g = 0; g < ngroups; g++)
+		cnt[g + 1] += cnt[g];
+	for (size_t i = 0; i < m; i++)
+		x->recs2[cnt[r[i].gid]++] = r[i];
+	memcpy(r, x->recs2, m * sizeof(*r));
+}
+
+static void by_target(struct ctx *x, struct rec *r, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		r[i].gid = x->tgt[r[i].idx];
+	group_sort(x, r, m, x->n_tgt);
+}
+
+static void by_port(struct ctx *x, struct rec *r, size_t m)
+{
+	uint32_t ng = 0;
+	if (!x->port_gid) { /* made on first use: most runs have few scanners */
+		x->port_gid = xcalloc(65536, sizeof(uint32_t));
+		x->port_stamp = xcalloc(65536, sizeof(uint32_t));
+	}
+	x->stamp++;
+	for (size_t i = 0; i < m; i++) {
+		uint16_t p = r[i].port;
+		if (x->port_stamp[p] != x->stamp) {
+			x->port_stamp[p] = x->stamp;
+			x->port_gid[p] = ng++;
+		}
+		r[i].gid = x->port_gid[p];
+	}
+	group_sort(x, r, m, ng);
 }
 
 /* ---- windows ----------------------------------------------------------------- */
@@ -221,7 +302,7 @@ static unsigned proto_hits(const struct ctx *x, const struct rec *g, size_t m, i
 
 /* ---- building a finding ------------------------------------------------------ */
 
-static struct finding *new_finding(struct ctx *x, const struct src_state *s, enum finding_type type,
+static struct finding *new_finding(struct ctx *x, const struct src_view *s, enum finding_type type,
 				   uint8_t proto, int slow)
 {
 	x->items = xgrow(x->items, &x->cap, x->n + 1, sizeof(*x->items));
@@ -235,16 +316,9 @@ static struct finding *new_finding(struct ctx *x, const struct src_state *s, enu
 	return f;
 }
 
-static const char *fclass_title(enum flag_class fc)
-{
-	static const char *const t[FC_N] = {"SYN", "FIN", "NULL", "XMAS", "ACK", "FIN+ACK (Maimon)",
-					    "odd-flag", "TCP", "", ""};
-	return t[fc];
-}
-
 /* Fill targets, ports, times, counts, technique and tool from the members
  * (contact indices). portmode: 0 ports, 1 protocol numbers. */
-static void fill_members(struct ctx *x, struct finding *f, const struct src_state *s,
+static void fill_members(struct ctx *x, struct finding *f, const struct src_view *s,
 			 const uint32_t *mem, size_t nm, int portmode)
 {
 	const struct contact *c = s->c;
@@ -272,7 +346,7 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_stat
 			first = k;
 		if (k->first_ns && (!f->start_ns || k->first_ns < f->start_ns))
 			f->start_ns = k->first_ns;
-		int64_t e = k->last_ns > k->first_ns ? k->last_ns : k->first_ns;
+		int64_t e = contact_last_ns(k);
 		if (e > f->end_ns)
 			f->end_ns = e;
 		if (k->proto == IPPROTO_NUM_TCP) {
@@ -324,6 +398,11 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_stat
 	/* technique */
 	if (portmode) {
 		f->technique = TECH_IP_PROTO;
+		if (np >= 128) {
+			f->tool = "nmap -sO";
+			snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+				 "%zu of the 256 protocol numbers (nmap -sO tries all of them)", np);
+		}
 	} else if (f->proto == IPPROTO_NUM_TCP && n_tcp) {
 		int best = 0;
 		for (int k = 1; k < FC_N; k++)
@@ -339,7 +418,12 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_stat
 		} else {
 			f->technique = TECH_MIXED;
 		}
-		/* tool */
+		/* tool: from the first contacts, or for hammering (few contacts,
+		 * many attempts) from every probe of the source */
+		if (f->type == FINDING_HAMMER) {
+			n_tcp = s->probes > UINT32_MAX ? UINT32_MAX : (uint32_t)s->probes;
+			memcpy(fpc, s->fp, sizeof(fpc));
+		}
 		uint32_t nz = fpc[1], nmas = fpc[2], nmir = fpc[3], nn = fpc[0];
 		if (nz * 10 >= n_tcp * 9) {
 			f->tool = "zmap";
@@ -381,17 +465,9 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_stat
 	} else {
 		f->technique = TECH_OTHER;
 	}
-	/* Mirai's telnet pattern when sequence numbers were not logged: 23 and
-	 * 2323 only (it tries 2323 about one time in ten). */
-	if (!f->tool && f->proto == IPPROTO_NUM_TCP && f->n_ports == 2 && f->ports[0] == 23 &&
-	    f->ports[1] == 2323) {
-		f->tool = "Mirai-like";
-		snprintf(f->tool_evidence, sizeof(f->tool_evidence),
-			 "only telnet ports 23 and 2323 probed");
-	}
 }
 
-static void emit_members(struct ctx *x, const struct src_state *s, enum finding_type type,
+static void emit_members(struct ctx *x, const struct src_view *s, enum finding_type type,
 			 uint8_t proto, int slow, const uint8_t *mark, uint8_t bits, int portmode,
 			 const struct rec *r, size_t m)
 {
@@ -409,41 +485,20 @@ static void emit_members(struct ctx *x, const struct src_state *s, enum finding_
 
 /* ---- per-source analyses ----------------------------------------------------- */
 
-/* Groups of equal key in r[0..m) (sorted): calls back per group. */
-#define FOR_GROUPS(r, m, same, body)                                                     \
+/* Runs of equal gid in r[0..m) (grouped): body sees r[g0..g1). */
+#define FOR_GROUPS(r, m, body)                                                           \
 	for (size_t g0 = 0, g1; g0 < (m); g0 = g1) {                                     \
-		for (g1 = g0 + 1; g1 < (m) && same(&(r)[g0], &(r)[g1]); g1++)           \
+		for (g1 = g0 + 1; g1 < (m) && (r)[g1].gid == (r)[g0].gid; g1++)          \
 			;                                                                \
 		body                                                                     \
 	}
 
-static int same_dst(const struct rec *a, const struct rec *b)
-{
-	return cmp_addr(&a->dst, &b->dst) == 0;
-}
-
-static int same_port(const struct rec *a, const struct rec *b)
-{
-	return a->port == b->port;
-}
-
 /* TCP, UDP, SCTP: vertical, horizontal and block scans, burst and slow. */
-static void analyse_ports(struct ctx *x, const struct src_state *s, uint8_t proto)
+static void analyse_ports(struct ctx *x, const struct src_view *s, uint8_t proto)
 {
 	const struct detect_config *cfg = x->cfg;
 	struct rec *r = x->recs;
-	size_t m = 0;
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct contact *k = &s->c[i];
-		if (k->proto != proto)
-			continue;
-		r[m].dst = k->dst;
-		r[m].t = k->first_ns;
-		r[m].idx = i;
-		r[m].port = k->port;
-		r[m].proto = k->proto;
-		m++;
-	}
+	size_t m = collect(x, s, proto);
 	unsigned min_ports = (cfg->port_score + cfg->weight_low - 1) / cfg->weight_low;
 	if (m < min_ports && m < cfg->sweep_hosts)
 		return;
@@ -451,14 +506,14 @@ static void analyse_ports(struct ctx *x, const struct src_state *s, uint8_t prot
 	int slow_on = cfg->slow_window_ns > cfg->window_ns;
 	unsigned vb = 0, hb = 0, vs = 0, hs = 0;
 
-	qsort(r, m, sizeof(*r), cmp_dst);
-	FOR_GROUPS(r, m, same_dst, {
+	by_target(x, r, m);
+	FOR_GROUPS(r, m, {
 		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->port_score, 1, M_VB,
 				0, mark))
 			vb++;
 	})
-	qsort(r, m, sizeof(*r), cmp_port);
-	FOR_GROUPS(r, m, same_port, {
+	by_port(x, r, m);
+	FOR_GROUPS(r, m, {
 		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
 				0, mark))
 			hb++;
@@ -467,8 +522,8 @@ static void analyse_ports(struct ctx *x, const struct src_state *s, uint8_t prot
 			hs++;
 	})
 	if (slow_on) {
-		qsort(r, m, sizeof(*r), cmp_dst);
-		FOR_GROUPS(r, m, same_dst, {
+		by_target(x, r, m);
+		FOR_GROUPS(r, m, {
 			if (window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns, cfg->port_score,
 					1, M_VS, M_BURST, mark))
 				vs++;
@@ -488,29 +543,18 @@ static void analyse_ports(struct ctx *x, const struct src_state *s, uint8_t prot
 }
 
 /* ICMP and ICMPv6 requests: sweeps over hosts, per request type. */
-static void analyse_icmp(struct ctx *x, const struct src_state *s, uint8_t proto)
+static void analyse_icmp(struct ctx *x, const struct src_view *s, uint8_t proto)
 {
 	const struct detect_config *cfg = x->cfg;
 	struct rec *r = x->recs;
-	size_t m = 0;
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct contact *k = &s->c[i];
-		if (k->proto != proto)
-			continue;
-		r[m].dst = k->dst;
-		r[m].t = k->first_ns;
-		r[m].idx = i;
-		r[m].port = k->port;
-		r[m].proto = k->proto;
-		m++;
-	}
+	size_t m = collect(x, s, proto);
 	if (m < cfg->sweep_hosts)
 		return;
 	uint8_t *mark = x->mark;
 	int slow_on = cfg->slow_window_ns > cfg->window_ns;
 	unsigned b = 0, sl = 0;
-	qsort(r, m, sizeof(*r), cmp_port);
-	FOR_GROUPS(r, m, same_port, {
+	by_port(x, r, m);
+	FOR_GROUPS(r, m, {
 		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
 				0, mark))
 			b++;
@@ -525,31 +569,30 @@ static void analyse_icmp(struct ctx *x, const struct src_state *s, uint8_t proto
 }
 
 /* Many protocol numbers on one host. */
-static void analyse_protos(struct ctx *x, const struct src_state *s, uint8_t *pmark)
+static void analyse_protos(struct ctx *x, const struct src_view *s, uint8_t *pmark)
 {
 	const struct detect_config *cfg = x->cfg;
 	struct rec *r = x->recs;
-	size_t m = 0;
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct contact *k = &s->c[i];
-		r[m].dst = k->dst;
-		r[m].t = k->first_ns;
-		r[m].idx = i;
-		r[m].port = k->port;
-		r[m].proto = k->proto;
-		m++;
-	}
+	size_t m = collect(x, s, -1);
 	if (m < cfg->proto_count)
 		return;
-	qsort(r, m, sizeof(*r), cmp_dst_any);
+	/* cheap test first: enough distinct protocols at all? */
+	uint8_t seen[256] = {0};
+	unsigned distinct = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!seen[r[i].proto]++)
+			distinct++;
+	if (distinct < cfg->proto_count)
+		return;
+	by_target(x, r, m);
 	unsigned hits = 0, slow_hits = 0;
 	int slow_on = cfg->slow_window_ns > cfg->window_ns;
-	FOR_GROUPS(r, m, same_dst, {
+	FOR_GROUPS(r, m, {
 		if (proto_hits(x, r + g0, g1 - g0, cfg->window_ns, pmark, 0x01))
 			hits++;
 	})
 	if (slow_on && !hits) {
-		FOR_GROUPS(r, m, same_dst, {
+		FOR_GROUPS(r, m, {
 			if (proto_hits(x, r + g0, g1 - g0, cfg->slow_window_ns, pmark, 0x02))
 				slow_hits++;
 		})
@@ -576,7 +619,7 @@ static int login_service(uint8_t proto, uint16_t port)
 	return 0;
 }
 
-static void analyse_hammer(struct ctx *x, const struct src_state *s)
+static void analyse_hammer(struct ctx *x, const struct src_view *s)
 {
 	const struct detect_config *cfg = x->cfg;
 	if (!cfg->hammer_count)
@@ -587,7 +630,6 @@ static void analyse_hammer(struct ctx *x, const struct src_state *s)
 		const struct contact *k = &s->c[i];
 		if (k->fails < cfg->hammer_count || !login_service(k->proto, k->port))
 			continue;
-		r[m].dst = k->dst;
 		r[m].t = k->first_ns;
 		r[m].idx = i;
 		r[m].port = k->port;
@@ -596,59 +638,49 @@ static void analyse_hammer(struct ctx *x, const struct src_state *s)
 	}
 	if (!m)
 		return;
-	qsort(r, m, sizeof(*r), cmp_port);
+	/* one finding per service (the only UDP one, 5060, has no TCP twin) */
+	by_port(x, r, m);
 	uint32_t *mem = xmalloc(m * sizeof(*mem));
-	for (size_t g0 = 0, g1; g0 < m; g0 = g1) {
-		for (g1 = g0 + 1; g1 < m && r[g1].proto == r[g0].proto && r[g1].port == r[g0].port;
-		     g1++)
-			;
+	FOR_GROUPS(r, m, {
 		size_t nm = 0;
 		for (size_t i = g0; i < g1; i++)
 			mem[nm++] = r[i].idx;
-		/* Mirai hammers 23 and tries 2323 now and then: one finding. */
 		struct finding *f = new_finding(x, s, FINDING_HAMMER, r[g0].proto, 0);
 		fill_members(x, f, s, mem, nm, 0);
 		int64_t span = f->end_ns - f->start_ns;
 		/* burst: attempts a minute or less apart on average */
 		f->slow = f->failures > 1 && span / (int64_t)(f->failures - 1) > 60 * NS_PER_SEC;
-	}
+	})
 	free(mem);
 }
 
 /* Threshold Random Walk over first contacts to distinct hosts, where the
  * outcome is known. Returns the number of outcomes it took to decide
- * "scanner", or 0 (benign, or not decided). *fails/*succ count them. */
-static unsigned trw(struct ctx *x, const struct src_state *s, unsigned *n_fail, unsigned *n_succ)
+ * "scanner", or 0 (benign, or not decided); n_fail and n_succ count them. */
+static unsigned trw(struct ctx *x, const struct src_view *s, unsigned *n_fail, unsigned *n_succ)
 {
 	const struct detect_config *cfg = x->cfg;
-	struct rec *r = x->recs;
-	size_t m = 0;
 	*n_fail = *n_succ = 0;
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct contact *k = &s->c[i];
-		r[m].dst = k->dst;
-		r[m].t = k->first_ns;
-		r[m].idx = i;
-		r[m].port = k->port;
-		r[m].proto = k->proto;
-		m++;
-	}
-	if (m < 2)
-		return 0;
-	qsort(r, m, sizeof(*r), cmp_dst_any);
-	size_t nf = 0;
-	for (size_t i = 0; i < m; i++)
-		if (i == 0 || !same_dst(&r[i - 1], &r[i]))
-			r[nf++] = r[i]; /* the first contact with each host */
-	qsort(r, nf, sizeof(*r), cmp_time);
 	double up = log((1 - cfg->trw_theta1) / (1 - cfg->trw_theta0));
 	double down = log(cfg->trw_theta1 / cfg->trw_theta0);
 	double eta1 = log(cfg->trw_beta / cfg->trw_alpha);
 	double eta0 = log((1 - cfg->trw_beta) / (1 - cfg->trw_alpha));
 	double lr = 0;
 	unsigned k = 0;
-	for (size_t i = 0; i < nf; i++) {
-		uint8_t o = s->c[r[i].idx].outcome;
+	x->stamp++;
+	/* contacts are in time order: the first one seen per target is the
+	 * first contact with that host */
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *c = &s->c[i];
+		/* TCP connection attempts, as in the paper: a SYN, or a TCP
+		 * contact from a source that logs no flags (Zeek, sshd, honeypots). */
+		if (c->proto != IPPROTO_NUM_TCP || (c->fclass != FC_SYN && c->fclass != FC_UNKNOWN))
+			continue;
+		uint32_t g = x->tgt[i];
+		if (x->seen[g] == x->stamp)
+			continue;
+		x->seen[g] = x->stamp;
+		uint8_t o = c->outcome;
 		int ok;
 		if (o == EVENT_OUTCOME_OPEN || o == EVENT_OUTCOME_AUTH_SUCCESS ||
 		    o == EVENT_OUTCOME_AUTH_FAILURE)
@@ -770,7 +802,8 @@ static void ports_list_words(struct sb *b, const struct finding *f)
 		sb_add(b, ",...");
 }
 
-static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f, unsigned trw_s)
+static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f, unsigned trw_s,
+		int mirai_ports)
 {
 	const struct detect_config *cfg = x->cfg;
 	struct sb b = {f->why, 0, sizeof(f->why)};
@@ -867,11 +900,17 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 		sb_add(&b, "; slow: below the %s window", w1);
 	/* technique */
 	if (f->proto == IPPROTO_NUM_TCP && f->technique != TECH_MIXED && f->technique != TECH_TCP &&
-	    f->type != FINDING_PROTO_SCAN)
-		sb_add(&b, "; %s probes", f->technique == TECH_CONNECT ? "SYN with a full option set (connect)"
-								       : detect_technique_title(f->technique));
+	    f->type != FINDING_PROTO_SCAN) {
+		if (f->technique == TECH_CONNECT)
+			sb_add(&b, "; SYN probes with an operating system's full TCP option set "
+				   "(a connect() scan, or clients)");
+		else
+			sb_add(&b, "; %s probes", detect_technique_title(f->technique));
+	}
 	if (f->tool)
 		sb_add(&b, "; %s -> %s", f->tool_evidence, f->tool);
+	if (mirai_ports && (!f->tool || strcmp(f->tool, "Mirai") != 0))
+		sb_add(&b, "; only telnet ports 23 and 2323, Mirai's pattern");
 	if (f->n_open && f->type != FINDING_HAMMER) {
 		sb_add(&b, "; %zu answered (", f->n_open);
 		for (size_t i = 0; i < f->n_open && i < 6; i++)
@@ -954,17 +993,22 @@ static unsigned severity(const struct detect_config *cfg, const struct finding *
 
 static struct bg_cell *bg_cell(struct ctx *x, uint8_t proto, uint16_t port)
 {
+	struct bg_cell **tab;
+	size_t n = 256;
 	switch (proto) {
-	case IPPROTO_NUM_TCP: return &x->bg_tcp[port];
-	case IPPROTO_NUM_UDP: return &x->bg_udp[port];
-	case IPPROTO_NUM_SCTP: return &x->bg_sctp[port];
-	case IPPROTO_NUM_ICMP: return &x->bg_icmp[port & 0xff];
-	case IPPROTO_NUM_ICMPV6: return &x->bg_icmp6[port & 0xff];
-	default: return &x->bg_proto[proto];
+	case IPPROTO_NUM_TCP: tab = &x->bg_tcp; n = 65536; break;
+	case IPPROTO_NUM_UDP: tab = &x->bg_udp; n = 65536; break;
+	case IPPROTO_NUM_SCTP: tab = &x->bg_sctp; n = 65536; break;
+	case IPPROTO_NUM_ICMP: tab = &x->bg_icmp; break;
+	case IPPROTO_NUM_ICMPV6: tab = &x->bg_icmp6; break;
+	default: tab = &x->bg_proto; port = proto; break;
 	}
+	if (!*tab) /* made on first use */
+		*tab = xcalloc(n, sizeof(struct bg_cell));
+	return &(*tab)[port & (n - 1)];
 }
 
-static void background_add(struct ctx *x, const struct src_state *s)
+static void background_add(struct ctx *x, const struct src_view *s)
 {
 	struct detect_findings *out = x->out;
 	if (!s->n)
@@ -972,29 +1016,21 @@ static void background_add(struct ctx *x, const struct src_state *s)
 	out->background_sources++;
 	out->background_events += s->events;
 	if (s->probes) {
-		if ((uint64_t)s->fp[1] * 10 >= s->probes * 9)
+		if ((uint64_t)s->fp[FPB_ZMAP] * 10 >= s->probes * 9)
 			out->background_zmap++;
-		if ((uint64_t)s->fp[2] * 10 >= s->probes * 9 && s->probes >= 3)
+		if ((uint64_t)s->fp[FPB_MASSCAN] * 10 >= s->probes * 9 && s->probes >= 3)
 			out->background_masscan++;
-		if ((uint64_t)s->fp[3] * 10 >= s->probes * 9)
+		if ((uint64_t)s->fp[FPB_MIRAI] * 10 >= s->probes * 9)
 			out->background_mirai++;
 	}
-	struct rec *r = x->recs;
+	uint32_t serial = ++x->serial;
 	for (uint32_t i = 0; i < s->n; i++) {
-		r[i].proto = s->c[i].proto;
-		r[i].port = s->c[i].port;
-		r[i].t = 0;
-		r[i].idx = i;
-	}
-	qsort(r, s->n, sizeof(*r), cmp_port);
-	for (size_t g0 = 0, g1; g0 < s->n; g0 = g1) {
-		uint64_t ev = 0;
-		for (g1 = g0; g1 < s->n && r[g1].proto == r[g0].proto && r[g1].port == r[g0].port;
-		     g1++)
-			ev += s->c[r[g1].idx].count;
-		struct bg_cell *cell = bg_cell(x, r[g0].proto, r[g0].port);
-		cell->sources++;
-		cell->events += ev;
+		struct bg_cell *cell = bg_cell(x, s->c[i].proto, s->c[i].port);
+		if (cell->stamp != serial) {
+			cell->stamp = serial;
+			cell->sources++;
+		}
+		cell->events += s->c[i].count;
 	}
 }
 
@@ -1024,7 +1060,7 @@ static void background_rows(struct ctx *x)
 	};
 	size_t cap = 0;
 	for (size_t t = 0; t < ARRAY_LEN(tabs); t++) {
-		for (size_t i = 0; i < tabs[t].n; i++) {
+		for (size_t i = 0; tabs[t].cells && i < tabs[t].n; i++) {
 			if (!tabs[t].cells[i].sources)
 				continue;
 			out->background = xgrow(out->background, &cap, out->n_background + 1,
@@ -1042,34 +1078,39 @@ static void background_rows(struct ctx *x)
 
 /* ---- the whole run ----------------------------------------------------------- */
 
-static void analyse_source(struct ctx *x, const struct src_state *s)
+static void analyse_source(struct ctx *x, const struct src_view *s)
 {
 	const struct detect_config *cfg = x->cfg;
 	size_t before = x->n;
 	if (s->n == 0)
 		return;
-	if (s->n > x->recs_cap) {
-		free(x->recs);
-		free(x->mark);
-		x->recs_cap = s->n;
-		x->recs = xmalloc(s->n * sizeof(*x->recs));
-		x->mark = xmalloc(s->n);
-	}
+	scratch_reserve(x, s->n);
 	int interesting = s->n >= 4; /* TRW needs at least 4 failures at the defaults */
 	for (uint32_t i = 0; !interesting && i < s->n; i++)
 		if (cfg->hammer_count && s->c[i].fails >= cfg->hammer_count)
 			interesting = 1;
+	if (s->n >= 2)
+		group_targets(x, s);
 	if (interesting) {
+		uint32_t per[256] = {0};
+		for (uint32_t i = 0; i < s->n; i++)
+			per[s->c[i].proto]++;
 		static const uint8_t port_protos[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP,
 						      IPPROTO_NUM_SCTP, IPPROTO_NUM_UDPLITE};
 		for (size_t p = 0; p < ARRAY_LEN(port_protos); p++) {
+			if (per[port_protos[p]] < 2)
+				continue;
 			memset(x->mark, 0, s->n);
 			analyse_ports(x, s, port_protos[p]);
 		}
-		memset(x->mark, 0, s->n);
-		analyse_icmp(x, s, IPPROTO_NUM_ICMP);
-		memset(x->mark, 0, s->n);
-		analyse_icmp(x, s, IPPROTO_NUM_ICMPV6);
+		if (per[IPPROTO_NUM_ICMP] >= 2) {
+			memset(x->mark, 0, s->n);
+			analyse_icmp(x, s, IPPROTO_NUM_ICMP);
+		}
+		if (per[IPPROTO_NUM_ICMPV6] >= 2) {
+			memset(x->mark, 0, s->n);
+			analyse_icmp(x, s, IPPROTO_NUM_ICMPV6);
+		}
 		memset(x->mark, 0, s->n);
 		analyse_protos(x, s, x->mark);
 		analyse_hammer(x, s);
@@ -1078,7 +1119,6 @@ static void analyse_source(struct ctx *x, const struct src_state *s)
 	if (s->n >= 2)
 		tk = trw(x, s, &tf, &ts);
 	if (tk && x->n == before) {
-		struct rec *r = x->recs;
 		uint32_t *mem = xmalloc(s->n * sizeof(*mem));
 		for (uint32_t i = 0; i < s->n; i++)
 			mem[i] = i;
@@ -1091,15 +1131,26 @@ static void analyse_source(struct ctx *x, const struct src_state *s)
 		struct finding *f = new_finding(x, s, FINDING_TRW, best, 0);
 		fill_members(x, f, s, mem, s->n, 0);
 		free(mem);
-		(void)r;
 	}
+	/* Mirai's telnet pattern, for logs without sequence numbers: 23 and
+	 * 2323 only (it tries 2323 about one time in ten). */
+	int has23 = 0, has2323 = 0, other = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (s->c[i].proto == IPPROTO_NUM_TCP && s->c[i].port == 23)
+			has23 = 1;
+		else if (s->c[i].proto == IPPROTO_NUM_TCP && s->c[i].port == 2323)
+			has2323 = 1;
+		else
+			other = 1;
+	}
+	int mirai_ports = has23 && has2323 && !other;
 	for (size_t i = before; i < x->n; i++) {
 		struct finding *f = &x->items[i];
 		f->inside = (uint8_t)inside(cfg, &f->src);
 		f->allow = allow_match(cfg, &f->src);
 		f->trw_attempts = tk;
 		f->severity = (uint8_t)severity(cfg, f);
-		why(x, f, tk, tf, ts);
+		why(x, f, tk, tf, ts, mirai_ports);
 	}
 	if (x->n == before)
 		background_add(x, s);
@@ -1142,18 +1193,22 @@ struct detect_findings *detect_findings(const struct detector *d)
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	x.out = out;
-	x.bg_tcp = xcalloc(65536, sizeof(struct bg_cell));
-	x.bg_udp = xcalloc(65536, sizeof(struct bg_cell));
-	x.bg_sctp = xcalloc(65536, sizeof(struct bg_cell));
-	x.bg_icmp = xcalloc(256, sizeof(struct bg_cell));
-	x.bg_icmp6 = xcalloc(256, sizeof(struct bg_cell));
-	x.bg_proto = xcalloc(256, sizeof(struct bg_cell));
 	if (d) {
+		struct contact *buf = NULL;
+		size_t buf_cap = 0;
 		for (size_t i = 0; i < d->n; i++) {
-			if (d->st[i].truncated)
+			if (d->st[i].n > buf_cap) {
+				free(buf);
+				buf_cap = d->st[i].n;
+				buf = xmalloc(buf_cap * sizeof(*buf));
+			}
+			struct src_view v;
+			detect_view(d, i, buf, &v);
+			if (v.truncated)
 				out->sources_truncated++;
-			analyse_source(&x, &d->st[i]);
+			analyse_source(&x, &v);
 		}
+		free(buf);
 		out->sources = d->n;
 		out->sources_evicted = d->evicted;
 		out->events_evicted = d->events_evicted;
@@ -1177,7 +1232,15 @@ struct detect_findings *detect_findings(const struct detector *d)
 	out->cfg_copy.n_home = out->cfg_copy.n_allow = 0;
 	out->cfg_copy.catalog = cfg->catalog;
 	free(x.recs);
+	free(x.recs2);
 	free(x.mark);
+	free(x.cnt);
+	free(x.tgt);
+	free(x.tgt_first);
+	free(x.seen);
+	free(x.dslots);
+	free(x.port_gid);
+	free(x.port_stamp);
 	free(x.bg_tcp);
 	free(x.bg_udp);
 	free(x.bg_sctp);

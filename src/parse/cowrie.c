@@ -1,6 +1,6 @@
-/* Cowrie's JSON log (cowrie.json, the output_jsonlog plugin): one object a
- * line with "eventid", "src_ip", "session", "timestamp" (UTC, RFC 3339)
- * and per-event members, as documented in Cowrie's docs/OUTPUT.rst.
+/* Cowrie's JSON log (cowrie.json, written by its output/jsonlog.py): one
+ * object a line with "eventid", "src_ip", "session", "timestamp" (UTC, RFC
+ * 3339, "Z") and the members of each event.
  * Events: cowrie.session.connect (a contact: the honeypot answered, so
  * outcome open), cowrie.login.failed / .success (auth_failure /
  * auth_success, user = "username"), cowrie.command.input (detail = the

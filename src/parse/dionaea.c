@@ -13,8 +13,9 @@
  * SYNs the host refused with a RST) are outcome closed; "connect" (the
  * honeypot dialling out, e.g. to fetch a sample) and "listen" are other.
  * detail = the dionaea module ("smbd", "httpd", "SipSession", "pcap");
- * user = the first user name tried. MHN records of other honeypots are
- * other: their fields do not say what became of the attempt. */
+ * user = the first user name tried (as written in the line: a JSON escape
+ * stays escaped). MHN records of other honeypots are other: their fields
+ * do not say what became of the attempt. */
 #include <string.h>
 
 #include "parse/fwlog_util.h"
@@ -63,8 +64,12 @@ static void di_slice(struct slice *s, const struct json_val *v)
  * (seconds or milliseconds since the epoch). */
 static int di_time(const struct json_val *v, struct event *ev)
 {
-	if (v->type == JSON_NUMBER)
-		return fwl_time_epoch(ev, v->p, v->p + v->len);
+	if (v->type == JSON_NUMBER) {
+		if (json_epoch_auto_ns(v, &ev->time_ns) != 0)
+			return -1;
+		ev->flags |= EVENT_HAS_TIME;
+		return 0;
+	}
 	char tb[64];
 	const char *ts;
 	long tn = json_text(v, tb, sizeof(tb), &ts);

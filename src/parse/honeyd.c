@@ -25,6 +25,7 @@
 
 #include "core/util.h"
 #include "parse/fwlog_util.h"
+#include "parse/json_scan.h"
 #include "parse/parser.h"
 
 static int hd_digits(const char *p, int n, unsigned *out)
@@ -96,10 +97,13 @@ static int hd_tok(const char **pp, const char *end, const char **ts, const char 
 	const char *p = *pp;
 	if (p >= end)
 		return 0;
-	const char *sp = memchr(p, ' ', (size_t)(end - p));
+	/* a byte loop: tokens are shorter than memchr's set-up */
+	const char *sp = p;
+	while (sp < end && *sp != ' ')
+		sp++;
 	*ts = p;
-	*te = sp ? sp : end;
-	*pp = sp ? sp + 1 : end;
+	*te = sp;
+	*pp = sp < end ? sp + 1 : end;
 	return *te > *ts;
 }
 
@@ -259,10 +263,14 @@ static enum parse_result honeyd_parse_line(struct parse_ctx *ctx, const char *li
 	hd_os_guess(p, end, ev);
 
 	if (have_epoch) {
-		if (fwl_time_epoch(ev, es, ee) != 0)
+		struct json_val ep = {JSON_NUMBER, 0, es, (size_t)(ee - es)};
+		if (json_epoch_ns(&ep, &ev->time_ns) != 0)
 			return hd_bad(ctx, "honeyd: bad epoch seconds");
 		ev->time_ns += ns;
+		ev->flags |= EVENT_HAS_TIME;
 	} else {
+		if (t[0] < JSON_YEAR_MIN || t[0] > JSON_YEAR_MAX)
+			return hd_bad(ctx, "honeyd: year out of range");
 		fwl_time_local(ctx, ev, (int)t[0], t[1], t[2], t[3], t[4], t[5], ns);
 	}
 	ev->proto = (uint8_t)proto;

@@ -43,7 +43,8 @@ struct json_val {
  * object; "a.b" names member "b" of the object in member "a" unless the
  * top level has a member literally named "a.b" (Zeek's flat "id.orig_h"),
  * which then wins. val is filled with the first match (type JSON_NONE if
- * there is none). */
+ * there is none). path must be a string that never changes (a literal):
+ * its length is remembered by its address. */
 struct json_want {
 	const char *path;
 	struct json_val val;
@@ -93,9 +94,21 @@ long json_text(const struct json_val *v, char *buf, size_t cap, const char **tex
  * ("dst_port": "22" from some shippers), at most max. Returns 0 or -1. */
 int json_uint(const struct json_val *v, uint64_t max, uint64_t *out);
 
+/* Stamps are taken for the years 1900 to 2199 only: int64 nanoseconds
+ * hold 1678 to 2262, and a year outside is a corrupt field anyway. */
+#define JSON_YEAR_MIN 1900
+#define JSON_YEAR_MAX 2199
+#define JSON_EPOCH_MAX 7258118399LL /* 2199-12-31T23:59:59Z */
+
 /* Seconds since the epoch with an optional fraction ("1664462456.755299",
- * Zeek's ts; a number or a string) as nanoseconds. Returns 0 or -1. */
+ * Zeek's ts; a number or a string) as nanoseconds. Returns 0, or -1 if it
+ * is no such number or lies past JSON_EPOCH_MAX. */
 int json_epoch_ns(const struct json_val *v, int64_t *ns);
+
+/* A whole number of seconds, milliseconds, microseconds or nanoseconds
+ * since the epoch, told apart by size (1e11 seconds would be the year
+ * 5138), as nanoseconds. Returns 0, or -1 past JSON_EPOCH_MAX. */
+int json_epoch_auto_ns(const struct json_val *v, int64_t *ns);
 
 /* A string value holding one IPv4 or IPv6 address. Returns 0 or -1. */
 int json_addr(const struct json_val *v, struct ip_addr *out);
@@ -105,7 +118,8 @@ int json_addr(const struct json_val *v, struct ip_addr *out);
  * nanoseconds since the epoch (fraction digits past nine are dropped).
  * *zoned says whether a zone was written; a stamp without one is read as
  * UTC and the caller decides whether that is right for its format.
- * Returns 0, or -1 if the text is no such stamp. */
+ * Returns 0, or -1 if the text is no such stamp or its year is outside
+ * JSON_YEAR_MIN..JSON_YEAR_MAX. */
 int json_iso_time(const char *s, size_t n, int64_t *ns, int *zoned);
 
 #endif

@@ -206,8 +206,11 @@ static int kippo_detect(const char *line, size_t len)
 	const char *cs, *ce;
 	struct event tmp;
 	const char *msg = kp_head(line, end, &tmp, &cs, &ce);
+	/* Twisted lines without a honeypot's mark (Cowrie's start-up
+	 * messages) still count, weakly: their ISO stamps also look like
+	 * journalctl's to the "syslog" reader, which must not outvote us */
 	if (msg)
-		return kp_marker(cs, ce, msg, end) ? 80 : 0;
+		return kp_marker(cs, ce, msg, end) ? 80 : 30;
 	struct syslog_header h;
 	struct parse_ctx ctx;
 	parse_ctx_init(&ctx, 0, 2000, NULL);

@@ -20,7 +20,8 @@
  *   1000-1006 (boot, messages, errors, pings), 4001 (ssh version, part of
  *   a 4000 connection), 18003-18005 (data on a banner connection) and the
  *   user codes 99000-99009: other.
- * detail = the logtype code as written. */
+ * detail = the logtype code as written. Strings are kept as written in
+ * the line (a JSON escape stays escaped): slices cannot hold decoded text. */
 #include <string.h>
 
 #include "parse/fwlog_util.h"

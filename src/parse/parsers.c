@@ -29,8 +29,8 @@ const struct parser *const parser_table[] = {
 	&parser_mikrotik,
 	&parser_winfw,
 	&parser_sshd,
+	&parser_xinetd, /* before tcp_wrappers: xinetd's own refusal lines */
 	&parser_tcp_wrappers,
-	&parser_xinetd,
 	&parser_scanlogd,
 	&parser_portsentry,
 	&parser_psad,

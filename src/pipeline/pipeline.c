@@ -60,6 +60,7 @@ struct worker {
 	pthread_t thread;
 	struct pipeline_shared *sh;
 	struct stats *stats;
+	struct detector *det; /* NULL without detection */
 	struct tz_cache tz;
 };
 
@@ -116,14 +117,25 @@ struct line_ctx {
 	uint64_t line_no; /* unit-relative, 1-based */
 };
 
-static void emit_event(struct line_ctx *lc, const struct event *ev)
+/* line/len: the input line (empty for records of whole-file readers such
+ * as pcap, which are then shown as JSON). */
+static void emit_event(struct line_ctx *lc, const struct event *ev, const char *line, size_t len)
 {
 	FILE *out = lc->u->events_tmp;
 	uint64_t file_line = lc->u->first_line + lc->line_no;
-	if (lc->opt->mode == PIPELINE_JSONL)
+	if (lc->opt->mode == PIPELINE_JSONL) {
 		report_jsonl_event(out, ev, lc->path, file_line);
-	else
+	} else if (lc->opt->mode == PIPELINE_RAW) {
+		fprintf(out, "%s:%llu: ", lc->path, (unsigned long long)file_line);
+		if (len) {
+			fwrite(line, 1, len, out);
+			fputc('\n', out);
+		} else {
+			report_jsonl_event(out, ev, lc->path, file_line);
+		}
+	} else {
 		report_csv_event(out, ev, lc->path, file_line);
+	}
 }
 
 /* Count one parse result; line/len are the text shown as an example of a
@@ -164,8 +176,10 @@ static void handle_result(struct line_ctx *lc, enum parse_result pr, struct even
 	r->records++;
 	r->events += ev->count;
 	stats_add(lc->w->stats, ev, &lc->w->tz);
+	if (lc->w->det)
+		detect_add(lc->w->det, ev);
 	if (lc->u->events_tmp)
-		emit_event(lc, ev);
+		emit_event(lc, ev, line, len);
 }
 
 static void handle_line(struct line_ctx *lc, const char *line, size_t len)
@@ -624,6 +638,7 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 	for (unsigned i = 0; i < nw; i++) {
 		workers[i].sh = &sh;
 		workers[i].stats = stats_new(&opt->stats);
+		workers[i].det = opt->detect ? detect_new(opt->detect) : NULL;
 	}
 	if (nw == 1) {
 		worker_main(&workers[0]);
@@ -654,9 +669,12 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 	progress_free(sh.progress);
 
 	res->stats = workers[0].stats;
+	res->detector = workers[0].det;
 	for (unsigned i = 1; i < nw; i++) {
 		stats_merge(res->stats, workers[i].stats);
 		stats_free(workers[i].stats);
+		detect_merge(workers[0].det, workers[i].det);
+		detect_free(workers[i].det);
 	}
 	free(workers);
 
@@ -689,6 +707,7 @@ void pipeline_result_fini(struct pipeline_result *res)
 	if (!res)
 		return;
 	stats_free(res->stats);
+	detect_free(res->detector);
 	for (size_t i = 0; i < res->n_problems; i++)
 		free((char *)res->problems[i].example);
 	free(res->problems);

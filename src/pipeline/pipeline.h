@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "detect/detect.h"
 #include "enrich/catalog.h"
 #include "enrich/filter.h"
 #include "input/input.h"
@@ -21,6 +22,7 @@ enum pipeline_mode {
 	PIPELINE_SUMMARY = 0, /* count into stats */
 	PIPELINE_JSONL,       /* also write each event as JSON Lines */
 	PIPELINE_CSV,         /* also write each event as CSV */
+	PIPELINE_RAW,         /* also write "FILE:LINE: <the line as read>" per event */
 };
 
 struct pipeline_options {
@@ -34,7 +36,8 @@ struct pipeline_options {
 	struct stats_config stats;
 	int progress;                       /* allow a progress line on stderr */
 	enum pipeline_mode mode;
-	FILE *events_out;                   /* for JSONL/CSV */
+	FILE *events_out;                   /* for JSONL/CSV/RAW */
+	const struct detect_config *detect; /* scan detection, or NULL for none */
 };
 
 void pipeline_options_defaults(struct pipeline_options *o);
@@ -43,6 +46,7 @@ struct pipeline_unit;
 
 struct pipeline_result {
 	struct stats *stats;              /* merged over all workers */
+	struct detector *detector;        /* merged likewise; NULL without detection */
 	struct report_file *files;        /* one per input file, in order */
 	size_t n_files;
 	struct report_problem *problems;  /* malformed-line reasons */

@@ -4,10 +4,12 @@
 #include "report/report.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/addr.h"
 #include "core/timeconv.h"
+#include "core/util.h"
 #include "enrich/catalog.h"
 #include "report/report_util.h"
 
@@ -234,6 +236,10 @@ static void write_totals(struct jw *w, const struct summary *s)
 	kv_u64(w, "ports", s->n_ports); comma(w);
 	kv_u64(w, "alert_groups", s->n_alerts); comma(w);
 	kv_u64(w, "warning_groups", s->n_warnings);
+	if (r->findings) {
+		comma(w);
+		kv_u64(w, "scan_findings", r->findings->n - r->findings->n_allowlisted);
+	}
 	report_buf_putc(&w->rb, '}');
 
 	member(w, "period", 0);
@@ -426,6 +432,183 @@ static void write_groups(struct jw *w, const char *name, const struct summary_gr
 	array_end(w, n);
 }
 
+/* ---- scan findings ------------------------------------------------------ */
+
+static void kv_bool(struct jw *w, const char *k, int v)
+{
+	key(w, k);
+	report_buf_puts(&w->rb, v ? "true" : "false");
+}
+
+/* Ports (or ICMP types, or protocol numbers) as compressed ranges. */
+static void kv_ranges(struct jw *w, const char *k, const uint16_t *p, size_t n)
+{
+	size_t len = n * 12 + 16;
+	char *buf = xmalloc(len);
+	report_port_ranges(p, n, buf, len);
+	kv_str(w, k, buf);
+	free(buf);
+}
+
+static void write_finding(struct jw *w, const struct finding *f)
+{
+	const struct report *r = w->r;
+	char abuf[ADDR_STRLEN];
+
+	kv_addr(w, "source", &f->src); comma(w);
+	kv_str(w, "type", detect_type_name((enum finding_type)f->type)); comma(w);
+	kv_str(w, "technique", detect_technique_name((enum finding_technique)f->technique));
+	comma(w);
+	if (f->type == FINDING_PROTO_SCAN) {
+		kv_str(w, "proto", NULL);
+		comma(w);
+	} else {
+		kv_proto(w, f->proto);
+		comma(w);
+	}
+	kv_u64(w, "severity", f->severity); comma(w);
+	kv_bool(w, "inside", f->inside); comma(w);
+	kv_str(w, "pace", f->slow ? "slow" : "burst"); comma(w);
+	key(w, "allowlisted");
+	if (f->allow) {
+		report_buf_putc(&w->rb, '{');
+		kv_str(w, "label", f->allow->label); comma(w);
+		kv_str(w, "reason", f->allow->reason); comma(w);
+		kv_str(w, "origin", f->allow->origin);
+		report_buf_putc(&w->rb, '}');
+	} else {
+		report_buf_put(&w->rb, "null", 4);
+	}
+	comma(w);
+	kv_u64(w, "targets_count", f->n_targets); comma(w);
+	key(w, "targets");
+	report_buf_putc(&w->rb, '[');
+	for (size_t i = 0; i < f->n_targets_kept; i++) {
+		if (i)
+			comma(w);
+		report_json_cstr(&w->rb, addr_format(&f->targets[i], abuf));
+	}
+	report_buf_putc(&w->rb, ']');
+	comma(w);
+	kv_ranges(w, "ports", f->ports, f->n_ports); comma(w);
+	kv_u64(w, "ports_count", f->n_ports); comma(w);
+	kv_ranges(w, "open_ports", f->open_ports, f->n_open); comma(w);
+	kv_time(w, "first", f->start_ns); comma(w);
+	kv_time(w, "last", f->end_ns); comma(w);
+	int64_t d = f->start_ns ? f->end_ns - f->start_ns : 0;
+	if (d < 0)
+		d = 0;
+	kv_u64(w, "duration_ms", (uint64_t)(d / 1000000)); comma(w);
+	key(w, "probes_per_hour");
+	if (f->start_ns && d > 0)
+		report_buf_u64(&w->rb, (uint64_t)((double)f->probes * 3600e9 / (double)d + 0.5));
+	else
+		report_buf_put(&w->rb, "null", 4);
+	comma(w);
+	kv_u64(w, "probes", f->probes); comma(w);
+	kv_u64(w, "events", f->events); comma(w);
+	kv_u64(w, "successes", f->successes); comma(w);
+	kv_u64(w, "failures", f->failures); comma(w);
+	kv_str(w, "tool", f->tool); comma(w);
+	kv_str(w, "tool_evidence", f->tool ? f->tool_evidence : NULL); comma(w);
+	key(w, "trw_attempts");
+	if (f->trw_attempts)
+		report_buf_u64(&w->rb, f->trw_attempts);
+	else
+		report_buf_put(&w->rb, "null", 4);
+	comma(w);
+	kv_bool(w, "lower_bounds", f->truncated); comma(w);
+	kv_str(w, "why", f->why); comma(w);
+	uint64_t line = f->first_line;
+	const char *path = NULL;
+	if (r->origin) {
+		uint64_t fl = 0;
+		path = r->origin(r->origin_arg, f->first_unit, f->first_line, &fl);
+		if (path)
+			line = fl;
+	}
+	key(w, "evidence");
+	report_buf_putc(&w->rb, '{');
+	kv_str(w, "file", path); comma(w);
+	if (!path) {
+		kv_u64(w, "unit", f->first_unit);
+		comma(w);
+	}
+	kv_u64(w, "line", line);
+	report_buf_putc(&w->rb, '}');
+}
+
+static void write_findings(struct jw *w)
+{
+	const struct detect_findings *df = w->r->findings;
+	size_t lim = w->r->list_limit;
+	size_t n = lim && lim < df->n ? lim : df->n;
+
+	member(w, "findings", 0);
+	report_buf_putc(&w->rb, '[');
+	for (size_t i = 0; i < n; i++) {
+		elem_start(w, i);
+		write_finding(w, &df->items[i]);
+		report_buf_putc(&w->rb, '}');
+	}
+	array_end(w, n);
+
+	const struct detect_config *c = &df->cfg_copy;
+	member(w, "detection", 0);
+	report_buf_putc(&w->rb, '{');
+	key(w, "thresholds");
+	report_buf_putc(&w->rb, '{');
+	kv_u64(w, "window_s", (uint64_t)(c->window_ns / 1000000000)); comma(w);
+	kv_u64(w, "slow_window_s", (uint64_t)(c->slow_window_ns / 1000000000)); comma(w);
+	kv_u64(w, "port_score", c->port_score); comma(w);
+	kv_u64(w, "weight_below_1024", c->weight_low); comma(w);
+	kv_u64(w, "weight_other", c->weight_high); comma(w);
+	kv_u64(w, "sweep_hosts", c->sweep_hosts); comma(w);
+	kv_u64(w, "block_ports", c->block_ports); comma(w);
+	kv_u64(w, "proto_count", c->proto_count); comma(w);
+	kv_u64(w, "hammer_count", c->hammer_count); comma(w);
+	char num[80];
+	key(w, "trw");
+	snprintf(num, sizeof(num), "%.6g,%.6g,%.6g,%.6g", c->trw_theta0, c->trw_theta1, c->trw_alpha,
+		 c->trw_beta);
+	report_json_cstr(&w->rb, num);
+	report_buf_put(&w->rb, "},", 2);
+	kv_u64(w, "allowlisted", df->n_allowlisted); comma(w);
+	kv_u64(w, "inside", df->n_inside); comma(w);
+	key(w, "background");
+	report_buf_putc(&w->rb, '{');
+	kv_u64(w, "sources", df->background_sources); comma(w);
+	kv_u64(w, "events", df->background_events); comma(w);
+	kv_u64(w, "zmap_sources", df->background_zmap); comma(w);
+	kv_u64(w, "masscan_sources", df->background_masscan); comma(w);
+	kv_u64(w, "mirai_sources", df->background_mirai); comma(w);
+	key(w, "services");
+	report_buf_putc(&w->rb, '[');
+	size_t nb = lim && lim < df->n_background ? lim : df->n_background;
+	for (size_t i = 0; i < nb; i++) {
+		const struct background_row *row = &df->background[i];
+		if (i)
+			comma(w);
+		report_buf_putc(&w->rb, '{');
+		kv_proto(w, row->proto); comma(w);
+		kv_u64(w, "port", row->port); comma(w);
+		kv_u64(w, "sources", row->sources); comma(w);
+		kv_u64(w, "events", row->events);
+		report_buf_putc(&w->rb, '}');
+	}
+	report_buf_put(&w->rb, "]},", 3);
+	key(w, "limits");
+	report_buf_putc(&w->rb, '{');
+	kv_u64(w, "sources_tracked", df->sources); comma(w);
+	kv_u64(w, "sources_evicted", df->sources_evicted); comma(w);
+	kv_u64(w, "events_evicted", df->events_evicted); comma(w);
+	kv_u64(w, "sources_truncated", df->sources_truncated); comma(w);
+	kv_u64(w, "contacts_refused", df->contacts_refused); comma(w);
+	kv_bool(w, "complete", !(df->sources_evicted || df->sources_truncated ||
+				 df->contacts_refused));
+	report_buf_put(&w->rb, "}}", 2);
+}
+
 static void kv_line_or_null(struct jw *w, const char *k, uint64_t line)
 {
 	key(w, k);
@@ -516,6 +699,8 @@ int report_json(FILE *out, const struct report *r)
 	write_groups(&w, "alerts", s->alerts, lim && lim < s->n_alerts ? lim : s->n_alerts);
 	write_groups(&w, "warnings", s->warnings,
 		     lim && lim < s->n_warnings ? lim : s->n_warnings);
+	if (r->findings)
+		write_findings(&w);
 	write_inputs(&w, s);
 	report_buf_puts(&w.rb, "\n}\n");
 	report_buf_flush(&w.rb);

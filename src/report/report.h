@@ -9,6 +9,7 @@
 
 #include "core/event.h"
 #include "core/timeconv.h"
+#include "detect/detect.h"
 #include "stats/stats.h"
 
 /* The JSON document's schema name; bump the number on incompatible change. */
@@ -58,10 +59,13 @@ struct report {
 	int color;                 /* ANSI colour in text */
 	report_origin_fn origin;
 	void *origin_arg;
+	const struct detect_findings *findings; /* scan findings, or NULL (detection off) */
 };
 
 int report_text(FILE *out, const struct report *r);
 int report_json(FILE *out, const struct report *r);
+/* Only the findings block of the text report (clscan explain). */
+int report_text_findings(FILE *out, const struct report *r);
 
 /* One event per line. path/line give its origin. */
 void report_jsonl_event(FILE *out, const struct event *ev, const char *path, uint64_t line);

@@ -441,12 +441,140 @@ static void section_headline(struct tw *w)
 	fprintf(w->out, "%-11s%s    Targets %s    Services %s\n", "Sources",
 		fmt_count(s->n_sources, a), fmt_count(s->n_targets, b), fmt_count(s->n_ports, c));
 
-	fprintf(w->out, "%-11s%s ", "Findings", fmt_count(s->n_alerts, a));
+	fprintf(w->out, "%-11s", "Findings");
+	if (r->findings) {
+		const struct detect_findings *df = r->findings;
+		size_t scans = df->n - df->n_allowlisted;
+		fprintf(w->out, "%s scan %s", fmt_count(scans, a), plural(scans, "finding", "findings"));
+		if (df->n_inside)
+			fprintf(w->out, " (%s from inside)", fmt_count(df->n_inside, a));
+		if (df->n_allowlisted)
+			fprintf(w->out, ", %s allowlisted", fmt_count(df->n_allowlisted, a));
+		fputs(", ", w->out);
+	}
+	fprintf(w->out, "%s ", fmt_count(s->n_alerts, a));
 	put_styled(w, ST_ALERT, "ALERT");
 	fprintf(w->out, " %s, %s ", plural(s->n_alerts, "group", "groups"),
 		fmt_count(s->n_warnings, b));
 	put_styled(w, ST_WARN, "WARNING");
 	fprintf(w->out, " %s\n", plural(s->n_warnings, "group", "groups"));
+}
+
+/* ---- scan findings ------------------------------------------------------ */
+
+static enum style severity_style(unsigned sev)
+{
+	return sev >= 4 ? ST_ALERT : sev == 3 ? ST_WARN : ST_NONE;
+}
+
+/* "Mar 11 20:35:11" (with the year when the report spans years). */
+static const char *start_text(struct tw *w, int64_t ns, char *buf, size_t len)
+{
+	struct report_tm t;
+	char day[32];
+	if (!ns) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	report_tm_of(w->tz, ns, &t);
+	snprintf(buf, len, "%s %02u:%02u:%02u", day_text(w, &t, day, sizeof(day)), t.hour, t.min,
+		 t.sec);
+	return buf;
+}
+
+/* The file:line of a finding's first event. */
+static void evidence_after(struct tw *w, struct table *t, uint32_t unit, uint64_t line)
+{
+	const struct report *r = w->r;
+	char loc[32];
+	uint64_t fl = line;
+	const char *path = r->origin ? r->origin(r->origin_arg, unit, line, &fl) : NULL;
+	snprintf(loc, sizeof(loc), ":%" PRIu64, fl);
+	row_after(t, "evidence: ", path ? path : "?", loc);
+}
+
+static void finding_row(struct tw *w, struct table *t, const struct finding *f, int show_allow)
+{
+	char buf[96], abuf[ADDR_STRLEN], ports[48];
+	table_row(t);
+	cellf(t, 0, severity_style(f->severity), "%u", f->severity);
+	cell(t, 1, ST_NONE, addr_format(&f->src, abuf));
+	const char *tech = "";
+	if (f->type != FINDING_PROTO_SCAN && f->type != FINDING_PING_SWEEP &&
+	    f->technique != TECH_IP_PROTO && f->technique != TECH_OTHER)
+		tech = detect_technique_title((enum finding_technique)f->technique);
+	cellf(t, 2, ST_NONE, "%s%s%s%s%s", f->slow ? "slow " : "",
+	      detect_type_title((enum finding_type)f->type), tech[0] ? ", " : "", tech,
+	      f->inside ? ", inside" : "");
+	if (f->n_targets == 1)
+		cell(t, 3, ST_NONE, addr_is_zero(&f->target_lo) ? "-" : addr_format(&f->target_lo, abuf));
+	else
+		cellf(t, 3, ST_NONE, "%s hosts", fmt_count(f->n_targets, buf));
+	report_port_ranges(f->ports, f->n_ports, ports, sizeof(ports));
+	cell(t, 4, ST_NONE, ports);
+	cell(t, 5, ST_NONE, start_text(w, f->start_ns, buf, sizeof(buf)));
+	cell(t, 6, ST_NONE, f->start_ns ? duration_text(f->end_ns - f->start_ns, buf, sizeof(buf)) : "-");
+	cell_count(t, 7, f->events);
+	cell(t, 8, ST_NONE, f->tool ? f->tool : "");
+	if (show_allow && f->allow) {
+		snprintf(buf, sizeof(buf), " (%s)", f->allow->label);
+		row_after(t, "allowlisted: ", f->allow->reason, buf);
+	}
+	row_after(t, "why: ", f->why, "");
+	evidence_after(w, t, f->first_unit, f->first_line);
+}
+
+static void findings_block(struct tw *w, int with_background)
+{
+	static const struct tcol cols[] = {
+		{"Sev", 1},    {"Source", 0}, {"Finding", 0}, {"Targets", 0}, {"Ports", 0},
+		{"Start", 0},  {"Duration", 0}, {"Events", 1}, {"Tool", 0},
+	};
+	const struct detect_findings *df = w->r->findings;
+	size_t scans = df->n - df->n_allowlisted;
+	size_t shown = cap_rows(scans, w->r->list_limit);
+	char a[32], b[32], c[32];
+	struct table t;
+
+	if (scans == 0) {
+		fputs("  no scan findings\n", w->out);
+	} else {
+		table_init(&t, cols, ARRAY_LEN(cols));
+		for (size_t i = 0; i < shown; i++)
+			finding_row(w, &t, &df->items[i], 0);
+		table_print(w, &t);
+		table_fini(&t);
+		if (shown < scans)
+			fprintf(w->out, "  (%s more %s: use --list-limit 0 or -o json)\n",
+				fmt_count(scans - shown, a), plural(scans - shown, "finding", "findings"));
+	}
+	if (df->n_allowlisted) {
+		fprintf(w->out, "  allowlisted (labelled, not counted as findings):\n");
+		table_init(&t, cols, ARRAY_LEN(cols));
+		size_t nal = cap_rows(df->n_allowlisted, w->r->list_limit);
+		for (size_t i = 0; i < nal; i++)
+			finding_row(w, &t, &df->items[scans + i], 1);
+		table_print(w, &t);
+		table_fini(&t);
+	}
+	if (!with_background || df->background_sources == 0)
+		return;
+	fprintf(w->out, "  background: %s %s with no finding (%s events), by service:",
+		fmt_count(df->background_sources, a), plural(df->background_sources, "source", "sources"),
+		fmt_count(df->background_events, b));
+	for (size_t i = 0; i < df->n_background && i < 8; i++) {
+		const struct background_row *row = &df->background[i];
+		char pbuf[16];
+		fprintf(w->out, "%s %u/%s %s", i ? "," : "", row->port,
+			proto_text(row->proto, pbuf, sizeof(pbuf)), fmt_count(row->sources, a));
+	}
+	if (df->n_background > 8)
+		fputs(", ...", w->out);
+	fputc('\n', w->out);
+	if (df->background_zmap || df->background_masscan || df->background_mirai)
+		fprintf(w->out, "    of them with a tool's fingerprint: zmap %s, masscan %s, Mirai %s\n",
+			fmt_count(df->background_zmap, a), fmt_count(df->background_masscan, b),
+			fmt_count(df->background_mirai, c));
 }
 
 /* Row i of an ALERT/WARNING list. */
@@ -504,8 +632,14 @@ static void section_groups(struct tw *w, int alert, const struct summary_group *
 	struct table t;
 
 	snprintf(title, sizeof(title), "%s LIST", word);
-	snprintf(note, sizeof(note), "(a service marked %s in the catalog was probed)", word);
+	if (alert && w->r->findings)
+		snprintf(note, sizeof(note),
+			 "(scan findings first; then each probe of a service marked ALERT)");
+	else
+		snprintf(note, sizeof(note), "(a service marked %s in the catalog was probed)", word);
 	heading(w, st, title, note);
+	if (alert && w->r->findings)
+		findings_block(w, 1);
 	if (n == 0) {
 		fputs("  none\n", w->out);
 		return;
@@ -871,11 +1005,24 @@ static void section_problems(struct tw *w)
 static void section_limits(struct tw *w)
 {
 	const struct summary *s = w->s;
-	char a[32];
+	char a[32], b[32];
 
-	if (!(s->sources_dropped || s->targets_dropped || s->pairs_dropped || s->groups_dropped))
+	const struct detect_findings *df = w->r->findings;
+	int det_limits = df && (df->sources_evicted || df->sources_truncated || df->contacts_refused);
+	if (!(s->sources_dropped || s->targets_dropped || s->pairs_dropped || s->groups_dropped ||
+	      det_limits))
 		return;
 	heading(w, ST_BOLD, "LIMITS", "(memory caps were reached: some detail was not kept)");
+	if (df && df->sources_evicted)
+		fprintf(w->out,
+			"  %s sources (%s events) were evicted from scan detection to make room:\n"
+			"    scans among them may be missed (raise --max-scan-sources)\n",
+			fmt_count(df->sources_evicted, a), fmt_count(df->events_evicted, b));
+	if (df && df->sources_truncated)
+		fprintf(w->out,
+			"  %s sources had more first contacts than kept (--max-contacts, or\n"
+			"    --max-contacts-total refused %s): their findings' counts are lower bounds\n",
+			fmt_count(df->sources_truncated, a), fmt_count(df->contacts_refused, b));
 	if (s->sources_dropped)
 		fprintf(w->out,
 			"  %s events came from sources over the source cap: they are in the totals\n"
@@ -896,6 +1043,26 @@ static void section_limits(struct tw *w)
 			"  %s events belong to ALERT/WARNING groups that could not be kept: the\n"
 			"    lists are incomplete (raise --max-groups)\n",
 			fmt_count(s->groups_dropped, a));
+}
+
+int report_text_findings(FILE *out, const struct report *r)
+{
+	static const struct summary empty;
+	struct tw w;
+
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	w.r = r;
+	w.s = r->sum ? r->sum : &empty;
+	w.tz = r->tz ? r->tz : &w.tz_local;
+	heading(&w, ST_BOLD, "FINDINGS", NULL);
+	if (r->findings)
+		findings_block(&w, 0);
+	else
+		fputs("  detection was off\n", out);
+	if (fflush(out) != 0 || ferror(out))
+		return -1;
+	return 0;
 }
 
 int report_text(FILE *out, const struct report *r)

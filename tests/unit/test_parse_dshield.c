@@ -99,6 +99,9 @@ static void test_bad(void **state)
 		  PARSE_UNKNOWN); /* no zone: not this format */
 	vt_result(P, "2023-04-28 15:53:49 +02:00 0 1 192.0.2.4 1 198.51.100.29 80 TCP", PARSE_UNKNOWN);
 	vt_result(P, "Subject: FORMAT DSHIELD USERID 0 TZ +02:00", PARSE_UNKNOWN);
+	vt_result(P, "9023-04-28 15:53:49 +02:00" T "0" T "1" T "192.0.2.4" T "1" T "198.51.100.29" T
+		     "80" T "TCP",
+		  PARSE_UNKNOWN); /* a year no event can hold */
 	vt_result(P, "", PARSE_UNKNOWN);
 }
 

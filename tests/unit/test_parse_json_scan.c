@@ -241,11 +241,37 @@ static void test_numbers_and_stamps(void **state)
 	static const char *const bad[] = {
 		"2018-13-12 09:17:54",	"2018-03-12X09:17:54",	 "2018-03-12 24:17:54",
 		"2018-03-12 09:17:54.", "2018-03-12 09:17:54+1", "2018-03-12 09:17:54 UTC",
-		"18-03-12 09:17:54",	"2018-03-12 09:17:54+24:00", NULL,
+		"18-03-12 09:17:54",	"2018-03-12 09:17:54+24:00", "1899-12-31 23:59:59",
+		"2200-01-01 00:00:00",	"9999-12-31T23:59:59Z",	     NULL,
 	};
 	for (size_t i = 0; bad[i]; i++)
 		if (json_iso_time(bad[i], strlen(bad[i]), &ns, &zoned) == 0)
 			fail_msg("accepted stamp %s", bad[i]);
+
+	/* whole epoch numbers of any unit; nothing that overflows int64 ns */
+	assert_int_equal(extract("{\"a\": 1715932866, \"b\": 1715932866123, \"c\": "
+				 "\"1715932866123456\", \"d\": 1715932866123456789}",
+				 w, 4),
+			 0);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(json_epoch_auto_ns(&w[i].val, &ns), 0);
+		static const int64_t want[] = {1715932866000000000LL, 1715932866123000000LL,
+					       1715932866123456000LL, 1715932866123456789LL};
+		assert_int_equal(ns, want[i]);
+	}
+	assert_int_equal(extract("{\"a\": 99999999999, \"b\": 7258118400, \"c\": 1.5, \"d\": "
+				 "18446744073709551615}",
+				 w, 4),
+			 0);
+	assert_int_equal(json_epoch_auto_ns(&w[0].val, &ns), -1);
+	assert_int_equal(json_epoch_auto_ns(&w[1].val, &ns), -1);
+	assert_int_equal(json_epoch_auto_ns(&w[2].val, &ns), -1);
+	assert_int_equal(json_epoch_auto_ns(&w[3].val, &ns), -1);
+	assert_int_equal(json_epoch_ns(&w[0].val, &ns), -1);
+	assert_int_equal(json_epoch_ns(&w[1].val, &ns), -1);
+	assert_int_equal(extract("{\"a\": 7258118399.999999999}", w, 1), 0);
+	assert_int_equal(json_epoch_ns(&w[0].val, &ns), 0);
+	assert_int_equal(ns, 7258118399999999999LL);
 
 	struct ip_addr a;
 	assert_int_equal(extract("{\"a\": \"2001:db8::1\", \"b\": \"1.2.3\", \"c\": 5}", w, 3), 0);

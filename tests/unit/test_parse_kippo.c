@@ -135,9 +135,13 @@ static void test_detect(void **state)
 	vt_detect_fixture(P, "kippo/cowrie_crowdsec.log");
 	vt_detect_foreign(P);
 	vt_examples(P);
-	/* another Twisted program's log is not Kippo's */
+	/* a Twisted line without a honeypot's mark is claimed weakly */
 	const char *tw = "2018-03-12 09:17:54+0000 [-] Log opened.";
-	assert_int_equal(P->detect(tw, strlen(tw)), 0);
+	assert_int_equal(P->detect(tw, strlen(tw)), 30);
+	const char *mk = "2018-03-12 09:17:54+0000 [HoneyPotTransport,188,192.168.221.144] NEW KEYS";
+	assert_int_equal(P->detect(mk, strlen(mk)), 80);
+	const char *cont = "\treason: ";
+	assert_int_equal(P->detect(cont, strlen(cont)), 0);
 }
 
 int main(void)

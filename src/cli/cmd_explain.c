@@ -1,0 +1,352 @@
+/* `clscan explain SOURCE FILES`: the evidence behind a source's findings.
+ * Reads the files again with only SOURCE's events let through (an
+ * include filter src=SOURCE), runs the same detection as `report` (it is
+ * per source, so the findings are the report's), prints them, then every
+ * event of the source as "FILE:LINE: " and the line exactly as read
+ * (capture packets, which have no line, as their JSON Lines record). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "core/util.h"
+#include "detect/detect.h"
+#include "enrich/catalog.h"
+#include "enrich/filter.h"
+#include "input/input.h"
+#include "parse/action_map.h"
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
+enum {
+	X_YEAR = 256,
+	X_TZ,
+	X_SINCE,
+	X_UNTIL,
+	X_ACTION_MAP,
+	X_CATALOG,
+	X_THREADS,
+	X_MAX_LINE,
+	X_MAX_EVENTS,
+	X_HELP,
+	X_DETECT_BASE = 1000,
+};
+
+static const struct option explain_own_options[] = {
+	{"format", required_argument, NULL, 'f'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"year", required_argument, NULL, X_YEAR},
+	{"tz", required_argument, NULL, X_TZ},
+	{"since", required_argument, NULL, X_SINCE},
+	{"until", required_argument, NULL, X_UNTIL},
+	{"action-map", required_argument, NULL, X_ACTION_MAP},
+	{"catalog", required_argument, NULL, X_CATALOG},
+	{"threads", required_argument, NULL, X_THREADS},
+	{"max-line", required_argument, NULL, X_MAX_LINE},
+	{"max-events", required_argument, NULL, X_MAX_EVENTS},
+	{"help", no_argument, NULL, X_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static const char explain_usage[] =
+	"usage: clscan explain SOURCE [options] [FILE|DIR|-]...\n"
+	"  The evidence behind SOURCE's findings: reads the files again with only\n"
+	"  the events of SOURCE (an address, or a network such as 192.0.2.0/24),\n"
+	"  prints its findings as `clscan report` finds them, then every one of its\n"
+	"  events as FILE:LINE: followed by the line exactly as read (packets of a\n"
+	"  capture, which have no line, as their JSON Lines record).\n"
+	"\n"
+	"  -f, --format NAME      read every file as NAME\n"
+	"      --year YYYY        year of stamps that carry none\n"
+	"      --tz ZONE          zone of local stamps and of the times shown\n"
+	"      --since TIME       only events at or after TIME\n"
+	"      --until TIME       only events before TIME\n"
+	"      --action-map T=A   as for clscan report\n"
+	"      --catalog FILE     service catalog entries overriding the built-in ones\n"
+	"      --threads N        worker threads (default: number of CPUs)\n"
+	"      --max-line BYTES   longest line read (default 65536)\n"
+	"      --max-events N     print at most N events (default 0: all)\n"
+	"  -q, --quiet            no progress line and no warnings on stderr\n"
+	"  and every scan-detection option of clscan report (--home, --allow,\n"
+	"  --scan-window, ...; see clscan help report): use the same ones as for the\n"
+	"  report, or the findings may differ.\n"
+	"\n"
+	"  Exit status: 0 ok, 2 usage, 3 input errors.\n";
+
+static unsigned explain_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	return (unsigned)n;
+}
+
+static void explain_input_error(void *arg, const char *path, const char *reason)
+{
+	size_t *count = arg;
+	(*count)++;
+	fprintf(stderr, "clscan: %s: %s\n", path, reason);
+}
+
+static int num_opt(const char *name, const char *s, uint64_t min, uint64_t max, uint64_t *v)
+{
+	if (parse_u64(s, strlen(s), max, v) != 0 || *v < min) {
+		fprintf(stderr, "clscan explain: --%s must be %llu..%llu\n", name,
+			(unsigned long long)min, (unsigned long long)max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy the event lines, at most max of them (0: all). Returns the number
+ * of lines in the file. */
+static uint64_t copy_lines(FILE *in, FILE *out, uint64_t max)
+{
+	char buf[1 << 16];
+	uint64_t lines = 0;
+	size_t got;
+	rewind(in);
+	while ((got = fread(buf, 1, sizeof(buf), in)) > 0) {
+		size_t start = 0;
+		for (size_t i = 0; i < got; i++) {
+			if (buf[i] != '\n')
+				continue;
+			if (!max || lines < max)
+				fwrite(buf + start, 1, i + 1 - start, out);
+			start = i + 1;
+			lines++;
+		}
+		if (start < got && (!max || lines < max))
+			fwrite(buf + start, 1, got - start, out);
+	}
+	return lines;
+}
+
+static int run_explain(int argc, char **argv)
+{
+	struct pipeline_options popt;
+	pipeline_options_defaults(&popt);
+	popt.threads = explain_threads();
+	struct action_map actions;
+	action_map_init(&actions);
+	struct filter filter;
+	filter_init(&filter);
+	struct detect_config dcfg;
+	detect_config_defaults(&dcfg);
+	struct catalog *catalog = NULL;
+	struct input_list inputs = {0};
+	struct detect_findings *findings = NULL;
+	FILE *events = NULL;
+	int status = EXIT_USAGE, quiet = 0, detect_off = 0;
+	const char *tz = NULL, *since = NULL, *until = NULL, *catalog_path = NULL;
+	uint64_t max_events = 0, v;
+	char err[512];
+
+	size_t n_own = ARRAY_LEN(explain_own_options) - 1;
+	struct option *all = xcalloc(n_own + detect_n_options + 1, sizeof(*all));
+	memcpy(all, explain_own_options, n_own * sizeof(*all));
+	for (size_t i = 0; i < detect_n_options; i++) {
+		all[n_own + i].name = detect_options[i].name;
+		all[n_own + i].has_arg = detect_options[i].has_arg ? required_argument : no_argument;
+		all[n_own + i].val = X_DETECT_BASE + (int)i;
+	}
+
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "f:q", all, NULL)) != -1) {
+		if (c >= X_DETECT_BASE && (size_t)(c - X_DETECT_BASE) < detect_n_options) {
+			if (detect_option_apply(&dcfg, (size_t)(c - X_DETECT_BASE), optarg, &detect_off,
+						err, sizeof(err)) != 0) {
+				fprintf(stderr, "clscan explain: %s\n", err);
+				goto done;
+			}
+			continue;
+		}
+		switch (c) {
+		case 'f':
+			popt.forced_parser = parser_find(optarg);
+			if (!popt.forced_parser) {
+				fprintf(stderr, "clscan explain: unknown format '%s'\n", optarg);
+				goto done;
+			}
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case X_YEAR:
+			if (num_opt("year", optarg, 1970, 9999, &v) != 0)
+				goto done;
+			popt.forced_year = (int)v;
+			break;
+		case X_TZ:
+			tz = optarg;
+			break;
+		case X_SINCE:
+			since = optarg;
+			break;
+		case X_UNTIL:
+			until = optarg;
+			break;
+		case X_ACTION_MAP:
+			if (action_map_add_spec(&actions, optarg) != 0) {
+				fprintf(stderr, "clscan explain: --action-map wants TEXT=ACTION\n");
+				goto done;
+			}
+			break;
+		case X_CATALOG:
+			catalog_path = optarg;
+			break;
+		case X_THREADS:
+			if (num_opt("threads", optarg, 1, 256, &v) != 0)
+				goto done;
+			popt.threads = (unsigned)v;
+			break;
+		case X_MAX_LINE:
+			if (num_opt("max-line", optarg, 64, 64u << 20, &v) != 0)
+				goto done;
+			popt.max_line = (size_t)v;
+			break;
+		case X_MAX_EVENTS:
+			if (num_opt("max-events", optarg, 0, UINT64_MAX - 1, &max_events) != 0)
+				goto done;
+			break;
+		case X_HELP:
+			fputs(explain_usage, stdout);
+			status = EXIT_OK;
+			goto done;
+		default:
+			fputs(explain_usage, stderr);
+			goto done;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "clscan explain: which SOURCE? (an address or a network)\n");
+		fputs(explain_usage, stderr);
+		goto done;
+	}
+	const char *source = argv[optind++];
+	struct ip_prefix pre;
+	if (prefix_parse(source, strlen(source), &pre) != 0) {
+		fprintf(stderr, "clscan explain: '%s' is not an address or a network\n", source);
+		goto done;
+	}
+	if (timeconv_set_zone(tz) != 0) {
+		fprintf(stderr, "clscan explain: unknown time zone '%s'\n", tz);
+		goto done;
+	}
+	char *expr = xasprintf("src=%s", source);
+	int frc = filter_add(&filter, expr, 0, err, sizeof(err));
+	free(expr);
+	if (frc != 0) {
+		fprintf(stderr, "clscan explain: %s: %s\n", source, err);
+		goto done;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t now_ns = (int64_t)now.tv_sec * NS_PER_SEC + now.tv_nsec;
+	if ((since && filter_parse_time(since, now_ns, &filter.since_ns) != 0) ||
+	    (until && filter_parse_time(until, now_ns, &filter.until_ns) != 0)) {
+		fprintf(stderr, "clscan explain: cannot read --since/--until\n");
+		goto done;
+	}
+	catalog = catalog_new();
+	catalog_load_builtin(catalog);
+	if (!catalog_path)
+		catalog_path = getenv("CLSCAN_CATALOG");
+	if (catalog_path && catalog_path[0] &&
+	    catalog_load_file(catalog, catalog_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clscan explain: %s\n", err);
+		goto done;
+	}
+	dcfg.catalog = catalog;
+	if (detect_config_finish(&dcfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "clscan explain: %s\n", err);
+		goto done;
+	}
+	popt.stats.catalog = catalog;
+	popt.actions = &actions;
+	popt.filter = &filter;
+	popt.detect = detect_off ? NULL : &dcfg;
+	popt.progress = !quiet;
+	popt.mode = PIPELINE_RAW;
+	events = tmpfile();
+	if (!events) {
+		fprintf(stderr, "clscan explain: cannot create a temporary file: %s\n", strerror(errno));
+		status = EXIT_INPUT_ERRORS;
+		goto done;
+	}
+	popt.events_out = events;
+
+	size_t operand_errors = 0;
+	char *stdin_operand[] = {"-"};
+	if (optind < argc)
+		input_expand(argv + optind, (size_t)(argc - optind), &inputs, explain_input_error,
+			     &operand_errors);
+	else
+		input_expand(stdin_operand, 1, &inputs, explain_input_error, &operand_errors);
+
+	struct pipeline_result res;
+	int prc = pipeline_run(&inputs, &popt, &res);
+	if (res.detector)
+		findings = detect_findings(res.detector);
+	struct summary *sum = stats_summarise(res.stats, 0);
+	struct tz_cache tzc = {0};
+	struct report rep = {
+		.sum = sum,
+		.files = res.files,
+		.n_files = res.n_files,
+		.version = CLSCAN_VERSION,
+		.zone = timeconv_zone_name(),
+		.tz = &tzc,
+		.origin = pipeline_origin,
+		.origin_arg = &res,
+		.findings = findings,
+	};
+	char a[32];
+	printf("clscan explain %s - %s %s in %zu %s\n", source, fmt_count(sum->events, a),
+	       sum->events == 1 ? "event" : "events", res.n_files,
+	       res.n_files == 1 ? "file" : "files");
+	int wrc = report_text_findings(stdout, &rep);
+	fflush(stdout);
+	printf("\nEVENTS  (every event of %s, as FILE:LINE: and the line as read)\n", source);
+	uint64_t n = copy_lines(events, stdout, max_events);
+	if (max_events && n > max_events)
+		printf("  (%llu more: --max-events 0 for all)\n",
+		       (unsigned long long)(n - max_events));
+	if (n == 0)
+		printf("  none\n");
+	if (fflush(stdout) != 0 || ferror(stdout) || wrc != 0 || prc != 0)
+		status = EXIT_INPUT_ERRORS;
+	else if (res.input_errors || operand_errors)
+		status = EXIT_INPUT_ERRORS;
+	else
+		status = EXIT_OK;
+	summary_free(sum);
+	pipeline_result_fini(&res);
+
+done:
+	if (events)
+		fclose(events);
+	detect_findings_free(findings);
+	input_list_fini(&inputs);
+	detect_config_fini(&dcfg);
+	catalog_free(catalog);
+	filter_fini(&filter);
+	action_map_fini(&actions);
+	free(all);
+	return status;
+}
+
+const struct command cmd_explain = {
+	.name = "explain",
+	.summary = "print a source's findings and every event behind them",
+	.usage = explain_usage,
+	.run = run_explain,
+};
