@@ -20,7 +20,7 @@
 #include "pipeline/pipeline.h"
 #include "report/report.h"
 
-enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CSV };
+enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CSV, OUT_DSHIELD };
 
 enum {
 	OPT_YEAR = 256,
@@ -82,7 +82,9 @@ static const char report_usage[] =
 	"  Reads firewall logs (plain, gzip or zstd; directories recursively, rotated\n"
 	"  sets oldest first; - or nothing for stdin) and prints a report.\n"
 	"\n"
-	"  -o, --output FMT       text (default), json, jsonl (one event per line), csv\n"
+	"  -o, --output FMT       text (default), json, jsonl (one event per line), csv,\n"
+	"                         dshield (DShield submission lines; user id from\n"
+	"                         $CLSCAN_DSHIELD_ID, default 0)\n"
 	"      --out FILE         write the report to FILE instead of stdout\n"
 	"  -f, --format NAME      read every file as NAME (see clscan formats)\n"
 	"      --year YYYY        year of stamps that carry none (default: inferred)\n"
@@ -296,8 +298,10 @@ static int run_report(int argc, char **argv)
 				cli.output = OUT_JSONL;
 			else if (strcmp(optarg, "csv") == 0)
 				cli.output = OUT_CSV;
+			else if (strcmp(optarg, "dshield") == 0)
+				cli.output = OUT_DSHIELD;
 			else {
-				fprintf(stderr, "clscan report: unknown output '%s' (text, json, jsonl, csv)\n",
+				fprintf(stderr, "clscan report: unknown output '%s' (text, json, jsonl, csv, dshield)\n",
 					optarg);
 				goto done;
 			}
@@ -507,7 +511,13 @@ static int run_report(int argc, char **argv)
 		input_expand(stdin_operand, 1, &inputs, on_input_error, &operand_errors);
 
 	popt.progress = !cli.quiet;
-	if (cli.output == OUT_JSONL || cli.output == OUT_CSV) {
+	if (cli.output == OUT_DSHIELD) {
+		popt.mode = PIPELINE_DSHIELD;
+		popt.events_out = out;
+		popt.dshield_submitter = getenv("CLSCAN_DSHIELD_ID");
+		if (!popt.dshield_submitter || !popt.dshield_submitter[0])
+			popt.dshield_submitter = "0";
+	} else if (cli.output == OUT_JSONL || cli.output == OUT_CSV) {
 		popt.mode = cli.output == OUT_JSONL ? PIPELINE_JSONL : PIPELINE_CSV;
 		popt.events_out = out;
 	}
@@ -519,6 +529,9 @@ static int run_report(int argc, char **argv)
 	int prc = pipeline_run(&inputs, &popt, &res);
 	if (!cli.quiet)
 		warn_skipped(&res);
+	if (res.not_exported)
+		fprintf(stderr, "clscan report: %llu events not written: DShield lines need a time, "
+			"a source and a target\n", (unsigned long long)res.not_exported);
 
 	struct summary *sum = stats_summarise(res.stats, cli.top_n);
 	if (res.detector)

@@ -34,6 +34,14 @@ const struct parser *const parser_table[] = {
 	&parser_scanlogd,
 	&parser_portsentry,
 	&parser_psad,
+	&parser_suricata,
+	&parser_kippo, /* before cowrie: it claims plain Twisted lines weakly */
+	&parser_zeek_conn,
+	&parser_cowrie,
+	&parser_dionaea,
+	&parser_opencanary,
+	&parser_honeyd,
+	&parser_dshield,
 	&parser_pcap,
 	/* Generic key=value: its detect() scores below DETECT_STRONG, so it
 	 * is chosen only when no specific format claims a file. */

@@ -36,6 +36,7 @@ struct unit_reason {
 struct unit_result {
 	uint64_t lines, records, events, filtered, other, unknown, malformed, overlong;
 	uint64_t first_unknown, first_overlong; /* unit-relative, 0 = none */
+	uint64_t not_exported; /* events the event output format cannot carry */
 	char *error;
 	const struct parser *parser; /* what was used (streams detect their own) */
 	struct unit_reason reasons[MAX_REASONS];
@@ -133,6 +134,10 @@ static void emit_event(struct line_ctx *lc, const struct event *ev, const char *
 		} else {
 			report_jsonl_event(out, ev, lc->path, file_line);
 		}
+	} else if (lc->opt->mode == PIPELINE_DSHIELD) {
+		/* DShield lines need a time, source and target; count the rest */
+		if (report_dshield_event(out, ev, lc->opt->dshield_submitter) != 0)
+			lc->u->res.not_exported++;
 	} else {
 		report_csv_event(out, ev, lc->path, file_line);
 	}
@@ -568,6 +573,7 @@ static void gather(struct pipeline_shared *sh, struct pipeline_result *res)
 		if (r->first_overlong && !rf->first_overlong_line)
 			rf->first_overlong_line = u->first_line + r->first_overlong;
 		res->unknown_lines += r->unknown;
+		res->not_exported += r->not_exported;
 		res->overlong_lines += r->overlong;
 		for (size_t k = 0; k < r->n_reasons; k++) {
 			struct unit_reason *ur = &r->reasons[k];

@@ -22,6 +22,7 @@ enum pipeline_mode {
 	PIPELINE_SUMMARY = 0, /* count into stats */
 	PIPELINE_JSONL,       /* also write each event as JSON Lines */
 	PIPELINE_CSV,         /* also write each event as CSV */
+	PIPELINE_DSHIELD,     /* also write each event in DShield's format */
 	PIPELINE_RAW,         /* also write "FILE:LINE: <the line as read>" per event */
 };
 
@@ -36,7 +37,8 @@ struct pipeline_options {
 	struct stats_config stats;
 	int progress;                       /* allow a progress line on stderr */
 	enum pipeline_mode mode;
-	FILE *events_out;                   /* for JSONL/CSV/RAW */
+	FILE *events_out;                   /* for JSONL/CSV/RAW/DShield */
+	const char *dshield_submitter;      /* DShield user id ("0" if unset) */
 	const struct detect_config *detect; /* scan detection, or NULL for none */
 };
 
@@ -54,6 +56,7 @@ struct pipeline_result {
 	size_t input_errors;              /* files that could not be (fully) read */
 	uint64_t unknown_lines;           /* over all files */
 	uint64_t overlong_lines;
+	uint64_t not_exported;            /* events -o dshield could not write */
 	/* for origin resolution */
 	struct pipeline_unit *units;
 	size_t n_units;

@@ -2,6 +2,7 @@
 # clscan binary as $1 and a private temporary directory, removed on exit.
 set -euo pipefail
 CLSCAN=${1:?usage: $0 PATH/TO/clscan}
+CLSCAN=$(cd "$(dirname "$CLSCAN")" && pwd)/$(basename "$CLSCAN")
 DATA=${TEST_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)}
 GOLDEN=${TEST_GOLDEN_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../golden" && pwd)}
 mkdir -p "${TEST_TMP:-/tmp}"
