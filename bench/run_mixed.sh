@@ -202,7 +202,7 @@ if [ ! -e "$mix/.complete" ]; then
 			double "$tmp/body" $((size - 24)) || die "cannot build $f"
 			snap='\000\000\004\000' # 262144, little-endian
 			case "$(pcap_key "${list[0]}")" in a1b2*) snap='\000\004\000\000' ;; esac
-			{ head -c 16 "${list[0]}"; printf "$snap"; tail -c +21 "${list[0]}" | head -c 4
+			{ head -c 16 "${list[0]}"; printf '%b' "$snap"; tail -c +21 "${list[0]}" | head -c 4
 				cat "$tmp/body"; } > "$mix/$f.pcap" || die "cannot build $f"
 			rm -f "$tmp/body"
 		else
@@ -245,8 +245,11 @@ if [ "$do_generated" = 1 ]; then
 		done
 		if [ ! -s "$out" ]; then
 			log "generating $out"
-			timeout "$run_timeout" "$bin" --bytes "$size" > "$out.tmp" 2> /dev/null &&
-				mv "$out.tmp" "$out" || { rm -f "$out.tmp"; die "generator $bin failed"; }
+			if ! timeout "$run_timeout" "$bin" --bytes "$size" > "$out.tmp" 2> /dev/null; then
+				rm -f "$out.tmp"
+				die "generator $bin failed"
+			fi
+			mv "$out.tmp" "$out" || die "cannot write $out"
 		fi
 		gen_rows+=("$g|$out")
 	done

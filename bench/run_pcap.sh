@@ -76,7 +76,7 @@ to_num() {
 }
 packets=$(to_num "$packets"); sources=$(to_num "$sources"); pps=$(to_num "$pps")
 runs=$(to_num "$runs"); tshark_runs=$(to_num "$tshark_runs")
-[ "$runs" -ge 1 ] && [ "$tshark_runs" -ge 1 ] || die "--runs and --tshark-runs must be >= 1"
+if [ "$runs" -lt 1 ] || [ "$tshark_runs" -lt 1 ]; then die "--runs and --tshark-runs must be >= 1"; fi
 
 for t in timeout awk cksum; do
 	command -v "$t" > /dev/null || die "$t is required"
