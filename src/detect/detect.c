@@ -17,8 +17,8 @@
 #include "core/util.h"
 #include "detect/detect_internal.h"
 
-/* Sources examined to choose one to evict when the table is full. */
-#define EVICT_SAMPLE 8
+/* Sources the eviction hand passes before it accepts busier ones. */
+#define EVICT_SCAN 32
 
 /* ---- classification ------------------------------------------------------ */
 
@@ -160,23 +160,43 @@ static int group_destination(const struct ip_addr *a)
 
 /* ---- memory ---------------------------------------------------------------- */
 
-#define REGION_MIN (64u << 10)
+#define REGION_MIN (16u << 10)
 #define HUGE_MIN (2u << 20)
 
 /* Grow a region to at least need bytes; contents are kept, new bytes are
  * zero. The address may change. */
+static void *region_heap(struct region *r, size_t nb)
+{
+	void *p = xrealloc(r->heap ? r->p : NULL, nb);
+	if (r->p && !r->heap) {
+		memcpy(p, r->p, r->bytes);
+		munmap(r->p, r->bytes);
+	}
+	memset((char *)p + r->bytes, 0, nb - r->bytes);
+	r->heap = 1;
+	r->p = p;
+	r->bytes = nb;
+	return p;
+}
+
 static void *region_grow(struct region *r, size_t need)
 {
 	if (need <= r->bytes)
 		return r->p;
 	size_t nb = r->bytes ? r->bytes : REGION_MIN;
 	while (nb < need)
-		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xmalloc below refuses SIZE_MAX */
-	void *p = MAP_FAILED;
-	if (r->heap) {
-		/* once on the heap, stays there */
-	} else if (!r->p) {
+		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xrealloc refuses SIZE_MAX */
+	/* Small tables on the heap, which recycles memory; from 2 MiB on
+	 * their own mapping, grown in place with huge pages. */
+	if (nb < HUGE_MIN)
+		return region_heap(r, nb);
+	void *p;
+	if (!r->p || r->heap) {
 		p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED && r->p) {
+			memcpy(p, r->p, r->bytes);
+			free(r->p);
+		}
 	} else {
 #ifdef __linux__
 		p = mremap(r->p, r->bytes, nb, MREMAP_MAYMOVE);
@@ -188,27 +208,13 @@ static void *region_grow(struct region *r, size_t need)
 		}
 #endif
 	}
-	if (p == MAP_FAILED) {
-		/* No mapping (address space or map count exhausted): the heap,
-		 * which aborts in the one place out-of-memory is handled. */
-		p = xmalloc(nb);
-		if (r->p) {
-			memcpy(p, r->p, r->bytes);
-			if (r->heap)
-				free(r->p);
-			else
-				munmap(r->p, r->bytes);
-		}
-		memset((char *)p + r->bytes, 0, nb - r->bytes);
-		r->heap = 1;
-		r->p = p;
-		r->bytes = nb;
-		return p;
-	}
+	if (p == MAP_FAILED) /* no mapping to be had: the heap, which aborts
+			      * in the one place out-of-memory is handled */
+		return region_heap(r, nb);
 #ifdef MADV_HUGEPAGE
-	if (nb >= HUGE_MIN)
-		madvise(p, nb, MADV_HUGEPAGE);
+	madvise(p, nb, MADV_HUGEPAGE);
 #endif
+	r->heap = 0;
 	r->p = p;
 	r->bytes = nb;
 	return p;
@@ -449,6 +455,7 @@ static void contacts_drop(struct detector *d, struct src_state *s)
 	while (id != NO_ID) {
 		uint32_t next = d->c[id].next;
 		slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, id));
+		d->c[id].src = NO_ID; /* free: not in any source's list */
 		d->c[id].next = d->c_free;
 		d->c_free = id;
 		d->contacts_total--;
@@ -484,26 +491,33 @@ static void source_init(struct src_state *s, const struct ip_addr *a)
 	s->addr = *a;
 	s->head = NO_ID;
 	s->worst = NO_ID;
-	s->live = 1;
 }
 
-/* Make room for one more source: drop the one with the fewest probes
- * (then the longest quiet) among a few chosen by the new key's hash, and
- * return its index for reuse. */
-static uint32_t evict_one(struct detector *d, uint32_t h)
+/* Make room for one more source and return the index it may take. A clock
+ * hand walks the table in order and takes the first source with at most
+ * evict_level probes; after EVICT_SCAN sources without one the level
+ * doubles, and it falls back to 1 when the hand comes round. A flood of
+ * single probes thus evicts single probes, in order, each found at once,
+ * while sources with many probes (scanners) stay. */
+static uint32_t evict_one(struct detector *d)
 {
-	uint64_t r = (uint64_t)h * 0x9e3779b97f4a7c15ULL + 1;
-	size_t victim = SIZE_MAX;
-	for (int k = 0; k < EVICT_SAMPLE; k++) {
-		r ^= r >> 29;
-		r *= 0xbf58476d1ce4e5b9ULL;
-		r ^= r >> 32;
-		size_t i = (size_t)(r % d->n);
-		if (victim == SIZE_MAX || d->st[i].probes < d->st[victim].probes ||
-		    (d->st[i].probes == d->st[victim].probes &&
-		     d->st[i].last_ns < d->st[victim].last_ns))
-			victim = i;
+	size_t victim;
+	for (;;) {
+		size_t k;
+		for (k = 0; k < EVICT_SCAN; k++) {
+			size_t i = d->hand;
+			if (++d->hand >= d->n) {
+				d->hand = 0;
+				d->evict_level = 1;
+			}
+			if (d->st[i].probes <= d->evict_level) {
+				victim = i;
+				goto found;
+			}
+		}
+		d->evict_level = d->evict_level > UINT64_MAX / 2 ? UINT64_MAX : d->evict_level * 2;
 	}
+found:;
 	struct src_state *v = &d->st[victim];
 	d->evicted++;
 	d->events_evicted += v->events;
@@ -534,7 +548,7 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 	}
 	uint32_t idx;
 	if (d->n >= d->cfg.max_sources) {
-		idx = evict_one(d, h);
+		idx = evict_one(d);
 	} else {
 		if ((d->n + 1) * 2 > d->sslot_mask + 1)
 			slots_resize(&d->sslot_r, &d->sslots, &d->sslot_mask, (d->sslot_mask + 1) * 2);
@@ -549,12 +563,6 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 	return idx;
 }
 
-static uint32_t source_get(struct detector *d, const struct ip_addr *a)
-{
-	if (d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, a->b, 16) == 0)
-		return (uint32_t)d->last;
-	return source_get_h(d, a, src_hash(a));
-}
 
 /* ---- public -------------------------------------------------------------- */
 
@@ -579,6 +587,7 @@ struct detector *detect_new(const struct detect_config *cfg)
 		d->cfg.max_contacts_total = 1u << 31;
 	d->last = SIZE_MAX;
 	d->c_free = NO_ID;
+	d->evict_level = 1;
 	slots_resize(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
 	slots_resize(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
 	return d;
@@ -586,18 +595,76 @@ struct detector *detect_new(const struct detect_config *cfg)
 
 void detect_free(struct detector *d)
 {
-	if (!d)
-		return;
-	region_free(&d->st_r);
-	region_free(&d->sslot_r);
-	region_free(&d->c_r);
-	region_free(&d->cslot_r);
-	free(d);
+	while (d) {
+		struct detector *next = d->merged;
+		region_free(&d->st_r);
+		region_free(&d->sslot_r);
+		region_free(&d->c_r);
+		region_free(&d->cslot_r);
+		free(d);
+		d = next;
+	}
 }
 
 static int succeeded(uint8_t outcome)
 {
 	return outcome == EVENT_OUTCOME_OPEN || outcome == EVENT_OUTCOME_AUTH_SUCCESS;
+}
+
+/* Account one queued event (see detect_add). */
+static void account(struct detector *d, const struct pending *p)
+{
+	uint32_t sid;
+	if (d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, p->src.b, 16) == 0)
+		sid = (uint32_t)d->last;
+	else
+		sid = source_get_h(d, &p->src, p->sh);
+	struct src_state *s = &d->st[sid];
+	int64_t t = p->in.first_ns;
+	s->events += p->count;
+	if (t) {
+		if (!s->first_ns || t < s->first_ns)
+			s->first_ns = t;
+		if (t > s->last_ns)
+			s->last_ns = t;
+	}
+	s->fclass[p->fc] = sat_add32(s->fclass[p->fc], p->count);
+	if (p->fc == FC_NONPROBE)
+		return;
+	s->probes += p->count;
+	uint8_t fp = p->in.fp;
+	for (int b = 0; fp && b < FP_BITS; b++)
+		if (fp & (1u << b))
+			s->fp[b] = sat_add32(s->fp[b], p->count);
+	if (p->contact)
+		contact_upsert(d, sid, &p->in, p->ch);
+}
+
+/* Account the queued events, in order. Their slots were fetched when
+ * they were queued; now their entries are, all at once, before any is
+ * used: the lookups wait for memory together, not one after another. */
+static void drain(struct detector *d)
+{
+	for (unsigned k = 0; k < d->nq; k++) {
+		const struct pending *p = &d->q[k];
+		__builtin_prefetch(&d->sslots[p->sh & d->sslot_mask]);
+		if (p->contact)
+			__builtin_prefetch(&d->cslots[p->ch & d->cslot_mask]);
+	}
+	for (unsigned k = 0; k < d->nq; k++) {
+		const struct pending *p = &d->q[k];
+		uint32_t i = slot_peek(d->sslots, d->sslot_mask, p->sh);
+		if (i != NO_ID)
+			__builtin_prefetch(&d->st[i]);
+		if (p->contact) {
+			i = slot_peek(d->cslots, d->cslot_mask, p->ch);
+			if (i != NO_ID)
+				__builtin_prefetch(&d->c[i]);
+		}
+	}
+	for (unsigned k = 0; k < d->nq; k++)
+		account(d, &d->q[k]);
+	d->nq = 0;
 }
 
 void detect_add(struct detector *d, const struct event *ev)
@@ -608,161 +675,334 @@ void detect_add(struct detector *d, const struct event *ev)
 	 * clients' traffic, not probes against it. */
 	if (!d->cfg.include_local && ev->in_if.len == 0 && ev->out_if.len != 0)
 		return;
-	uint64_t count = ev->count ? ev->count : 1;
-	/* Both hashes first, then both slots, then both entries, each pair
-	 * fetched at once: the two lookups wait for memory together instead
-	 * of one after the other. */
+	struct pending *p = &d->q[d->nq];
 	uint16_t port;
 	enum flag_class fc = classify(ev, &port);
-	uint32_t ch = 0, sh = 0;
-	int contact = fc != FC_NONPROBE &&
-		      !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst));
-	static const struct ip_addr zero;
-	const struct ip_addr *dst = (ev->flags & EVENT_HAS_DST) ? &ev->dst : &zero;
-	int cached = d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, ev->src.b, 16) == 0;
-	if (!cached) {
-		sh = src_hash(&ev->src);
-		__builtin_prefetch(&d->sslots[sh & d->sslot_mask]);
+	p->src = ev->src;
+	p->count = ev->count ? ev->count : 1;
+	p->fc = (uint8_t)fc;
+	p->contact = fc != FC_NONPROBE &&
+		     !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst));
+	struct contact *in = &p->in;
+	memset(in, 0, sizeof(*in));
+	if (ev->flags & EVENT_HAS_DST)
+		in->dst = ev->dst;
+	in->first_ns = (ev->flags & EVENT_HAS_TIME) ? ev->time_ns : 0;
+	if (fc != FC_NONPROBE) {
+		in->unit = ev->unit;
+		in->line = ev->line;
+		in->count = p->count > UINT32_MAX ? UINT32_MAX : (uint32_t)p->count;
+		int ok = succeeded(ev->outcome);
+		if (!ok && ev->action != EVENT_ACTION_ACCEPT)
+			in->fails = in->count;
+		in->succ = (uint8_t)ok;
+		in->port = port;
+		in->proto = ev->proto;
+		in->outcome = ev->outcome < EVENT_OUTCOME_COUNT ? ev->outcome : 0;
+		in->outcomes = (uint8_t)(1u << in->outcome);
+		in->fclass = (uint8_t)fc;
+		in->fp = classify_fp(ev, fc);
 	}
-	if (contact) {
-		ch = contact_hash(&ev->src, dst, ev->proto, port);
-		__builtin_prefetch(&d->cslots[ch & d->cslot_mask]);
+	/* Hash now and fetch the slots: by the time the queue is drained,
+	 * DETECT_QUEUE lines later, they are in cache. */
+	p->sh = src_hash(&p->src);
+	PF(&d->sslots[p->sh & d->sslot_mask]);
+	if (p->contact) {
+		p->ch = contact_hash(&p->src, &in->dst, in->proto, in->port);
+		PF(&d->cslots[p->ch & d->cslot_mask]);
 	}
-	if (!cached) {
-		uint32_t i = slot_peek(d->sslots, d->sslot_mask, sh);
-		if (i != NO_ID)
-			__builtin_prefetch(&d->st[i]);
-	}
-	if (contact) {
-		uint32_t i = slot_peek(d->cslots, d->cslot_mask, ch);
-		if (i != NO_ID)
-			__builtin_prefetch(&d->c[i]);
-	}
-	uint32_t sid = cached ? (uint32_t)d->last : source_get_h(d, &ev->src, sh);
-	struct src_state *s = &d->st[sid];
-	int64_t t = (ev->flags & EVENT_HAS_TIME) ? ev->time_ns : 0;
-	s->events += count;
-	if (t) {
-		if (!s->first_ns || t < s->first_ns)
-			s->first_ns = t;
-		if (t > s->last_ns)
-			s->last_ns = t;
-	}
-	s->fclass[fc] = sat_add32(s->fclass[fc], count);
-	if (fc == FC_NONPROBE)
-		return;
-	s->probes += count;
-	uint8_t fp = classify_fp(ev, fc);
-	for (int b = 0; fp && b < FP_BITS; b++)
-		if (fp & (1u << b))
-			s->fp[b] = sat_add32(s->fp[b], count);
-	if (!contact)
-		return;
-
-	struct contact in;
-	memset(&in, 0, sizeof(in));
-	in.dst = *dst;
-	in.first_ns = t;
-	in.unit = ev->unit;
-	in.line = ev->line;
-	in.count = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
-	int ok = succeeded(ev->outcome);
-	if (!ok && ev->action != EVENT_ACTION_ACCEPT)
-		in.fails = in.count;
-	in.succ = (uint8_t)ok;
-	in.port = port;
-	in.proto = ev->proto;
-	in.outcome = ev->outcome < EVENT_OUTCOME_COUNT ? ev->outcome : 0;
-	in.outcomes = (uint8_t)(1u << in.outcome);
-	in.fclass = (uint8_t)fc;
-	in.fp = fp;
-	contact_upsert(d, sid, &in, ch);
+	if (++d->nq == DETECT_QUEUE)
+		drain(d);
 }
 
+/* Merging is deferred: from's tables move, as they are, onto into's list
+ * of merged detectors (no copying, no rehashing: the merge is serial, so it
+ * must be cheap), and detect_each_source() forms the union per source
+ * when the findings are made. */
 void detect_merge(struct detector *into, struct detector *from)
 {
-	if (!into || !from)
+	if (!into || !from || into == from)
 		return;
-	into->evicted += from->evicted;
-	into->events_evicted += from->events_evicted;
-	into->contacts_refused += from->contacts_refused;
-	for (size_t i = 0; i < from->n; i++) {
-		struct src_state *f = &from->st[i];
-		uint32_t sid = source_get(into, &f->addr);
-		struct src_state *s = &into->st[sid];
-		s->events += f->events;
-		s->probes += f->probes;
-		if (f->first_ns && (!s->first_ns || f->first_ns < s->first_ns))
-			s->first_ns = f->first_ns;
-		if (f->last_ns > s->last_ns)
-			s->last_ns = f->last_ns;
-		for (int k = 0; k < FC_N; k++)
-			s->fclass[k] = sat_add32(s->fclass[k], f->fclass[k]);
-		for (int k = 0; k < FP_BITS; k++)
-			s->fp[k] = sat_add32(s->fp[k], f->fp[k]);
-		s->truncated |= f->truncated;
-		for (uint32_t id = f->head; id != NO_ID; id = from->c[id].next) {
-			const struct contact *c = &from->c[id];
-			contact_upsert(into, sid, c, contact_hash(&f->addr, &c->dst, c->proto, c->port));
-		}
-	}
+	drain(into);
+	drain(from);
+	struct detector *m = xmalloc(sizeof(*m));
+	*m = *from;
+	struct detector **tail = &into->merged;
+	while (*tail)
+		tail = &(*tail)->merged;
+	*tail = m;
 	/* from is left empty but valid */
-	region_free(&from->st_r);
-	region_free(&from->c_r);
-	from->st = NULL;
-	from->c = NULL;
-	from->n = from->c_n = 0;
+	struct detect_config cfg = from->cfg;
+	memset(from, 0, sizeof(*from));
+	from->cfg = cfg;
+	from->last = SIZE_MAX;
 	from->c_free = NO_ID;
-	from->contacts_total = 0;
-	from->evicted = from->events_evicted = from->contacts_refused = 0;
-	region_free(&from->sslot_r);
-	region_free(&from->cslot_r);
-	from->sslots = from->cslots = NULL;
+	from->evict_level = 1;
 	slots_resize(&from->sslot_r, &from->sslots, &from->sslot_mask, 4096);
 	slots_resize(&from->cslot_r, &from->cslots, &from->cslot_mask, 8192);
-	from->last = SIZE_MAX;
 }
 
-size_t detect_memory(const struct detector *d)
+/* Index of the source in d, or NO_ID. */
+static uint32_t source_find(const struct detector *d, const struct ip_addr *a, uint32_t h)
 {
-	if (!d)
-		return 0;
-	return sizeof(*d) + d->n * sizeof(*d->st) + (d->sslot_mask + 1) * sizeof(struct dslot) +
-	       d->c_n * sizeof(*d->c) + (d->cslot_mask + 1) * sizeof(struct dslot);
+	size_t pos = source_probe(d, a, h);
+	return slot_empty(&d->sslots[pos]) ? NO_ID : d->sslots[pos].idx - 1;
 }
 
-size_t detect_sources(const struct detector *d)
+static int contact_key_cmp(const void *pa, const void *pb)
 {
-	return d ? d->n : 0;
+	const struct contact *a = pa, *b = pb;
+	int k = memcmp(a->dst.b, b->dst.b, 16);
+	if (k)
+		return k;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return 0;
 }
 
-/* For findings.c: source i as a view, its contacts copied into buf (room
- * for the source's n). */
-void detect_view(const struct detector *d, size_t i, struct contact *buf, struct src_view *v)
+/* Sort buf[0..k) by time and origin (allocation order usually is). */
+static void sort_by_time(struct contact *buf, uint32_t k)
 {
-	const struct src_state *s = &d->st[i];
-	uint32_t k = 0;
-	for (uint32_t id = s->head; id != NO_ID; id = d->c[id].next)
-		buf[k++] = d->c[id];
-	/* In the total order, so that ties sort the same for any split. */
-	if (k > 16) {
+	int sorted = 1;
+	for (uint32_t j = 1; sorted && j < k; j++)
+		if (contact_before(&buf[j], &buf[j - 1]))
+			sorted = 0;
+	if (sorted)
+		return;
+	if (k > 32) {
 		qsort(buf, k, sizeof(*buf), contact_cmp);
-	} else {
-		for (uint32_t i2 = 1; i2 < k; i2++) {
-			struct contact v2 = buf[i2];
-			uint32_t j = i2;
-			while (j > 0 && contact_before(&v2, &buf[j - 1])) {
-				buf[j] = buf[j - 1];
-				j--;
+		return;
+	}
+	for (uint32_t i = 1; i < k; i++) {
+		struct contact v = buf[i];
+		uint32_t j = i;
+		while (j > 0 && contact_before(&v, &buf[j - 1])) {
+			buf[j] = buf[j - 1];
+			j--;
+		}
+		buf[j] = v;
+	}
+}
+
+/* Merge the sorted runs buf[0..mid) and buf[mid..end) by time. */
+static void merge_runs(struct contact *buf, size_t mid, size_t end, struct contact *tmp)
+{
+	size_t a = 0, b = mid, o = 0;
+	if (mid == 0 || mid == end || !contact_before(&buf[mid], &buf[mid - 1]))
+		return; /* already in order */
+	while (a < mid && b < end)
+		tmp[o++] = contact_before(&buf[b], &buf[a]) ? buf[b++] : buf[a++];
+	while (a < mid)
+		tmp[o++] = buf[a++];
+	while (b < end)
+		tmp[o++] = buf[b++];
+	memcpy(buf, tmp, end * sizeof(*buf));
+}
+
+/* One contact per key in buf[0..n) (sorted by time): later ones are folded
+ * into the earliest. Returns the new n; order is kept. */
+static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t *slots_cap)
+{
+	size_t need = 16;
+	while (need < n * 2)
+		need *= 2;
+	if (need > *slots_cap) {
+		free(*slots);
+		*slots = xmalloc(need * sizeof(**slots));
+		*slots_cap = need;
+	}
+	uint32_t *sl = *slots;
+	memset(sl, 0, need * sizeof(*sl));
+	size_t mask = need - 1, w = 0;
+	for (size_t q = 0; q < n; q++) {
+		unsigned char key[19];
+		memcpy(key, buf[q].dst.b, 16);
+		key[16] = buf[q].proto;
+		key[17] = (unsigned char)(buf[q].port >> 8);
+		key[18] = (unsigned char)buf[q].port;
+		size_t pos = (size_t)hash_bytes(key, sizeof(key)) & mask;
+		for (;;) {
+			if (!sl[pos]) {
+				sl[pos] = (uint32_t)w + 1;
+				buf[w++] = buf[q];
+				break;
 			}
-			buf[j] = v2;
+			if (contact_key_cmp(&buf[sl[pos] - 1], &buf[q]) == 0) {
+				contact_fold(&buf[sl[pos] - 1], &buf[q]);
+				break;
+			}
+			pos = (pos + 1) & mask;
 		}
 	}
-	v->addr = s->addr;
-	v->events = s->events;
-	v->probes = s->probes;
-	v->fp = s->fp;
-	v->c = buf;
-	v->n = k;
-	v->truncated = s->truncated;
+	return w;
 }
+
+/* Contact ids grouped by source: source i's are ids[off[i] .. off[i+1]),
+ * in allocation order; one sequential pass over the pool. */
+static uint32_t *detect_order(const struct detector *d, uint32_t **off_out)
+{
+	uint32_t *off = xcalloc(d->n + 1, sizeof(*off));
+	for (size_t i = 0; i < d->n; i++)
+		off[i + 1] = off[i] + d->st[i].n;
+	uint32_t *ids = xmalloc(((size_t)off[d->n] + 1) * sizeof(*ids));
+	/* one sequential pass over the pool; off[i] serves as the cursor of
+	 * source i and ends at the start of source i + 1 */
+	for (size_t id = 0; id < d->c_n; id++) {
+		uint32_t src = d->c[id].src;
+		if (src != NO_ID)
+			ids[off[src]++] = (uint32_t)id;
+	}
+	for (size_t i = d->n; i > 0; i--)
+		off[i] = off[i - 1];
+	off[0] = 0;
+	*off_out = off;
+	return ids;
+}
+
+void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
+{
+	size_t k = 0;
+	for (struct detector *x = d; x; x = x->merged) {
+		drain(x);
+		k++;
+	}
+	struct detector **det = xmalloc(k * sizeof(*det));
+	uint32_t **ids = xmalloc(k * sizeof(*ids)), **off = xmalloc(k * sizeof(*off));
+	k = 0;
+	for (struct detector *x = d; x; x = x->merged, k++) {
+		det[k] = x;
+		ids[k] = detect_order(x, &off[k]);
+	}
+	struct contact *buf = NULL, *tmp = NULL;
+	size_t cap = 0, tmp_cap = 0;
+	uint32_t *slots = NULL;
+	size_t slots_cap = 0;
+	uint32_t fp[FP_BITS];
+	for (size_t j = 0; j < k; j++) {
+		const struct detector *dj = det[j];
+		for (size_t i = 0; i < dj->n; i++) {
+			const struct src_state *s = &dj->st[i];
+			/* the contacts of a source two ahead, which the pool order
+			 * scattered, fetched while this one is examined */
+			if (i + 2 < dj->n)
+				for (uint32_t q = off[j][i + 2]; q < off[j][i + 3] && q < off[j][i + 2] + 8; q++)
+					__builtin_prefetch(&dj->c[ids[j][q]]);
+			uint32_t h = k > 1 ? src_hash(&s->addr) : 0;
+			int seen = 0;
+			for (size_t jj = 0; jj < j && !seen; jj++)
+				seen = source_find(det[jj], &s->addr, h) != NO_ID;
+			if (seen)
+				continue; /* its union was formed where it was first found */
+			struct src_view v;
+			v.addr = s->addr;
+			v.events = s->events;
+			v.probes = s->probes;
+			v.truncated = s->truncated;
+			memcpy(fp, s->fp, sizeof(fp));
+			size_t n = 0;
+			int parts = 0;
+			size_t run_end[64]; /* where each part's contacts end (parts <= threads) */
+			for (size_t jj = j; jj < k; jj++) {
+				uint32_t si = jj == j ? (uint32_t)i : source_find(det[jj], &s->addr, h);
+				if (si == NO_ID)
+					continue;
+				const struct src_state *t = &det[jj]->st[si];
+				if (jj != j) {
+					v.events += t->events;
+					v.probes += t->probes;
+					v.truncated |= t->truncated;
+					for (int b = 0; b < FP_BITS; b++)
+						fp[b] = sat_add32(fp[b], t->fp[b]);
+				}
+				if (t->n == 0)
+					continue;
+				if (n + t->n > cap) {
+					cap = (n + t->n) * 2;
+					buf = xrealloc(buf, cap * sizeof(*buf));
+				}
+				const uint32_t *tid = ids[jj] + off[jj][si];
+				size_t start = n;
+				for (uint32_t q = 0; q < t->n; q++) {
+					if (q + 8 < t->n)
+						__builtin_prefetch(&det[jj]->c[tid[q + 8]]);
+					buf[n++] = det[jj]->c[tid[q]];
+				}
+				sort_by_time(buf + start, t->n);
+				if (parts < 64)
+					run_end[parts] = n;
+				parts++;
+			}
+			if (parts > 1 && parts <= 64) {
+				/* merge the time-sorted runs, then one contact per key
+				 * (the earliest, the rest folded in), as if one detector
+				 * had seen it all */
+				if (n > tmp_cap) {
+					tmp_cap = n * 2;
+					tmp = xrealloc(tmp, tmp_cap * sizeof(*tmp));
+				}
+				for (int r = 1; r < parts; r++)
+					merge_runs(buf, run_end[r - 1], run_end[r], tmp);
+				n = dedup_keys(buf, n, &slots, &slots_cap);
+			} else if (parts > 64) {
+				sort_by_time(buf, (uint32_t)n);
+				n = dedup_keys(buf, n, &slots, &slots_cap);
+			}
+			if (n > d->cfg.max_contacts) {
+				n = d->cfg.max_contacts; /* the earliest, as under the cap */
+				v.truncated = 1;
+			}
+			v.fp = fp;
+			v.c = buf;
+			v.n = (uint32_t)n;
+			fn(arg, &v);
+		}
+	}
+	free(buf);
+	free(tmp);
+	free(slots);
+	for (size_t j = 0; j < k; j++) {
+		free(ids[j]);
+		free(off[j]);
+	}
+	free(ids);
+	free(off);
+	free(det);
+}
+
+size_t detect_memory(struct detector *d)
+{
+	size_t b = 0;
+	for (; d; d = d->merged) {
+		drain(d);
+		b += sizeof(*d) + d->n * sizeof(*d->st) +
+		     (d->sslot_mask + 1) * sizeof(struct dslot) + d->c_n * sizeof(*d->c) +
+		     (d->cslot_mask + 1) * sizeof(struct dslot);
+	}
+	return b;
+}
+
+size_t detect_sources(struct detector *d)
+{
+	size_t n = 0;
+	for (struct detector *x = d; x; x = x->merged) {
+		drain(x);
+		for (size_t i = 0; i < x->n; i++) {
+			int seen = 0;
+			uint32_t h = src_hash(&x->st[i].addr);
+			for (struct detector *y = d; y != x && !seen; y = y->merged)
+				seen = source_find(y, &x->st[i].addr, h) != NO_ID;
+			n += !seen;
+		}
+	}
+	return n;
+}
+
+void detect_flush(struct detector *d)
+{
+	if (d)
+		drain(d);
+}
+
+

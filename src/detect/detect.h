@@ -95,14 +95,21 @@ struct detector;
 struct detector *detect_new(const struct detect_config *cfg);
 void detect_free(struct detector *d);
 /* Account one event (after filtering). Cheap: one keyed lookup of the
- * source, one of the contact. */
+ * source, one of the contact, both fetched ahead (the event waits in a
+ * short queue). */
 void detect_add(struct detector *d, const struct event *ev);
-/* Add everything in from to into; from is left empty but valid. The merged
- * state does not depend on how events were split between detectors. */
+/* Add everything in from to into; from is left empty but valid. O(1): the
+ * tables move over as they are and each source's union is formed by
+ * detect_findings(), so the findings do not depend on how events were
+ * split between detectors. Caps stay per detector. */
 void detect_merge(struct detector *into, struct detector *from);
-size_t detect_memory(const struct detector *d);
+size_t detect_memory(struct detector *d);
 /* Sources tracked now. */
-size_t detect_sources(const struct detector *d);
+size_t detect_sources(struct detector *d);
+/* Events are queued a few at a time so that their table lookups overlap;
+ * every function here that reads the state accounts them first, so this
+ * is needed only before reading the state by other means. */
+void detect_flush(struct detector *d);
 
 /* ---- findings ----------------------------------------------------------- */
 
@@ -201,7 +208,7 @@ struct detect_findings {
 };
 
 /* Analyse the (merged) detector. Never NULL. */
-struct detect_findings *detect_findings(const struct detector *d);
+struct detect_findings *detect_findings(struct detector *d);
 void detect_findings_free(struct detect_findings *f);
 
 const char *detect_type_name(enum finding_type t);          /* "vertical", ... */

@@ -69,11 +69,9 @@ struct src_state {
 	uint64_t events;
 	uint64_t probes;
 	uint32_t head;    /* first contact, or NO_ID */
-	uint32_t n;       /* contacts */
 	uint32_t worst;   /* once full: the latest contact kept, or NO_ID */
-	uint8_t truncated;
-	uint8_t live;
-	uint8_t pad[2];
+	uint32_t n : 31;  /* contacts (at most 2^24) */
+	uint32_t truncated : 1;
 	uint32_t fclass[FC_N];   /* events per flag class */
 	uint32_t fp[FP_BITS];    /* probes per fingerprint bit */
 };
@@ -92,6 +90,22 @@ struct region {
 	size_t bytes;
 	int heap; /* mapping failed: malloc'd instead */
 };
+
+/* An event waiting in the queue (detect_add): its contact already made,
+ * its hashes computed and its slots being fetched. */
+struct pending {
+	struct contact in;
+	struct ip_addr src;
+	uint64_t count;
+	uint32_t sh, ch;
+	uint8_t fc;
+	uint8_t contact; /* probes a host: in is a contact to keep */
+};
+
+#define DETECT_QUEUE 16
+#ifndef PF
+#define PF(a) ((void)(a))
+#endif
 
 struct detector {
 	struct detect_config cfg; /* a copy; home/allow point into the caller's */
@@ -112,6 +126,11 @@ struct detector {
 	uint64_t contacts_total;  /* live contacts */
 	uint64_t contacts_refused;
 	uint64_t evicted, events_evicted;
+	struct detector *merged;  /* detectors merged into this one (detect_merge) */
+	size_t hand;              /* eviction clock hand (see evict_one) */
+	uint64_t evict_level;
+	struct pending q[DETECT_QUEUE];
+	unsigned nq;
 };
 
 static inline uint32_t sat_add32(uint32_t a, uint64_t b)
@@ -149,8 +168,11 @@ struct src_view {
 	uint8_t truncated;
 };
 
-/* Source i of d as a view; its contacts are copied into buf (room for
- * d->st[i].n), newest first. */
-void detect_view(const struct detector *d, size_t i, struct contact *buf, struct src_view *v);
+/* Calls fn once per distinct source of d and the detectors merged into
+ * it, with its union: counters summed, one contact per key (the earliest
+ * event; counts summed), the earliest max_contacts, sorted by time and
+ * origin. */
+typedef void (*detect_source_fn)(void *arg, const struct src_view *v);
+void detect_each_source(struct detector *d, detect_source_fn fn, void *arg);
 
 #endif

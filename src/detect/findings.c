@@ -220,7 +220,7 @@ static unsigned port_weight(const struct detect_config *cfg, uint8_t proto, uint
  * each episode's best window of length win, and marks every contact of an
  * episode whose best window reaches thr. weighted: use port weights (a
  * vertical group), else 1 per contact. Returns the number of episodes hit. */
-static unsigned window_hits(const struct ctx *x, const struct contact *c, const struct rec *g,
+static unsigned window_hits(const struct ctx *x, const struct rec *g,
 			    size_t m, int64_t win, unsigned thr, int weighted, uint8_t bit,
 			    uint8_t skip, uint8_t *mark)
 {
@@ -258,7 +258,6 @@ static unsigned window_hits(const struct ctx *x, const struct contact *c, const 
 		}
 		i = k;
 	}
-	(void)c;
 	return hits;
 }
 
@@ -340,7 +339,10 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_view
 			open[n_open++] = portmode ? k->proto : k->port;
 		f->events += k->count;
 		f->failures += k->fails;
-		if (k->outcomes & ((1u << EVENT_OUTCOME_OPEN) | (1u << EVENT_OUTCOME_AUTH_SUCCESS)))
+		/* answered; for hammering, only a login counts: a connection
+		 * that was opened and then failed to log in is no success */
+		if (k->outcomes & ((f->type == FINDING_HAMMER ? 0u : 1u << EVENT_OUTCOME_OPEN) |
+				   (1u << EVENT_OUTCOME_AUTH_SUCCESS)))
 			f->successes++;
 		if (!first || contact_order(k, first) < 0)
 			first = k;
@@ -499,7 +501,8 @@ static void analyse_ports(struct ctx *x, const struct src_view *s, uint8_t proto
 	const struct detect_config *cfg = x->cfg;
 	struct rec *r = x->recs;
 	size_t m = collect(x, s, proto);
-	unsigned min_ports = (cfg->port_score + cfg->weight_low - 1) / cfg->weight_low;
+	unsigned wmax = cfg->weight_low > cfg->weight_high ? cfg->weight_low : cfg->weight_high;
+	unsigned min_ports = (cfg->port_score + wmax - 1) / wmax;
 	if (m < min_ports && m < cfg->sweep_hosts)
 		return;
 	uint8_t *mark = x->mark;
@@ -508,23 +511,23 @@ static void analyse_ports(struct ctx *x, const struct src_view *s, uint8_t proto
 
 	by_target(x, r, m);
 	FOR_GROUPS(r, m, {
-		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->port_score, 1, M_VB,
+		if (window_hits(x, r + g0, g1 - g0, cfg->window_ns, cfg->port_score, 1, M_VB,
 				0, mark))
 			vb++;
 	})
 	by_port(x, r, m);
 	FOR_GROUPS(r, m, {
-		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
+		if (window_hits(x, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
 				0, mark))
 			hb++;
-		if (slow_on && window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns,
+		if (slow_on && window_hits(x, r + g0, g1 - g0, cfg->slow_window_ns,
 					   cfg->sweep_hosts, 0, M_HS, M_BURST, mark))
 			hs++;
 	})
 	if (slow_on) {
 		by_target(x, r, m);
 		FOR_GROUPS(r, m, {
-			if (window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns, cfg->port_score,
+			if (window_hits(x, r + g0, g1 - g0, cfg->slow_window_ns, cfg->port_score,
 					1, M_VS, M_BURST, mark))
 				vs++;
 		})
@@ -555,10 +558,10 @@ static void analyse_icmp(struct ctx *x, const struct src_view *s, uint8_t proto)
 	unsigned b = 0, sl = 0;
 	by_port(x, r, m);
 	FOR_GROUPS(r, m, {
-		if (window_hits(x, s->c, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
+		if (window_hits(x, r + g0, g1 - g0, cfg->window_ns, cfg->sweep_hosts, 0, M_HB,
 				0, mark))
 			b++;
-		if (slow_on && window_hits(x, s->c, r + g0, g1 - g0, cfg->slow_window_ns,
+		if (slow_on && window_hits(x, r + g0, g1 - g0, cfg->slow_window_ns,
 					   cfg->sweep_hosts, 0, M_HS, M_HB, mark))
 			sl++;
 	})
@@ -885,7 +888,7 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 	case FINDING_HAMMER:
 		sb_add(&b, " (threshold: %u on one service)", cfg->hammer_count);
 		if (f->successes)
-			sb_add(&b, ", then %" PRIu64 " succeeded", f->successes);
+			sb_add(&b, "; then a login succeeded%s", f->n_targets > 1 ? " on a host" : "");
 		break;
 	case FINDING_TRW:
 		sb_add(&b, ": %u failed, %u succeeded; TRW (theta0 %.2g, theta1 %.2g, alpha %.2g, "
@@ -951,8 +954,8 @@ static int inside(const struct detect_config *cfg, const struct ip_addr *a)
 }
 
 /* Severity 1..5 (README "Findings"): 1, plus extent (+1 for 10 hosts or
- * 100 ports, +2 for 256 hosts or 1000 ports; hammering: +1 for 1000
- * attempts), plus 1 if an ALERT-class port was probed, plus 1 if a probe was
+ * 100 ports, +2 for 256 hosts or 1000 ports; hammering: +1 for 100
+ * attempts, +2 for 1000), plus 1 if an ALERT-class port was probed, plus 1 if a probe was
  * answered (2 if a login succeeded), plus 1 from inside (and at least 3);
  * allowlisted: 1. */
 static unsigned severity(const struct detect_config *cfg, const struct finding *f)
@@ -961,8 +964,7 @@ static unsigned severity(const struct detect_config *cfg, const struct finding *
 		return 1;
 	unsigned sev = 1;
 	if (f->type == FINDING_HAMMER) {
-		if (f->failures >= 1000)
-			sev++;
+		sev += f->failures >= 1000 ? 2 : f->failures >= 100 ? 1 : 0;
 	} else if (f->n_targets >= 256 || f->n_ports >= 1000) {
 		sev += 2;
 	} else if (f->n_targets >= 10 || f->n_ports >= 100) {
@@ -1085,11 +1087,25 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 	if (s->n == 0)
 		return;
 	scratch_reserve(x, s->n);
-	int interesting = s->n >= 4; /* TRW needs at least 4 failures at the defaults */
+	/* Below a few contacts only hammering can fire: TRW needs at least 4
+	 * first contacts at the defaults (log(99) / log(4) > 3), the vertical
+	 * score 7 ports, the sweeps 10 hosts; other settings lower this. */
+	double up = log((1 - cfg->trw_theta1) / (1 - cfg->trw_theta0));
+	double need = up > 0 ? ceil(log(cfg->trw_beta / cfg->trw_alpha) / up) : 4;
+	uint32_t min_n = need < 1 ? 1 : need > 4 ? 4 : (uint32_t)need;
+	unsigned wmax = cfg->weight_low > cfg->weight_high ? cfg->weight_low : cfg->weight_high;
+	unsigned vmin = (cfg->port_score + wmax - 1) / wmax;
+	if (vmin < min_n)
+		min_n = vmin;
+	if (cfg->sweep_hosts < min_n)
+		min_n = cfg->sweep_hosts;
+	if (cfg->proto_count < min_n)
+		min_n = cfg->proto_count;
+	int interesting = s->n >= min_n;
 	for (uint32_t i = 0; !interesting && i < s->n; i++)
 		if (cfg->hammer_count && s->c[i].fails >= cfg->hammer_count)
 			interesting = 1;
-	if (s->n >= 2)
+	if (interesting)
 		group_targets(x, s);
 	if (interesting) {
 		uint32_t per[256] = {0};
@@ -1098,16 +1114,16 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		static const uint8_t port_protos[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP,
 						      IPPROTO_NUM_SCTP, IPPROTO_NUM_UDPLITE};
 		for (size_t p = 0; p < ARRAY_LEN(port_protos); p++) {
-			if (per[port_protos[p]] < 2)
+			if (!per[port_protos[p]])
 				continue;
 			memset(x->mark, 0, s->n);
 			analyse_ports(x, s, port_protos[p]);
 		}
-		if (per[IPPROTO_NUM_ICMP] >= 2) {
+		if (per[IPPROTO_NUM_ICMP]) {
 			memset(x->mark, 0, s->n);
 			analyse_icmp(x, s, IPPROTO_NUM_ICMP);
 		}
-		if (per[IPPROTO_NUM_ICMPV6] >= 2) {
+		if (per[IPPROTO_NUM_ICMPV6]) {
 			memset(x->mark, 0, s->n);
 			analyse_icmp(x, s, IPPROTO_NUM_ICMPV6);
 		}
@@ -1116,7 +1132,7 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		analyse_hammer(x, s);
 	}
 	unsigned tf = 0, ts = 0, tk = 0;
-	if (s->n >= 2)
+	if (interesting)
 		tk = trw(x, s, &tf, &ts);
 	if (tk && x->n == before) {
 		uint32_t *mem = xmalloc(s->n * sizeof(*mem));
@@ -1156,6 +1172,15 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		background_add(x, s);
 }
 
+static void each_source(void *arg, const struct src_view *v)
+{
+	struct ctx *x = arg;
+	x->out->sources++;
+	if (v->truncated)
+		x->out->sources_truncated++;
+	analyse_source(x, v);
+}
+
 static int cmp_finding(const void *pa, const void *pb)
 {
 	const struct finding *a = pa, *b = pb;
@@ -1178,8 +1203,9 @@ static int cmp_finding(const void *pa, const void *pb)
 	return a->slow - b->slow;
 }
 
-struct detect_findings *detect_findings(const struct detector *d)
+struct detect_findings *detect_findings(struct detector *d)
 {
+	detect_flush(d);
 	struct detect_findings *out = xcalloc(1, sizeof(*out));
 	struct detect_config defaults;
 	const struct detect_config *cfg;
@@ -1194,27 +1220,15 @@ struct detect_findings *detect_findings(const struct detector *d)
 	x.cfg = cfg;
 	x.out = out;
 	if (d) {
-		struct contact *buf = NULL;
-		size_t buf_cap = 0;
-		for (size_t i = 0; i < d->n; i++) {
-			if (d->st[i].n > buf_cap) {
-				free(buf);
-				buf_cap = d->st[i].n;
-				buf = xmalloc(buf_cap * sizeof(*buf));
-			}
-			struct src_view v;
-			detect_view(d, i, buf, &v);
-			if (v.truncated)
-				out->sources_truncated++;
-			analyse_source(&x, &v);
+		detect_each_source(d, each_source, &x);
+		for (const struct detector *m = d; m; m = m->merged) {
+			out->sources_evicted += m->evicted;
+			out->events_evicted += m->events_evicted;
+			out->contacts_refused += m->contacts_refused;
 		}
-		free(buf);
-		out->sources = d->n;
-		out->sources_evicted = d->evicted;
-		out->events_evicted = d->events_evicted;
-		out->contacts_refused = d->contacts_refused;
 		out->memory_bytes = detect_memory(d);
 	}
+
 	if (x.n)
 		qsort(x.items, x.n, sizeof(*x.items), cmp_finding);
 	out->items = x.items;

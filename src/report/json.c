@@ -483,8 +483,11 @@ static void write_finding(struct jw *w, const struct finding *f)
 	kv_u64(w, "targets_count", f->n_targets); comma(w);
 	key(w, "targets");
 	report_buf_putc(&w->rb, '[');
-	for (size_t i = 0; i < f->n_targets_kept; i++) {
-		if (i)
+	/* a destination the log did not give (sshd) is counted, not listed */
+	for (size_t i = 0, n = 0; i < f->n_targets_kept; i++) {
+		if (addr_is_zero(&f->targets[i]))
+			continue;
+		if (n++)
 			comma(w);
 		report_json_cstr(&w->rb, addr_format(&f->targets[i], abuf));
 	}

@@ -56,4 +56,8 @@ if [ "$bg" -gt 0 ]; then ok "background sources: $bg"; else not_ok "no backgroun
 # masscan's evidence is its IP ID relation on every probe.
 expect_eq "masscan evidence" "$(jq -r '.findings[0].tool_evidence' "$TMP/tcp_0_1000_20190821.pcap.json")" \
 	"IP ID = destination ^ port ^ sequence on 1001/1001 probes"
+# explain on a capture: every probe of the source, as FILE:PACKET: and its JSON record.
+"$CLSCAN" explain 10.0.0.128 -q "$DATA/pcap/hs-icmpScan.pcap" >"$TMP/explain"
+expect_eq "explain: packets listed" "$(grep -c "^$DATA/pcap/hs-icmpScan.pcap:[0-9]*: {" "$TMP/explain")" 512
+grep -q "ping sweep" "$TMP/explain" && ok "explain: the finding" || not_ok "explain: finding missing"
 finish

@@ -430,9 +430,8 @@ static void merge_any_split(void **state)
 	free(ev);
 }
 
-/* Merging detectors larger than a fresh table (regression: resetting the
- * merged-from detector must not re-insert its old slots), and merging into
- * a detector at its source cap. */
+/* Merging detectors larger than a fresh table (the merged-from detector
+ * is left empty and usable), chains of merges, and caps per detector. */
 static void merge_large(void **state)
 {
 	(void)state;
@@ -464,10 +463,12 @@ static void merge_large(void **state)
 		e = syn(src, "192.0.2.1", 22, i);
 		detect_add(i < 150 ? a : b, &e);
 	}
+	/* the cap is per detector (per thread): each kept 100 of its 150 */
 	detect_merge(a, b);
-	assert_int_equal(detect_sources(a), 100);
+	assert_int_equal(detect_sources(a), 200);
 	struct detect_findings *f = detect_findings(a);
-	assert_int_equal(f->sources_evicted, 200);
+	assert_int_equal(f->sources_evicted, 100);
+	assert_int_equal(f->sources, 200);
 	detect_findings_free(f);
 	detect_free(a);
 	detect_free(b);
