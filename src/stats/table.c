@@ -194,6 +194,12 @@ size_t pairset_bytes(const struct pairset *p)
 	return p->slots ? (size_t)(p->mask + 1) * sizeof(uint64_t) : 0;
 }
 
+void pairset_reserve(struct pairset *p, size_t n)
+{
+	while (n * 4 > (size_t)(p->mask + 1) * 3)
+		pairset_grow(p);
+}
+
 void pairset_grow(struct pairset *p)
 {
 	size_t old_n = (size_t)p->mask + 1;

@@ -135,6 +135,8 @@ void pairset_init(struct pairset *p, uint32_t *const *atags,
 void pairset_fini(struct pairset *p);
 size_t pairset_bytes(const struct pairset *p);
 void pairset_grow(struct pairset *p);
+/* Grow until n keys fit below the load limit. */
+void pairset_reserve(struct pairset *p, size_t n);
 
 static inline void pairset_prefetch(const struct pairset *p, uint64_t h)
 {
