@@ -78,6 +78,22 @@ struct slice {
 	uint32_t len;
 };
 
+/* One web request (access logs). Parsers that read web logs point
+ * event.http at a struct kept in their parse_ctx, so events stay fixed-size
+ * and other formats pay nothing. Slices are as logged: not decoded. */
+struct event_http {
+	struct slice method;     /* "GET"; empty if the request line was garbage */
+	struct slice target;     /* path and query, e.g. "/cgi-bin/phf?Qalias=x" */
+	struct slice version;    /* "HTTP/1.1"; may be empty */
+	struct slice request;    /* the whole request line as logged (for evidence) */
+	struct slice referrer;   /* "-" kept as empty */
+	struct slice user_agent;
+	struct slice vhost;      /* server name / virtual host; may be empty */
+	struct slice user;       /* authenticated user; may be empty */
+	uint64_t bytes;          /* response body bytes (0 when "-") */
+	uint16_t status;         /* 0 when unknown */
+};
+
 struct event {
 	int64_t time_ns;     /* UTC nanoseconds since 1970-01-01 */
 	struct ip_addr src;  /* IPv4 is stored v4-mapped (::ffff:a.b.c.d) */
@@ -108,6 +124,7 @@ struct event {
 	struct slice detail;   /* format-specific words worth keeping: Zeek's
 				* conn_state, an ASA message id, a honeypot's
 				* command; may be empty */
+	const struct event_http *http; /* a web request, else NULL */
 	/* Origin: which input unit (see input/unit) and which line in it. The
 	 * pipeline fills these; parsers leave them alone. */
 	uint32_t unit;

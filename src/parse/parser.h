@@ -27,6 +27,8 @@ struct parse_ctx {
 	const struct action_map *actions;
 	const char *reason;            /* out: static text on PARSE_MALFORMED */
 	void *state;                   /* parser->state_size zeroed bytes, per file */
+	struct event_http http;        /* web parsers fill this and point
+					* ev->http at it (valid until the next line) */
 };
 
 struct syslog_header;
