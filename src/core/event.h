@@ -90,6 +90,8 @@ struct event_http {
 	struct slice user_agent;
 	struct slice vhost;      /* server name / virtual host; may be empty */
 	struct slice user;       /* authenticated user; may be empty */
+	struct slice client;     /* the client as logged when it is a host name
+				  * (HostnameLookups on), not an address; else empty */
 	uint64_t bytes;          /* response body bytes (0 when "-") */
 	uint16_t status;         /* 0 when unknown */
 };
