@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "core/hash.h"
 
 static void print_usage(FILE *out)
@@ -37,5 +38,11 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	return cmd->run(argc - 1, argv + 1);
+	int cargc;
+	char **cargv = config_apply(cmd, argc - 1, argv + 1, &cargc);
+	if (!cargv)
+		return EXIT_USAGE;
+	int status = cmd->run(cargc, cargv);
+	config_release();
+	return status;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "enrich/catalog.h"
@@ -344,9 +345,15 @@ done:
 	return status;
 }
 
+static int explain_option_arg(const char *name)
+{
+	return config_option_arg(explain_own_options, name);
+}
+
 const struct command cmd_explain = {
 	.name = "explain",
 	.summary = "print a source's findings and every event behind them",
 	.usage = explain_usage,
 	.run = run_explain,
+	.option_arg = explain_option_arg,
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "enrich/catalog.h"
@@ -589,9 +590,15 @@ done:
 	return status;
 }
 
+static int report_option_arg(const char *name)
+{
+	return config_option_arg(long_options, name);
+}
+
 const struct command cmd_report = {
 	.name = "report",
 	.summary = "read firewall logs and print the report",
 	.usage = report_usage,
 	.run = run_report,
+	.option_arg = report_option_arg,
 };

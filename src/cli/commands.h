@@ -16,6 +16,9 @@ struct command {
 	const char *summary;
 	const char *usage; /* full help text for `clscan help NAME` */
 	int (*run)(int argc, char **argv);
+	/* For the configuration file: -1 if the command has no long option
+	 * name, 0 if it is a flag, 1 if it takes a value (NULL: takes none). */
+	int (*option_arg)(const char *name);
 };
 
 extern const struct command *const command_table[]; /* NULL-terminated */

@@ -9,6 +9,9 @@ mkdir -p "${TEST_TMP:-/tmp}"
 TMP=$(mktemp -d "${TEST_TMP:-/tmp}/clscan-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export TZ=UTC LC_ALL=C NO_COLOR=1
+# no user's configuration file leaks into a test
+unset CLSCAN_CONFIG
+export XDG_CONFIG_HOME="$TMP/xdg-config"
 
 PASSED=0
 FAILED=0
