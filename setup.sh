@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 DEB_PACKAGES="build-essential cmake pkg-config zlib1g-dev libzstd-dev libcmocka-dev gzip zstd gawk jq
-	libpcap-dev nmap tcpdump iproute2 python3"
+	libpcap-dev nmap tcpdump iproute2 python3 libmaxminddb-dev"
 FUZZ_PACKAGES="clang libclang-rt-dev"
+TEST_PACKAGES="chromium" # e2e: the HTML report opened in headless Chromium
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 as_root() {
@@ -35,7 +36,42 @@ build() { # build DIR [cmake options...]
 	cmake --build "$dir" -j "$JOBS"
 }
 
+# Free geo data from the npm registry into ./geo (found by build/clscan, see README
+# "Countries and networks"): country (ip-location-db, CC0 + NRO CC BY 4.0) and ASN ranges
+# (ip-location-db asn, CC BY 4.0). Never fatal: without it countries show as unknown.
+geo() {
+	local dir=geo tmp
+	if ! command -v npm >/dev/null 2>&1; then
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >&2 ||
+			{ echo "setup: WARNING: npm not available; no geo data (countries unknown)" >&2; return 0; }
+	fi
+	tmp=$(mktemp -d)
+	if ! (cd "$tmp" && timeout 300 npm pack --silent @ip-location-db/geo-whois-asn-country-mmdb \
+		@ip-location-db/asn >/dev/null 2>&1); then
+		echo "setup: WARNING: npm registry unreachable; no geo data (countries unknown)" >&2
+		rm -rf "$tmp"
+		return 0
+	fi
+	# (an if context turns set -e off: each step is chained with &&)
+	if ! { mkdir -p "$dir/country" "$dir/asn" &&
+		tar xzf "$tmp"/ip-location-db-geo-whois-asn-country-mmdb-*.tgz -C "$dir/country" \
+			--strip-components=1 &&
+		tar xzf "$tmp"/ip-location-db-asn-*.tgz -C "$dir/asn" --strip-components=1 &&
+		mv -f "$dir/country/geo-whois-asn-country.mmdb" "$dir/asn/asn-ipv4.csv" \
+			"$dir/asn/asn-ipv6.csv" "$dir/" &&
+		rm -f "$dir"/country/*.mmdb "$dir"/asn/*.csv; }; then
+		echo "setup: WARNING: unexpected geo package contents; no geo data (countries unknown)" >&2
+		rm -rf "$tmp"
+		return 0
+	fi
+	rm -rf "$tmp"
+	echo "setup: geo data in $dir/ (licences in $dir/country, $dir/asn)" >&2
+}
+
 case "${1:-}" in
+geo)
+	geo
+	;;
 deps)
 	deps
 	;;
@@ -46,10 +82,11 @@ build)
 demo)
 	deps
 	build build >&2
+	[ -f geo/geo-whois-asn-country.mmdb ] || geo
 	./build/clscan report --year 2022 --tz UTC tests/data/teliten-vps/
 	;;
 test)
-	deps
+	deps $TEST_PACKAGES
 	build build
 	(cd build && ctest --output-on-failure -j "$JOBS")
 	echo "== the same suite under AddressSanitizer + UndefinedBehaviorSanitizer =="
@@ -75,7 +112,7 @@ fuzz)
 	done
 	;;
 *)
-	echo "usage: ./setup.sh demo|test|deps|build|asan|fuzz [SECONDS]" >&2
+	echo "usage: ./setup.sh demo|test|deps|build|asan|fuzz [SECONDS]|geo" >&2
 	exit 2
 	;;
 esac

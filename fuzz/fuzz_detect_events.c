@@ -49,6 +49,8 @@ static void make_event(const uint8_t *p, struct event *ev)
 	int64_t t = (int64_t)(p[20] | (p[21] << 8)) * 1000000000LL;
 	ev->time_ns = (p[22] & 1) ? -t : t;
 	ev->count = p[23] % 4;
+	if (p[22] & 4)
+		ev->flags |= EVENT_HONEYPOT;
 	if (p[22] & 2) {
 		ev->out_if.ptr = "eth0";
 		ev->out_if.len = 4;
@@ -71,6 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.port_score = 6;
 	cfg.proto_count = 3;
 	cfg.hammer_count = 2;
+	cfg.period_returns = 2;
+	char derr[64];
+	detect_config_add_dark(&cfg, "198.51.100.32/28", derr, sizeof(derr));
 	const uint8_t *nul = memchr(data, 0, size);
 	char err[128];
 	if (nul) {

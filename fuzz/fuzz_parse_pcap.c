@@ -101,6 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			if (r == PCAP_DECODE_MALFORMED)
 				CHECK(reason != NULL && reason[0]);
+			if (r == PCAP_DECODE_ARP)
+				CHECK((pkt.ev.flags & EVENT_ARP) && pkt.ev.proto == EVENT_PROTO_ARP &&
+				      addr_is_v4(&pkt.ev.src) && addr_is_v4(&pkt.ev.dst));
 			pcap_track_advance(tr, now);
 			seen->emitted[record] = 1;
 		}

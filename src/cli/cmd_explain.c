@@ -13,10 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_weblog.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "core/util.h"
 #include "detect/detect.h"
+#include "report/text_web.h"
+#include "web/web.h"
 #include "enrich/catalog.h"
 #include "enrich/filter.h"
 #include "input/input.h"
@@ -34,8 +37,11 @@ enum {
 	X_THREADS,
 	X_MAX_LINE,
 	X_MAX_EVENTS,
+	X_LOG_FORMAT,
+	X_LOG_FORMAT_FILE,
 	X_HELP,
 	X_DETECT_BASE = 1000,
+	X_WEB_BASE = 1500,
 };
 
 static const struct option explain_own_options[] = {
@@ -50,6 +56,8 @@ static const struct option explain_own_options[] = {
 	{"threads", required_argument, NULL, X_THREADS},
 	{"max-line", required_argument, NULL, X_MAX_LINE},
 	{"max-events", required_argument, NULL, X_MAX_EVENTS},
+	{"log-format", required_argument, NULL, X_LOG_FORMAT},
+	{"log-format-file", required_argument, NULL, X_LOG_FORMAT_FILE},
 	{"help", no_argument, NULL, X_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -63,6 +71,8 @@ static const char explain_usage[] =
 	"  capture, which have no line, as their JSON Lines record).\n"
 	"\n"
 	"  -f, --format NAME      read every file as NAME\n"
+	"      --log-format F     web access logs in format F (name or format string)\n"
+	"      --log-format-file CONF  the format from an Apache or nginx config\n"
 	"      --year YYYY        year of stamps that carry none\n"
 	"      --tz ZONE          zone of local stamps and of the times shown\n"
 	"      --since TIME       only events at or after TIME\n"
@@ -74,8 +84,9 @@ static const char explain_usage[] =
 	"      --max-events N     print at most N events (default 0: all)\n"
 	"  -q, --quiet            no progress line and no warnings on stderr\n"
 	"  and every scan-detection option of clscan report (--home, --allow,\n"
-	"  --scan-window, ...; see clscan help report): use the same ones as for the\n"
-	"  report, or the findings may differ.\n"
+	"  --scan-window, ...; see clscan help report) and the web-probe options\n"
+	"  (--web-signatures, --no-web): use the same ones as for the report, or\n"
+	"  the findings may differ.\n"
 	"\n"
 	"  Exit status: 0 ok, 2 usage, 3 input errors.\n";
 
@@ -130,6 +141,21 @@ static uint64_t copy_lines(FILE *in, FILE *out, uint64_t max)
 	return lines;
 }
 
+/* The source's web probes (the filter let only its requests through);
+ * its session is the EVENTS list that follows. */
+static void explain_web(const struct report *rep)
+{
+	const struct web_findings *wf = rep->web;
+	if (!wf || !wf->requests)
+		return;
+	printf("\nWEB PROBES  (%llu web requests; every one is in EVENTS below)\n",
+	       (unsigned long long)wf->requests);
+	for (size_t i = 0; i < wf->n_sources; i++)
+		report_text_web_source(stdout, rep, &wf->sources[i]);
+	if (!wf->n_sources)
+		printf("  none of them matched a probe signature\n");
+}
+
 static int run_explain(int argc, char **argv)
 {
 	struct pipeline_options popt;
@@ -147,11 +173,23 @@ static int run_explain(int argc, char **argv)
 	FILE *events = NULL;
 	int status = EXIT_USAGE, quiet = 0, detect_off = 0;
 	const char *tz = NULL, *since = NULL, *until = NULL, *catalog_path = NULL;
+	const char *log_format = NULL, *log_format_file = NULL;
 	uint64_t max_events = 0, v;
 	char err[512];
 
 	size_t n_own = ARRAY_LEN(explain_own_options) - 1;
-	struct option *all = xcalloc(n_own + detect_n_options + 1, sizeof(*all));
+	struct option *all = xcalloc(n_own + detect_n_options + web_n_options + 1, sizeof(*all));
+	struct web_setup wsetup = {0};
+	struct web_config wcfg;
+	web_config_defaults(&wcfg);
+	struct web_sigset *wset = NULL;
+	struct web_findings *webf = NULL;
+	for (size_t i = 0; i < web_n_options; i++) {
+		struct option *o = &all[n_own + detect_n_options + i];
+		o->name = web_options[i].name;
+		o->has_arg = web_options[i].has_arg ? required_argument : no_argument;
+		o->val = X_WEB_BASE + (int)i;
+	}
 	memcpy(all, explain_own_options, n_own * sizeof(*all));
 	for (size_t i = 0; i < detect_n_options; i++) {
 		all[n_own + i].name = detect_options[i].name;
@@ -162,6 +200,14 @@ static int run_explain(int argc, char **argv)
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "f:q", all, NULL)) != -1) {
+		if (c >= X_WEB_BASE && (size_t)(c - X_WEB_BASE) < web_n_options) {
+			if (web_option_apply(&wsetup, (size_t)(c - X_WEB_BASE), optarg, err,
+					     sizeof(err)) != 0) {
+				fprintf(stderr, "clscan explain: %s\n", err);
+				goto done;
+			}
+			continue;
+		}
 		if (c >= X_DETECT_BASE && (size_t)(c - X_DETECT_BASE) < detect_n_options) {
 			if (detect_option_apply(&dcfg, (size_t)(c - X_DETECT_BASE), optarg, &detect_off,
 						err, sizeof(err)) != 0) {
@@ -218,6 +264,12 @@ static int run_explain(int argc, char **argv)
 			if (num_opt("max-events", optarg, 0, UINT64_MAX - 1, &max_events) != 0)
 				goto done;
 			break;
+		case X_LOG_FORMAT:
+			log_format = optarg;
+			break;
+		case X_LOG_FORMAT_FILE:
+			log_format_file = optarg;
+			break;
 		case X_HELP:
 			fputs(explain_usage, stdout);
 			status = EXIT_OK;
@@ -227,6 +279,9 @@ static int run_explain(int argc, char **argv)
 			goto done;
 		}
 	}
+	if (cli_weblog_format("explain", log_format, log_format_file, &popt.weblog_format,
+			      &popt.forced_parser) != 0)
+		goto done;
 	if (optind >= argc) {
 		fprintf(stderr, "clscan explain: which SOURCE? (an address or a network)\n");
 		fputs(explain_usage, stderr);
@@ -275,6 +330,12 @@ static int run_explain(int argc, char **argv)
 	popt.actions = &actions;
 	popt.filter = &filter;
 	popt.detect = detect_off ? NULL : &dcfg;
+	wset = web_setup_finish(&wsetup, &wcfg, err, sizeof(err));
+	if (!wset && err[0]) {
+		fprintf(stderr, "clscan explain: %s\n", err);
+		goto done;
+	}
+	popt.web = wset ? &wcfg : NULL;
 	popt.progress = !quiet;
 	popt.mode = PIPELINE_RAW;
 	events = tmpfile();
@@ -297,6 +358,8 @@ static int run_explain(int argc, char **argv)
 	int prc = pipeline_run(&inputs, &popt, &res);
 	if (res.detector)
 		findings = detect_findings(res.detector);
+	if (res.web)
+		webf = web_findings(res.web);
 	struct summary *sum = stats_summarise(res.stats, 0);
 	struct tz_cache tzc = {0};
 	struct report rep = {
@@ -309,12 +372,14 @@ static int run_explain(int argc, char **argv)
 		.origin = pipeline_origin,
 		.origin_arg = &res,
 		.findings = findings,
+		.web = webf,
 	};
 	char a[32];
 	printf("clscan explain %s - %s %s in %zu %s\n", source, fmt_count(sum->events, a),
 	       sum->events == 1 ? "event" : "events", res.n_files,
 	       res.n_files == 1 ? "file" : "files");
 	int wrc = report_text_findings(stdout, &rep);
+	explain_web(&rep);
 	fflush(stdout);
 	printf("\nEVENTS  (every event of %s, as FILE:LINE: and the line as read)\n", source);
 	uint64_t n = copy_lines(events, stdout, max_events);
@@ -336,6 +401,8 @@ done:
 	if (events)
 		fclose(events);
 	detect_findings_free(findings);
+	web_findings_free(webf);
+	web_sigset_free(wset);
 	input_list_fini(&inputs);
 	detect_config_fini(&dcfg);
 	catalog_free(catalog);

@@ -14,14 +14,19 @@
 #include "cli/config.h"
 #include "core/util.h"
 #include "detect/detect.h"
+#include "web/web.h"
 #include "enrich/catalog.h"
 #include "enrich/filter.h"
 #include "input/input.h"
 #include "parse/action_map.h"
+#include "cli/cli_weblog.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/evidence.h"
 #include "report/report.h"
+#include "cli/geo_opts.h"
+#include "cli/cli_rdns.h"
 
-enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CSV, OUT_DSHIELD };
+enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CSV, OUT_DSHIELD, OUT_HTML };
 
 enum {
 	OPT_YEAR = 256,
@@ -45,8 +50,15 @@ enum {
 	OPT_MAX_PAIRS,
 	OPT_MAX_GROUPS,
 	OPT_CHUNK_SIZE,
+	OPT_HTML_ASSETS,
+	OPT_LOG_FORMAT,
+	OPT_LOG_FORMAT_FILE,
+	OPT_RESOLVE,
+	OPT_RESOLVE_TIMEOUT,
 	OPT_HELP,
+	OPT_GEO_BASE = 900, /* + enum geo_cli_opt */
 	OPT_DETECT_BASE = 1000, /* + index into detect_options[] */
+	OPT_WEB_BASE = 1500,    /* + index into web_options[] */
 };
 
 static const struct option long_options[] = {
@@ -74,6 +86,15 @@ static const struct option long_options[] = {
 	{"max-pairs", required_argument, NULL, OPT_MAX_PAIRS},
 	{"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
 	{"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+	{"html-assets", required_argument, NULL, OPT_HTML_ASSETS},
+	{"geoip", required_argument, NULL, OPT_GEO_BASE + GEO_OPT_FILE},
+	{"geoip-dir", required_argument, NULL, OPT_GEO_BASE + GEO_OPT_DIR},
+	{"exclude-country", required_argument, NULL, OPT_GEO_BASE + GEO_OPT_EXCLUDE},
+	{"include-country", required_argument, NULL, OPT_GEO_BASE + GEO_OPT_INCLUDE},
+	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{"log-format-file", required_argument, NULL, OPT_LOG_FORMAT_FILE},
+	{"resolve", no_argument, NULL, OPT_RESOLVE},
+	{"resolve-timeout", required_argument, NULL, OPT_RESOLVE_TIMEOUT},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -85,9 +106,17 @@ static const char report_usage[] =
 	"\n"
 	"  -o, --output FMT       text (default), json, jsonl (one event per line), csv,\n"
 	"                         dshield (DShield submission lines; user id from\n"
-	"                         $CLSCAN_DSHIELD_ID, default 0)\n"
+	"                         $CLSCAN_DSHIELD_ID, default 0), html (one self-contained\n"
+	"                         page with charts; --out FILE to save it)\n"
+	"      --html-assets DIR  page.html, report.css, report.js in DIR replace the\n"
+	"                         built-in ones of -o html\n"
 	"      --out FILE         write the report to FILE instead of stdout\n"
 	"  -f, --format NAME      read every file as NAME (see clscan formats)\n"
+	"      --log-format F     web access logs in format F: a name (combined,\n"
+	"                         vhost_combined, main, ...) or an Apache LogFormat /\n"
+	"                         nginx log_format string\n"
+	"      --log-format-file CONF  take it from an Apache or nginx config: the format\n"
+	"                         named by --log-format, else the first CustomLog's\n"
 	"      --year YYYY        year of stamps that carry none (default: inferred)\n"
 	"      --tz ZONE          zone of local stamps and of the report (default: local)\n"
 	"      --since TIME       only events at or after TIME (2024-05-01, 2024-05-01T10:00,\n"
@@ -99,12 +128,19 @@ static const char report_usage[] =
 	"      --action-map T=A   log prefixes containing T mean action A\n"
 	"                         (drop|reject|accept|log); tried before the built-in words\n"
 	"      --catalog FILE     service catalog entries overriding the built-in ones\n"
+	"      --geoip FILE       country/city/ASN .mmdb or ASN range .csv (repeatable;\n"
+	"                         default: the files of the geo data directory)\n"
+	"      --geoip-dir DIR    geo data directory (none = no geo data)\n"
+	"      --exclude-country CC[,CC]  drop events from these countries (-- = unknown)\n"
+	"      --include-country CC[,CC]  only events from these countries\n"
 	"      --top N            rows in top tables (default 20; 0 = all)\n"
 	"      --list-limit N     rows per ALERT/WARNING list (default 50 in text, 1000\n"
 	"                         in JSON; 0 = all)\n"
 	"      --fail-on LEVEL    exit 1 if there are findings at LEVEL or above: a\n"
 	"                         severity 1-5 (scan findings), or alert (ALERT rows or\n"
-	"                         findings of severity 4+) or warning (any row, or 2+)\n"
+	"                         findings of severity 4+) or warning (any row, or 2+);\n"
+	"                         web probes: alert = a probe answered 2xx, warning =\n"
+	"                         any probe of severity 3+\n"
 	"      --threads N        worker threads (default: number of CPUs)\n"
 	"      --max-line BYTES   longest line read (default 65536); longer lines are\n"
 	"                         counted and reported, never truncated\n"
@@ -137,6 +173,16 @@ static const char report_usage[] =
 	"      --max-contacts-total N  per thread (default 4000000; 64 bytes each)\n"
 	"      --include-local    also count packets the logging host sent itself\n"
 	"\n"
+	"  Web probes (access logs; clscan(1) WEB PROBES):\n"
+	"      --web-signatures FILE  add probe signatures (data/web_signatures.tsv\n"
+	"                         format); a built-in name is replaced (repeatable)\n"
+	"      --web-signatures-only FILE  use FILE instead of the built-in set\n"
+	"      --no-web           no probe matching\n"
+	"      --web-max-sources N  web sources tracked per thread (default 200000)\n"
+	"\n"
+	"      --resolve          show reverse DNS names of the top and finding sources\n"
+	"      --resolve-timeout S  time for all lookups (default 5 s); the rest are\n"
+	"                         shown without a name, never waited for\n"
 	"      --no-color         no colour, even on a terminal (also: NO_COLOR set)\n"
 	"      --color WHEN       auto (default), always, never\n"
 	"  -q, --quiet            no progress line and no warnings on stderr\n"
@@ -156,6 +202,10 @@ struct report_cli {
 	size_t list_limit;
 	const char *catalog_path;
 	const char *since, *until;
+	const char *log_format, *log_format_file;
+	const char *html_assets;
+	int resolve;            /* --resolve */
+	unsigned resolve_ms;
 };
 
 static int parse_size_arg(const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -178,6 +228,17 @@ static unsigned default_threads(void)
 	return (unsigned)n;
 }
 
+/* Web probes for --fail-on: at alert level a probe answered 2xx, at
+ * warning level any probe of severity 3 or more. */
+static int web_has_findings(const struct web_findings *wf, int level, int sev)
+{
+	if (sev && web_findings_at_least(wf, (unsigned)sev) > 0)
+		return 1;
+	if (level < 0)
+		return 0;
+	return web_findings_at_least(wf, level == SERVICE_ALERT ? 4 : 3) > 0;
+}
+
 static int has_findings(const struct summary *sum, const struct detect_findings *df, int level,
 			int sev)
 {
@@ -192,6 +253,15 @@ static int has_findings(const struct summary *sum, const struct detect_findings 
 	if (sum->n_warnings > 0 && level <= SERVICE_WARNING)
 		return 1;
 	return 0;
+}
+
+/* -o html: the page shows the lines behind the findings, read again. */
+static int report_html_page(FILE *out, const struct report *rep, const char *assets)
+{
+	struct report r = *rep;
+	r.lines = pipeline_lines;
+	r.html_assets = assets;
+	return report_html(out, &r);
 }
 
 static void on_input_error(void *arg, const char *path, const char *reason)
@@ -248,6 +318,7 @@ static int run_report(int argc, char **argv)
 		.fail_on = -1,
 		.top_n = 20,
 		.list_limit = SIZE_MAX, /* unset: 50 rows in text, 1000 in JSON */
+		.resolve_ms = CLI_RDNS_DEFAULT_MS,
 	};
 	struct pipeline_options popt;
 	pipeline_options_defaults(&popt);
@@ -256,6 +327,8 @@ static int run_report(int argc, char **argv)
 	action_map_init(&actions);
 	struct filter filter;
 	filter_init(&filter);
+	struct geo_cli geo;
+	geo_cli_init(&geo);
 	const char *includes[64], *excludes[64];
 	size_t n_includes = 0, n_excludes = 0;
 	int status = EXIT_USAGE;
@@ -269,7 +342,19 @@ static int run_report(int argc, char **argv)
 	struct detect_findings *findings = NULL;
 	/* the report's own options, then the detection options */
 	size_t n_own = ARRAY_LEN(long_options) - 1;
-	struct option *all_options = xcalloc(n_own + detect_n_options + 1, sizeof(*all_options));
+	struct option *all_options =
+		xcalloc(n_own + detect_n_options + web_n_options + 1, sizeof(*all_options));
+	struct web_setup wsetup = {0};
+	struct web_config wcfg;
+	web_config_defaults(&wcfg);
+	struct web_sigset *wset = NULL;
+	struct web_findings *webf = NULL;
+	for (size_t i = 0; i < web_n_options; i++) {
+		struct option *o = &all_options[n_own + detect_n_options + i];
+		o->name = web_options[i].name;
+		o->has_arg = web_options[i].has_arg ? required_argument : no_argument;
+		o->val = OPT_WEB_BASE + (int)i;
+	}
 	memcpy(all_options, long_options, n_own * sizeof(*all_options));
 	for (size_t i = 0; i < detect_n_options; i++) {
 		all_options[n_own + i].name = detect_options[i].name;
@@ -280,6 +365,15 @@ static int run_report(int argc, char **argv)
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "o:f:q", all_options, NULL)) != -1) {
+		if (c >= OPT_WEB_BASE && (size_t)(c - OPT_WEB_BASE) < web_n_options) {
+			char werr[256];
+			if (web_option_apply(&wsetup, (size_t)(c - OPT_WEB_BASE), optarg, werr,
+					     sizeof(werr)) != 0) {
+				fprintf(stderr, "clscan report: %s\n", werr);
+				goto done;
+			}
+			continue;
+		}
 		if (c >= OPT_DETECT_BASE && (size_t)(c - OPT_DETECT_BASE) < detect_n_options) {
 			char derr[512];
 			if (detect_option_apply(&dcfg, (size_t)(c - OPT_DETECT_BASE), optarg, &detect_off,
@@ -287,6 +381,11 @@ static int run_report(int argc, char **argv)
 				fprintf(stderr, "clscan report: %s\n", derr);
 				goto done;
 			}
+			continue;
+		}
+		if (c >= OPT_GEO_BASE && c < OPT_GEO_BASE + 4) {
+			if (geo_cli_option(&geo, (enum geo_cli_opt)(c - OPT_GEO_BASE), optarg) != 0)
+				goto done;
 			continue;
 		}
 		switch (c) {
@@ -301,8 +400,10 @@ static int run_report(int argc, char **argv)
 				cli.output = OUT_CSV;
 			else if (strcmp(optarg, "dshield") == 0)
 				cli.output = OUT_DSHIELD;
+			else if (strcmp(optarg, "html") == 0)
+				cli.output = OUT_HTML;
 			else {
-				fprintf(stderr, "clscan report: unknown output '%s' (text, json, jsonl, csv, dshield)\n",
+				fprintf(stderr, "clscan report: unknown output '%s' (text, json, jsonl, csv, dshield, html)\n",
 					optarg);
 				goto done;
 			}
@@ -430,6 +531,23 @@ static int run_report(int argc, char **argv)
 		case OPT_OUT:
 			cli.out_path = optarg;
 			break;
+		case OPT_HTML_ASSETS:
+			cli.html_assets = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			cli.log_format = optarg;
+			break;
+		case OPT_LOG_FORMAT_FILE:
+			cli.log_format_file = optarg;
+			break;
+		case OPT_RESOLVE:
+			cli.resolve = 1;
+			break;
+		case OPT_RESOLVE_TIMEOUT:
+			if (parse_size_arg("--resolve-timeout", optarg, 3600, &v) != 0)
+				goto done;
+			cli.resolve_ms = (unsigned)v * 1000;
+			break;
 		case OPT_HELP:
 			fputs(report_usage, stdout);
 			status = EXIT_OK;
@@ -445,6 +563,9 @@ static int run_report(int argc, char **argv)
 		fprintf(stderr, "clscan report: unknown time zone '%s'\n", cli.tz);
 		goto done;
 	}
+	if (cli_weblog_format("report", cli.log_format, cli.log_format_file, &popt.weblog_format,
+			      &popt.forced_parser) != 0)
+		goto done;
 	char err[512];
 	for (size_t i = 0; i < n_includes; i++)
 		if (filter_add(&filter, includes[i], 0, err, sizeof(err)) != 0) {
@@ -488,10 +609,23 @@ static int run_report(int argc, char **argv)
 		goto done;
 	}
 	/* Event output (jsonl, csv) carries no findings. */
-	if (!detect_off && (cli.output == OUT_TEXT || cli.output == OUT_JSON))
+	if (!detect_off && (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML))
 		popt.detect = &dcfg;
+	if (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML) {
+		wset = web_setup_finish(&wsetup, &wcfg, err, sizeof(err));
+		if (!wset && err[0]) {
+			fprintf(stderr, "clscan report: %s\n", err);
+			goto done;
+		}
+		if (wset)
+			popt.web = &wcfg;
+	}
 	popt.actions = &actions;
 	popt.filter = filter_is_empty(&filter) ? NULL : &filter;
+	if (geo_cli_open(&geo, cli.quiet || cli.output == OUT_JSONL || cli.output == OUT_CSV ||
+				       cli.output == OUT_DSHIELD) != 0)
+		goto done;
+	popt.geo_filter = geo_cli_filter(&geo);
 
 	if (cli.out_path) {
 		out = fopen(cli.out_path, "w");
@@ -524,7 +658,7 @@ static int run_report(int argc, char **argv)
 	}
 
 	if (cli.list_limit == SIZE_MAX)
-		cli.list_limit = cli.output == OUT_JSON ? 1000 : 50;
+		cli.list_limit = cli.output == OUT_JSON || cli.output == OUT_HTML ? 1000 : 50;
 
 	struct pipeline_result res;
 	int prc = pipeline_run(&inputs, &popt, &res);
@@ -537,6 +671,8 @@ static int run_report(int argc, char **argv)
 	struct summary *sum = stats_summarise(res.stats, cli.top_n);
 	if (res.detector)
 		findings = detect_findings(res.detector);
+	if (res.web)
+		webf = web_findings(res.web);
 	struct tz_cache tz = {0};
 	struct report rep = {
 		.sum = sum,
@@ -552,7 +688,15 @@ static int run_report(int argc, char **argv)
 		.origin = pipeline_origin,
 		.origin_arg = &res,
 		.findings = findings,
+		.web = webf,
 	};
+	struct rdns *rdns = NULL;
+	if (cli.resolve && (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML))
+		rep.rdns = rdns = cli_rdns_resolve(sum, findings, webf, cli.resolve_ms, cli.quiet);
+	struct summary_tables *tables = NULL;
+	if (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML)
+		rep.tables = tables = geo_cli_tables(&geo, res.stats, sum, findings,
+						      res.files, res.n_files);
 	if (cli.color_mode < 0)
 		rep.color = !cli.out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	else
@@ -562,16 +706,21 @@ static int run_report(int argc, char **argv)
 		wrc = report_text(out, &rep);
 	else if (cli.output == OUT_JSON)
 		wrc = report_json(out, &rep);
+	else if (cli.output == OUT_HTML)
+		wrc = report_html_page(out, &rep, cli.html_assets);
 	if (fflush(out) != 0 || ferror(out) || wrc != 0 || prc != 0) {
 		fprintf(stderr, "clscan report: writing the report failed: %s\n", strerror(errno));
 		status = EXIT_INPUT_ERRORS;
 	} else if (res.input_errors || operand_errors) {
 		status = EXIT_INPUT_ERRORS;
-	} else if (has_findings(sum, findings, cli.fail_on, cli.fail_sev)) {
+	} else if (has_findings(sum, findings, cli.fail_on, cli.fail_sev) ||
+		   web_has_findings(webf, cli.fail_on, cli.fail_sev)) {
 		status = EXIT_FINDINGS;
 	} else {
 		status = EXIT_OK;
 	}
+	tables_free(tables);
+	rdns_free(rdns);
 	summary_free(sum);
 	pipeline_result_fini(&res);
 
@@ -583,9 +732,12 @@ done:
 	input_list_fini(&inputs);
 	detect_findings_free(findings);
 	detect_config_fini(&dcfg);
+	web_findings_free(webf);
+	web_sigset_free(wset);
 	free(all_options);
 	catalog_free(catalog);
 	filter_fini(&filter);
+	geo_cli_fini(&geo);
 	action_map_fini(&actions);
 	return status;
 }

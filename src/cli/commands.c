@@ -6,6 +6,7 @@
 const struct command *const command_table[] = {
 	&cmd_report,
 	&cmd_explain,
+	&cmd_abuse,
 	&cmd_formats,
 	&cmd_help,
 	NULL,

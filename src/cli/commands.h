@@ -26,6 +26,7 @@ const struct command *command_find(const char *name);
 
 extern const struct command cmd_report;
 extern const struct command cmd_explain;
+extern const struct command cmd_abuse;
 extern const struct command cmd_formats;
 extern const struct command cmd_help;
 

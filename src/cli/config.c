@@ -11,6 +11,7 @@
 #include "core/conffile.h"
 #include "core/util.h"
 #include "detect/detect.h"
+#include "web/web.h"
 
 int config_option_arg(const struct option *table, const char *name)
 {
@@ -20,6 +21,9 @@ int config_option_arg(const struct option *table, const char *name)
 	for (size_t i = 0; i < detect_n_options; i++)
 		if (strcmp(detect_options[i].name, name) == 0)
 			return detect_options[i].has_arg != 0;
+	for (size_t i = 0; i < web_n_options; i++)
+		if (strcmp(web_options[i].name, name) == 0)
+			return web_options[i].has_arg != 0;
 	return -1;
 }
 

@@ -52,6 +52,11 @@ enum event_outcome {
 #define IPPROTO_NUM_ICMPV6 58
 #define IPPROTO_NUM_SCTP 132
 #define IPPROTO_NUM_UDPLITE 136
+/* Not an IP protocol: ARP events (EVENT_ARP) carry 255, which IANA keeps
+ * reserved. Per-protocol counts show them as protocol 255 (where an IP
+ * packet of protocol 255, as nmap -sO sends one, also lands); the flag
+ * tells them apart. */
+#define EVENT_PROTO_ARP 255
 
 /* Which optional fields are present. */
 enum event_flag {
@@ -70,6 +75,11 @@ enum event_flag {
 	EVENT_HAS_SEQ = 1u << 12,      /* TCP sequence number */
 	EVENT_HAS_MSS = 1u << 13,      /* TCP MSS option seen */
 	EVENT_TRUNCATED = 1u << 14,    /* the device logged an incomplete header */
+	EVENT_ARP = 1u << 15,          /* an ARP request from a capture: proto is
+					* EVENT_PROTO_ARP, src/dst the sender and target
+					* protocol (IPv4) addresses, no ports */
+	EVENT_HONEYPOT = 1u << 16,     /* logged by a honeypot: no real service there,
+					* so any contact is unsolicited */
 };
 
 /* A view into the input: not NUL-terminated, owned by the input. */

@@ -34,6 +34,9 @@ void detect_config_defaults(struct detect_config *c)
 	c->max_sources = 1000000;
 	c->max_contacts = 4096;
 	c->max_contacts_total = 4000000;
+	c->dist_sources = 3;
+	c->period_returns = 4;
+	c->period_tolerance = 10;
 }
 
 void detect_config_fini(struct detect_config *c)
@@ -47,12 +50,30 @@ void detect_config_fini(struct detect_config *c)
 	}
 	free(c->allow);
 	free(c->home);
+	free(c->dark);
 	c->allow = NULL;
 	c->home = NULL;
+	c->dark = NULL;
 	c->n_allow = c->n_home = c->cap_allow = c->cap_home = 0;
+	c->n_dark = c->cap_dark = 0;
 }
 
+static int add_nets(struct ip_prefix **nets, size_t *n, size_t *cap, const char *spec, char *err,
+		    size_t errlen);
+
 int detect_config_add_home(struct detect_config *c, const char *spec, char *err, size_t errlen)
+{
+	return add_nets(&c->home, &c->n_home, &c->cap_home, spec, err, errlen);
+}
+
+int detect_config_add_dark(struct detect_config *c, const char *spec, char *err, size_t errlen)
+{
+	return add_nets(&c->dark, &c->n_dark, &c->cap_dark, spec, err, errlen);
+}
+
+/* "NET,NET,..." appended to a list of networks. */
+static int add_nets(struct ip_prefix **nets, size_t *n, size_t *cap, const char *spec, char *err,
+		    size_t errlen)
 {
 	const char *p = spec;
 	while (*p) {
@@ -71,8 +92,8 @@ int detect_config_add_home(struct detect_config *c, const char *spec, char *err,
 					 (int)(len > 64 ? 64 : len), p);
 				return -1;
 			}
-			c->home = xgrow(c->home, &c->cap_home, c->n_home + 1, sizeof(*c->home));
-			c->home[c->n_home++] = pre;
+			*nets = xgrow(*nets, cap, *n + 1, sizeof(**nets));
+			(*nets)[(*n)++] = pre;
 		}
 		if (!comma)
 			break;
@@ -201,6 +222,9 @@ enum {
 	O_MAX_CONTACTS,
 	O_MAX_CONTACTS_TOTAL,
 	O_INCLUDE_LOCAL,
+	O_DARK,
+	O_DIST_SOURCES,
+	O_PERIOD,
 	O_COUNT
 };
 
@@ -222,6 +246,9 @@ const struct detect_option detect_options[] = {
 	[O_MAX_CONTACTS] = {"max-contacts", 1},
 	[O_MAX_CONTACTS_TOTAL] = {"max-contacts-total", 1},
 	[O_INCLUDE_LOCAL] = {"include-local", 0},
+	[O_DARK] = {"dark", 1},
+	[O_DIST_SOURCES] = {"distributed-sources", 1},
+	[O_PERIOD] = {"periodic", 1},
 };
 const size_t detect_n_options = O_COUNT;
 
@@ -246,7 +273,12 @@ const char detect_usage[] =
 	"      --max-scan-sources N  sources tracked per thread (default 1000000)\n"
 	"      --max-contacts N   first contacts kept per source (default 4096)\n"
 	"      --max-contacts-total N  per thread (default 4000000; 64 bytes each)\n"
-	"      --include-local    also count packets the logging host sent itself\n";
+	"      --include-local    also count packets the logging host sent itself\n"
+	"      --dark NETS        addresses that host nothing (CIDR,...): any contact is a\n"
+	"                         probe (a TRW failure, +1 severity, named in the reason)\n"
+	"      --distributed-sources N  distributed scans: sources at least (3; 0 = off)\n"
+	"      --periodic N,PCT   periodic: N returns at least, gaps within PCT percent of the\n"
+	"                         period (default 4,10; 0 = off)\n";
 
 static int num_arg(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *out,
 		   char *err, size_t errlen)
@@ -382,6 +414,26 @@ int detect_option_apply(struct detect_config *c, size_t i, const char *arg, int 
 	case O_INCLUDE_LOCAL:
 		c->include_local = 1;
 		return 0;
+	case O_DARK:
+		return detect_config_add_dark(c, arg, err, errlen);
+	case O_DIST_SOURCES:
+		if (strcmp(arg, "0") != 0 && num_arg(name, arg, 2, 4096, &v, err, errlen))
+			return -1;
+		c->dist_sources = strcmp(arg, "0") == 0 ? 0 : (unsigned)v;
+		return 0;
+	case O_PERIOD: {
+		const char *comma = strchr(arg, ',');
+		uint64_t n = 0, pct = c->period_tolerance;
+		if (parse_u64(arg, comma ? (size_t)(comma - arg) : strlen(arg), 1000, &n) != 0 ||
+		    (comma && (parse_u64(comma + 1, strlen(comma + 1), 50, &pct) != 0))) {
+			snprintf(err, errlen, "--periodic wants RETURNS[,PERCENT] (0..1000, 0..50), not '%s'",
+				 arg);
+			return -1;
+		}
+		c->period_returns = (unsigned)n;
+		c->period_tolerance = (unsigned)pct;
+		return 0;
+	}
 	default:
 		snprintf(err, errlen, "unknown detection option");
 		return -1;

@@ -17,6 +17,10 @@
 #include "core/util.h"
 #include "detect/detect_internal.h"
 
+/* README "Memory" states these sizes. */
+_Static_assert(sizeof(struct src_state) == 128, "a source is 128 bytes");
+_Static_assert(sizeof(struct contact) == 64, "a contact is 64 bytes");
+
 /* Sources the eviction hand passes before it accepts busier ones. */
 #define EVICT_SCAN 32
 
@@ -31,6 +35,13 @@ static enum flag_class classify(const struct event *ev, uint16_t *port)
 	*port = 0;
 	if (ev->flags & EVENT_FRAGMENT)
 		return FC_NONPROBE;
+	if (ev->flags & EVENT_ARP) {
+		/* a who-has (the decoder emits only requests) probes whether
+		 * its target address is in use; the ethertype stands for the
+		 * port so that an IP-protocol probe of 255 stays apart */
+		*port = 0x0806;
+		return FC_NOTTCP;
+	}
 	switch (ev->proto) {
 	case IPPROTO_NUM_TCP: {
 		/* A header too short to show ports (nmap -sO's, a truncated
@@ -148,6 +159,20 @@ static uint8_t classify_fp(const struct event *ev, enum flag_class fc)
 	return fp;
 }
 
+/* The signature of a TCP probe with flags (detect_internal.h SIG_*). */
+static uint32_t probe_sig(const struct event *ev, enum flag_class fc)
+{
+	if (ev->proto != IPPROTO_NUM_TCP || !(ev->flags & EVENT_HAS_TCP_FLAGS) ||
+	    fc == FC_NONPROBE || !(ev->flags & EVENT_HAS_WINDOW) || !(ev->flags & EVENT_HAS_TTL))
+		return 0;
+	uint32_t ttl = ev->ttl <= 32 ? 0 : ev->ttl <= 64 ? 1 : ev->ttl <= 128 ? 2 : 3;
+	uint32_t opts = 0;
+	uint32_t base = addr_is_v4(&ev->dst) ? 40 : 60;
+	if ((ev->flags & EVENT_HAS_LEN) && ev->ip_len >= base && ev->ip_len <= base + 60)
+		opts = (ev->ip_len - base) / 4 + 1;
+	return (uint32_t)ev->window << 16 | ttl << 14 | (uint32_t)ev->tcp_flags << 6 | opts;
+}
+
 /* Multicast and broadcast destinations are not hosts being probed. */
 static int group_destination(const struct ip_addr *a)
 {
@@ -254,6 +279,13 @@ static void slots_resize(struct region *r, struct dslot **slots, size_t *mask, s
 	struct region nr;
 	memset(&nr, 0, sizeof(nr));
 	struct dslot *ns = region_grow(&nr, n_slots * sizeof(*ns));
+#ifdef MADV_POPULATE_WRITE
+	/* Every slot is read before it is written (the probe): without this
+	 * each page is first mapped to the shared zero page, then faulted
+	 * again on the first write. One call makes them all writable. */
+	if (!nr.heap)
+		madvise(nr.p, nr.bytes, MADV_POPULATE_WRITE);
+#endif
 	if (*slots) {
 		for (size_t i = 0; i <= *mask; i++)
 			if (!slot_empty(&(*slots)[i]))
@@ -287,19 +319,21 @@ static void slots_delete_at(struct dslot *slots, size_t mask, size_t pos)
 
 /* ---- contacts --------------------------------------------------------------- */
 
-/* Keyed by the source's address, not its index, so that it can be
- * computed (and its slot fetched) before the source is looked up. */
-static uint32_t contact_hash(const struct ip_addr *src, const struct ip_addr *dst, uint8_t proto,
-			     uint16_t port)
+/* Keyed by the source's keyed hash (src_hash), not its index, so that
+ * it can be computed before the source is looked up; 23 bytes hash in
+ * three SipHash blocks where the source's address would take five. */
+static uint32_t contact_hash(uint32_t sh, const struct ip_addr *dst, uint8_t proto, uint16_t port)
 {
-	unsigned char key[35];
-	memcpy(key, src->b, 16);
-	memcpy(key + 16, dst->b, 16);
-	key[32] = proto;
-	key[33] = (unsigned char)(port >> 8);
-	key[34] = (unsigned char)port;
+	unsigned char key[23];
+	memcpy(key, &sh, 4);
+	memcpy(key + 4, dst->b, 16);
+	key[20] = proto;
+	key[21] = (unsigned char)(port >> 8);
+	key[22] = (unsigned char)port;
 	return (uint32_t)hash_bytes(key, sizeof(key));
 }
+
+static uint32_t src_hash(const struct ip_addr *a);
 
 static int contact_same(const struct contact *c, uint32_t src, const struct ip_addr *dst,
 			uint8_t proto, uint16_t port)
@@ -346,7 +380,7 @@ static size_t contact_probe(const struct detector *d, uint32_t h, uint32_t src,
 static size_t contact_slot_of(const struct detector *d, uint32_t id)
 {
 	const struct contact *c = &d->c[id];
-	uint32_t h = contact_hash(&d->st[c->src].addr, &c->dst, c->proto, c->port);
+	uint32_t h = contact_hash(src_hash(&d->st[c->src].addr), &c->dst, c->proto, c->port);
 	size_t pos = h & d->cslot_mask;
 	while (d->cslots[pos].idx != id + 1)
 		pos = (pos + 1) & d->cslot_mask;
@@ -623,12 +657,24 @@ static void account(struct detector *d, const struct pending *p)
 	int64_t t = p->in.first_ns;
 	s->events += p->count;
 	if (t) {
+		/* a new visit after a silence longer than the window */
+		if (!s->first_ns || t > s->last_ns + d->cfg.window_ns ||
+		    t < s->first_ns - d->cfg.window_ns) {
+			if (s->n_visit < DETECT_VISITS)
+				s->visit[s->n_visit] = (uint32_t)(t / 1000000000LL);
+			s->n_visit++;
+		}
 		if (!s->first_ns || t < s->first_ns)
 			s->first_ns = t;
 		if (t > s->last_ns)
 			s->last_ns = t;
 	}
-	s->fclass[p->fc] = sat_add32(s->fclass[p->fc], p->count);
+	if (p->sig) {
+		if (!s->sig)
+			s->sig = p->sig;
+		s->sig_all++;
+		s->sig_same += p->sig == s->sig;
+	}
 	if (p->fc == FC_NONPROBE)
 		return;
 	s->probes += p->count;
@@ -696,19 +742,21 @@ void detect_add(struct detector *d, const struct event *ev)
 		if (!ok && ev->action != EVENT_ACTION_ACCEPT)
 			in->fails = in->count;
 		in->succ = (uint8_t)ok;
+		in->honey = (ev->flags & EVENT_HONEYPOT) != 0;
 		in->port = port;
-		in->proto = ev->proto;
+		in->proto = (ev->flags & EVENT_ARP) ? EVENT_PROTO_ARP : ev->proto;
 		in->outcome = ev->outcome < EVENT_OUTCOME_COUNT ? ev->outcome : 0;
 		in->outcomes = (uint8_t)(1u << in->outcome);
 		in->fclass = (uint8_t)fc;
 		in->fp = classify_fp(ev, fc);
 	}
+	p->sig = probe_sig(ev, fc);
 	/* Hash now and fetch the slots: by the time the queue is drained,
 	 * DETECT_QUEUE lines later, they are in cache. */
 	p->sh = src_hash(&p->src);
 	PF(&d->sslots[p->sh & d->sslot_mask]);
 	if (p->contact) {
-		p->ch = contact_hash(&p->src, &in->dst, in->proto, in->port);
+		p->ch = contact_hash(p->sh, &in->dst, in->proto, in->port);
 		PF(&d->cslots[p->ch & d->cslot_mask]);
 	}
 	if (++d->nq == DETECT_QUEUE)
@@ -861,7 +909,42 @@ static uint32_t *detect_order(const struct detector *d, uint32_t **off_out)
 	return ids;
 }
 
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Visits of all parts of a source: sorted, starts closer than the window
+ * to the previous one taken as the same visit (a split across threads). */
+static void visits_union(struct src_view *v, const uint32_t *all, size_t n, uint32_t extra,
+			 int64_t window_ns)
+{
+	uint32_t buf[64 * DETECT_VISITS];
+	if (n > ARRAY_LEN(buf))
+		n = ARRAY_LEN(buf);
+	memcpy(buf, all, n * sizeof(*buf));
+	qsort(buf, n, sizeof(*buf), cmp_u32);
+	uint32_t gap = (uint32_t)(window_ns / 1000000000LL);
+	size_t k = 0;
+	uint32_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && buf[i] - last <= gap)
+			continue;
+		last = buf[i];
+		if (k < DETECT_VISITS)
+			v->visit[k] = buf[i];
+		k++;
+	}
+	v->n_visit = (uint32_t)k + extra;
+}
+
 void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
+{
+	detect_each_source_if(d, NULL, fn, arg);
+}
+
+void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
 {
 	size_t k = 0;
 	for (struct detector *x = d; x; x = x->merged) {
@@ -884,6 +967,8 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 		const struct detector *dj = det[j];
 		for (size_t i = 0; i < dj->n; i++) {
 			const struct src_state *s = &dj->st[i];
+			if (want && !want(arg, &s->addr))
+				continue;
 			/* the contacts of a source two ahead, which the pool order
 			 * scattered, fetched while this one is examined */
 			if (i + 2 < dj->n)
@@ -901,6 +986,11 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 			v.probes = s->probes;
 			v.truncated = s->truncated;
 			memcpy(fp, s->fp, sizeof(fp));
+			uint32_t vis[64 * DETECT_VISITS];
+			size_t nvis = 0;
+			uint32_t vis_extra = 0;
+			v.sig = s->sig;
+			v.sig_same = v.sig_all = 0;
 			size_t n = 0;
 			int parts = 0;
 			size_t run_end[64]; /* where each part's contacts end (parts <= threads) */
@@ -909,6 +999,17 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 				if (si == NO_ID)
 					continue;
 				const struct src_state *t = &det[jj]->st[si];
+				uint32_t tv = t->n_visit < DETECT_VISITS ? t->n_visit : DETECT_VISITS;
+				if (nvis + tv <= ARRAY_LEN(vis)) {
+					memcpy(vis + nvis, t->visit, tv * sizeof(*vis));
+					nvis += tv;
+				}
+				vis_extra += t->n_visit - tv;
+				if (!v.sig)
+					v.sig = t->sig;
+				if (t->sig == v.sig)
+					v.sig_same += t->sig_same;
+				v.sig_all += t->sig_all;
 				if (jj != j) {
 					v.events += t->events;
 					v.probes += t->probes;
@@ -953,6 +1054,7 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 				n = d->cfg.max_contacts; /* the earliest, as under the cap */
 				v.truncated = 1;
 			}
+			visits_union(&v, vis, nvis, vis_extra, d->cfg.window_ns);
 			v.fp = fp;
 			v.c = buf;
 			v.n = (uint32_t)n;

@@ -48,6 +48,11 @@ struct detect_config {
 	int include_local;        /* also count packets the logging host sent itself */
 	struct ip_prefix *home;   /* --home */
 	size_t n_home, cap_home;
+	struct ip_prefix *dark;   /* --dark: addresses that host nothing */
+	size_t n_dark, cap_dark;
+	unsigned dist_sources;    /* distributed scans: members at least (default 3; 0 = off) */
+	unsigned period_returns;  /* periodic: returns at least (default 4; 0 = off) */
+	unsigned period_tolerance; /* periodic: percent of the period (default 10) */
 	struct detect_allow *allow; /* --allow files, then the research-scanner list */
 	size_t n_allow, cap_allow;
 	const char *scanner_list;  /* --scanner-list: NULL built-in, "none" none, or a file */
@@ -58,6 +63,8 @@ void detect_config_defaults(struct detect_config *c);
 void detect_config_fini(struct detect_config *c);
 /* "10.0.0.0/8,192.168.0.0/16" (comma-separated). Returns 0, or -1 with err. */
 int detect_config_add_home(struct detect_config *c, const char *spec, char *err, size_t errlen);
+/* The same for --dark. */
+int detect_config_add_dark(struct detect_config *c, const char *spec, char *err, size_t errlen);
 /* An allowlist in text: one "NETWORK [REASON...]" per line ('#' comments,
  * tab-separated columns after the network are joined as the reason).
  * name is used in origins and messages. Returns the number of bad lines
@@ -121,6 +128,7 @@ enum finding_type {
 	FINDING_PROTO_SCAN,   /* many IP protocol numbers on one host */
 	FINDING_HAMMER,       /* repeated attempts on a brute-force service */
 	FINDING_TRW,          /* failed first contacts (sequential hypothesis test) */
+	FINDING_DISTRIBUTED,  /* several sources, one scan between them (group_shape says which) */
 	FINDING_TYPE_COUNT
 };
 
@@ -140,6 +148,7 @@ enum finding_technique {
 	TECH_ICMP,     /* echo / timestamp / mask requests */
 	TECH_IP_PROTO, /* raw IP protocol numbers */
 	TECH_OTHER,
+	TECH_ARP,      /* ARP who-has requests (captures) */
 	TECH_COUNT
 };
 
@@ -171,6 +180,17 @@ struct finding {
 	const char *tool;    /* "nmap -sS", "masscan", "zmap", "Mirai", or NULL */
 	char tool_evidence[96]; /* "IP ID 54321 on 250/250 probes" */
 	unsigned trw_attempts; /* first contacts TRW needed to call it a scan (0 = not run/undecided) */
+	uint32_t dark_hits;  /* probes to --dark addresses */
+	uint8_t followon;    /* the source then connected successfully (a login, or an
+			      * answered connection after the scan's end) */
+	uint32_t period_s;   /* the source returns every period_s seconds (0: not periodic) */
+	uint32_t period_returns;
+	/* FINDING_DISTRIBUTED: src is the first member */
+	uint8_t group_shape; /* enum finding_type of the union: vertical, horizontal, block */
+	uint64_t n_members;
+	struct ip_addr *members; /* sorted, the lowest DETECT_TARGETS_KEPT */
+	size_t n_members_kept;
+	char group_evidence[160]; /* what they share: "the same /24", "window 1024, TTL 64, SYN..." */
 	char why[512];       /* one sentence */
 	uint32_t first_unit; /* evidence: origin of the earliest event */
 	uint64_t first_line;
@@ -196,6 +216,7 @@ struct detect_findings {
 	size_t n_background;
 	uint64_t background_sources, background_events;
 	uint64_t background_zmap, background_masscan, background_mirai; /* sources with the fingerprint */
+	uint64_t background_periodic; /* sources returning on a schedule */
 	/* Limits: what the caps refused. */
 	uint64_t sources;          /* tracked */
 	uint64_t sources_evicted;  /* removed to make room (their events no longer count) */

@@ -58,8 +58,13 @@ struct contact {
 	uint8_t outcomes;   /* bit per enum event_outcome seen */
 	uint8_t fclass;     /* enum flag_class of the earliest event */
 	uint8_t fp;         /* FP_* bits of the earliest event */
-	uint8_t succ;       /* saw a success (open or login) */
+	uint8_t succ : 1;   /* saw a success (open or login) */
+	uint8_t honey : 1;  /* logged by a honeypot: a failed contact for TRW */
 };
+
+/* Visit starts kept per source (periodicity): a visit is activity after
+ * a silence longer than the short window. */
+#define DETECT_VISITS 6
 
 /* Per-source state: 128 bytes (the first cache line is what every event
  * touches), plus 64 bytes and two 8-byte hash slots per contact. */
@@ -72,8 +77,12 @@ struct src_state {
 	uint32_t worst;   /* once full: the latest contact kept, or NO_ID */
 	uint32_t n : 31;  /* contacts (at most 2^24) */
 	uint32_t truncated : 1;
-	uint32_t fclass[FC_N];   /* events per flag class */
 	uint32_t fp[FP_BITS];    /* probes per fingerprint bit */
+	uint32_t visit[DETECT_VISITS]; /* visit starts, seconds since 1970, the earliest kept */
+	uint32_t n_visit;        /* visits seen (may exceed DETECT_VISITS) */
+	uint32_t sig;            /* signature of the first TCP probe with flags (probe_sig), or 0 */
+	uint32_t sig_same;       /* TCP probes with flags that had that signature */
+	uint32_t sig_all;        /* TCP probes with flags */
 };
 
 /* A hash slot: the 32-bit keyed hash (home position and quick reject) and
@@ -98,6 +107,7 @@ struct pending {
 	struct ip_addr src;
 	uint64_t count;
 	uint32_t sh, ch;
+	uint32_t sig;    /* probe_sig, or 0 */
 	uint8_t fc;
 	uint8_t contact; /* probes a host: in is a contact to keep */
 };
@@ -166,6 +176,9 @@ struct src_view {
 	const struct contact *c;
 	uint32_t n;
 	uint8_t truncated;
+	uint32_t visit[DETECT_VISITS]; /* sorted, distinct visits (the earliest) */
+	uint32_t n_visit;
+	uint32_t sig, sig_same, sig_all;
 };
 
 /* Calls fn once per distinct source of d and the detectors merged into
@@ -174,5 +187,57 @@ struct src_view {
  * origin. */
 typedef void (*detect_source_fn)(void *arg, const struct src_view *v);
 void detect_each_source(struct detector *d, detect_source_fn fn, void *arg);
+/* The same for the sources want(arg, addr) accepts (others are skipped
+ * before their union is formed). */
+typedef int (*detect_want_fn)(void *arg, const struct ip_addr *a);
+void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn,
+			   void *arg);
+
+/* Probe signature (detect.c): window, initial TTL (rounded up to 32, 64,
+ * 128 or 255), TCP flags and option bytes of a TCP probe, packed; 0 when
+ * the log lacks them. Sources sending the same odd signature may be one
+ * tool run from several addresses. */
+#define SIG_WINDOW(s) ((s) >> 16)
+#define SIG_TTL(s) (((s) >> 14) & 3u)   /* 0: 32, 1: 64, 2: 128, 3: 255 */
+#define SIG_FLAGS(s) (((s) >> 6) & 0xffu)
+#define SIG_OPTS(s) ((s) & 0x3fu)       /* option bytes / 4 + 1 (0: length not logged) */
+
+/* A member's part of a run counts as a slice from this many contacts: a
+ * probe or two each is what unrelated background sources add up to
+ * (tests/e2e/detect_distributed.sh shows one such case in a capture). */
+#define DIST_MIN_SLICE 3
+/* The union must reach this many times the single-source threshold: a
+ * split scan covers what one scan would, while unrelated scanners sharing
+ * masscan's default probe (window 1024, TTL 255, no options) reach about
+ * one threshold's worth together by chance (two captures in
+ * tests/data/pcap show it). */
+#define DIST_FACTOR 2
+
+/* distributed.c: scans split between sources, found over the sources'
+ * summaries (kept by findings.c while it walks them). */
+struct dist_src {
+	struct ip_addr addr;
+	int64_t first_ns, last_ns;
+	int64_t burst_ns; /* start of its busiest window (the most contacts), or 0 */
+	uint32_t burst_n; /* contacts in it */
+	uint32_t sig;   /* a shared-able signature, or 0 */
+	uint32_t n;     /* contacts */
+	uint8_t allow;  /* allowlisted */
+};
+struct finding;
+struct dist_out {
+	struct finding *items;
+	size_t n, cap;
+};
+/* Find groups among srcs (n of them; reordered) and append their findings
+ * to out (severity, why and members filled). */
+void detect_distributed(struct detector *d, const struct detect_config *cfg, struct dist_src *srcs,
+			size_t n, struct dist_out *out);
+/* findings.c helpers distributed.c shares */
+unsigned detect_severity(const struct detect_config *cfg, const struct finding *f);
+const struct detect_allow *detect_allow_match(const struct detect_config *cfg,
+					      const struct ip_addr *a);
+int detect_inside(const struct detect_config *cfg, const struct ip_addr *a);
+int detect_is_dark(const struct detect_config *cfg, const struct ip_addr *a);
 
 #endif

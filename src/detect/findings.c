@@ -67,6 +67,9 @@ struct ctx {
 	 * type; other protocols by number */
 	struct bg_cell *bg_tcp, *bg_udp, *bg_sctp, *bg_icmp, *bg_icmp6, *bg_proto;
 	struct detect_findings *out;
+	uint32_t min_n;        /* contacts below which only hammering can fire */
+	struct dist_src *dist; /* every source's summary, for distributed.c */
+	size_t n_dist, cap_dist;
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -339,6 +342,7 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_view
 			open[n_open++] = portmode ? k->proto : k->port;
 		f->events += k->count;
 		f->failures += k->fails;
+		f->dark_hits += (uint32_t)detect_is_dark(x->cfg, &k->dst);
 		/* answered; for hammering, only a login counts: a connection
 		 * that was opened and then failed to log in is no success */
 		if (k->outcomes & ((f->type == FINDING_HAMMER ? 0u : 1u << EVENT_OUTCOME_OPEN) |
@@ -457,6 +461,8 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_view
 		f->technique = TECH_UDP;
 	} else if (f->proto == IPPROTO_NUM_SCTP) {
 		f->technique = TECH_SCTP;
+	} else if (f->proto == EVENT_PROTO_ARP) {
+		f->technique = TECH_ARP;
 	} else if (f->proto == IPPROTO_NUM_ICMP || f->proto == IPPROTO_NUM_ICMPV6) {
 		f->technique = TECH_ICMP;
 		if (fpc[1] * 10 >= nm * 9) {
@@ -576,7 +582,11 @@ static void analyse_protos(struct ctx *x, const struct src_view *s, uint8_t *pma
 {
 	const struct detect_config *cfg = x->cfg;
 	struct rec *r = x->recs;
-	size_t m = collect(x, s, -1);
+	size_t m = collect(x, s, -1), keep = 0;
+	for (size_t i = 0; i < m; i++) /* ARP requests are no IP protocol */
+		if (!(r[i].proto == EVENT_PROTO_ARP && r[i].port == 0x0806))
+			r[keep++] = r[i];
+	m = keep;
 	if (m < cfg->proto_count)
 		return;
 	/* cheap test first: enough distinct protocols at all? */
@@ -675,9 +685,13 @@ static unsigned trw(struct ctx *x, const struct src_view *s, unsigned *n_fail, u
 	 * first contact with that host */
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct contact *c = &s->c[i];
+		/* A honeypot or a dark address has no service anyone is sent
+		 * to: any first contact with it fails, whatever answered. */
+		int unsolicited = c->honey || (cfg->n_dark && detect_is_dark(cfg, &c->dst));
 		/* TCP connection attempts, as in the paper: a SYN, or a TCP
 		 * contact from a source that logs no flags (Zeek, sshd, honeypots). */
-		if (c->proto != IPPROTO_NUM_TCP || (c->fclass != FC_SYN && c->fclass != FC_UNKNOWN))
+		if (!unsolicited &&
+		    (c->proto != IPPROTO_NUM_TCP || (c->fclass != FC_SYN && c->fclass != FC_UNKNOWN)))
 			continue;
 		uint32_t g = x->tgt[i];
 		if (x->seen[g] == x->stamp)
@@ -685,7 +699,9 @@ static unsigned trw(struct ctx *x, const struct src_view *s, unsigned *n_fail, u
 		x->seen[g] = x->stamp;
 		uint8_t o = c->outcome;
 		int ok;
-		if (o == EVENT_OUTCOME_OPEN || o == EVENT_OUTCOME_AUTH_SUCCESS ||
+		if (unsolicited)
+			ok = 0;
+		else if (o == EVENT_OUTCOME_OPEN || o == EVENT_OUTCOME_AUTH_SUCCESS ||
 		    o == EVENT_OUTCOME_AUTH_FAILURE)
 			ok = 1; /* the connection was established */
 		else if (o == EVENT_OUTCOME_CLOSED || o == EVENT_OUTCOME_UNREACHABLE ||
@@ -805,6 +821,9 @@ static void ports_list_words(struct sb *b, const struct finding *f)
 		sb_add(b, ",...");
 }
 
+static void arp_words(struct sb *b, const struct finding *f, const char *atleast);
+static void group_words(struct sb *b, const struct finding *f);
+
 static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f, unsigned trw_s,
 		int mirai_ports)
 {
@@ -837,10 +856,17 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 		targets_words(&b, f);
 		break;
 	case FINDING_PING_SWEEP:
+		if (f->proto == EVENT_PROTO_ARP) {
+			arp_words(&b, f, atleast);
+			break;
+		}
 		sb_add(&b, "%s requests (type ", proto_upper(f->proto, p1, sizeof(p1)));
 		ports_list_words(&b, f);
 		sb_add(&b, ") to %s", atleast);
 		targets_words(&b, f);
+		break;
+	case FINDING_DISTRIBUTED:
+		group_words(&b, f);
 		break;
 	case FINDING_PROTO_SCAN:
 		sb_add(&b, "%s%zu IP protocol numbers on ", atleast, f->n_ports);
@@ -877,6 +903,11 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 	case FINDING_HORIZONTAL:
 	case FINDING_PING_SWEEP:
 		sb_add(&b, " (threshold: %u hosts on one port in %s)", cfg->sweep_hosts, win);
+		break;
+	case FINDING_DISTRIBUTED:
+		sb_add(&b, " (together %d times the thresholds in %s: score %u on one host, %u "
+			   "hosts on one port; no member did half of it)", DIST_FACTOR, win,
+		       cfg->port_score * DIST_FACTOR, cfg->sweep_hosts * DIST_FACTOR);
 		break;
 	case FINDING_BLOCK:
 		sb_add(&b, " (thresholds in %s: score %u on one host, %u hosts on one port)", win,
@@ -922,8 +953,18 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 	}
 	if (trw_k && f->type != FINDING_TRW)
 		sb_add(&b, "; TRW: scan after %u first contacts", trw_k);
+	if (f->dark_hits)
+		sb_add(&b, "; %u probes to dark addresses (--dark: nothing is there)", f->dark_hits);
+	if (f->followon && f->type != FINDING_HAMMER)
+		sb_add(&b, "; then a connection from the same source succeeded");
+	if (f->period_s) {
+		char pd[48];
+		sb_add(&b, "; periodic: returned %u times, every %s", f->period_returns,
+		       dur_text((int64_t)f->period_s * NS_PER_SEC, pd, sizeof(pd)));
+	}
 	if (f->inside)
-		sb_add(&b, "; the source is inside (--home)");
+		sb_add(&b, "; %s inside (--home)",
+		       f->type == FINDING_DISTRIBUTED ? "a member is" : "the source is");
 	if (addr_is_v4(&f->src) &&
 	    ((addr_v4(&f->src) >> 24) == 0 || (addr_v4(&f->src) >> 24) == 127))
 		sb_add(&b, "; a %s source address cannot be a real remote sender: forged, or a local packet",
@@ -932,9 +973,38 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 		sb_add(&b, "; allowlisted: %s (%s)", f->allow->reason, f->allow->label);
 }
 
+/* "ARP who-has for 254 addresses of 192.168.1.0/24" */
+static void arp_words(struct sb *b, const struct finding *f, const char *atleast)
+{
+	char a1[ADDR_STRLEN];
+	sb_add(b, "ARP who-has for %s%" PRIu64 " address%s", atleast, f->n_targets,
+	       f->n_targets == 1 ? "" : "es");
+	if (!addr_is_v4(&f->target_lo) || !addr_is_v4(&f->target_hi))
+		return;
+	uint32_t lo = addr_v4(&f->target_lo), hi = addr_v4(&f->target_hi);
+	unsigned bits = 0;
+	while (bits < 32 && ((lo ^ hi) >> (31 - bits) & 1u) == 0)
+		bits++;
+	struct ip_addr net;
+	addr_from_v4(bits ? lo & ~(uint32_t)((1ull << (32 - bits)) - 1) : 0, &net);
+	sb_add(b, " of %s/%u", addr_format(&net, a1), bits);
+}
+
+/* "6 sources (10.0.9.11 .. 10.0.9.16) sharing ..., together a vertical
+ * port scan: 30 distinct TCP ports on 10.0.8.1" */
+static void group_words(struct sb *b, const struct finding *f)
+{
+	char a1[ADDR_STRLEN], a2[ADDR_STRLEN], p1[24];
+	sb_add(b, "%" PRIu64 " sources (%s .. %s) with %s, together a %s: ", f->n_members,
+	       addr_format(&f->members[0], a1), addr_format(&f->members[f->n_members_kept - 1], a2),
+	       f->group_evidence, detect_type_title((enum finding_type)f->group_shape));
+	sb_add(b, "%zu %s ports on ", f->n_ports, proto_upper(f->proto, p1, sizeof(p1)));
+	targets_words(b, f);
+}
+
 /* ---- severity, context ---------------------------------------------------- */
 
-static const struct detect_allow *allow_match(const struct detect_config *cfg,
+const struct detect_allow *detect_allow_match(const struct detect_config *cfg,
 					      const struct ip_addr *a)
 {
 	const struct detect_allow *best = NULL;
@@ -945,7 +1015,7 @@ static const struct detect_allow *allow_match(const struct detect_config *cfg,
 	return best;
 }
 
-static int inside(const struct detect_config *cfg, const struct ip_addr *a)
+int detect_inside(const struct detect_config *cfg, const struct ip_addr *a)
 {
 	for (size_t i = 0; i < cfg->n_home; i++)
 		if (prefix_contains(&cfg->home[i], a))
@@ -953,12 +1023,21 @@ static int inside(const struct detect_config *cfg, const struct ip_addr *a)
 	return 0;
 }
 
-/* Severity 1..5 (README "Findings"): 1, plus extent (+1 for 10 hosts or
- * 100 ports, +2 for 256 hosts or 1000 ports; hammering: +1 for 100
- * attempts, +2 for 1000), plus 1 if an ALERT-class port was probed, plus 1 if a probe was
- * answered (2 if a login succeeded), plus 1 from inside (and at least 3);
- * allowlisted: 1. */
-static unsigned severity(const struct detect_config *cfg, const struct finding *f)
+int detect_is_dark(const struct detect_config *cfg, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < cfg->n_dark; i++)
+		if (prefix_contains(&cfg->dark[i], a))
+			return 1;
+	return 0;
+}
+
+/* Severity 1..5 (README "Findings"): 1, plus extent (breadth or depth:
+ * +1 for 10 hosts or 100 ports, +2 for 256 hosts or 1000 ports; hammering:
+ * +1 for 100 attempts, +2 for 1000), plus 1 if an ALERT-class port was probed, plus 1 if a probe was
+ * answered, plus 1 for a successful follow-on connection (a login, or an
+ * answered connection after the scan), plus 1 for probes to --dark
+ * addresses, plus 1 from inside (and at least 3); allowlisted: 1. */
+unsigned detect_severity(const struct detect_config *cfg, const struct finding *f)
 {
 	if (f->allow)
 		return 1;
@@ -979,10 +1058,12 @@ static unsigned severity(const struct detect_config *cfg, const struct finding *
 			}
 		}
 	}
-	if (f->successes) {
-		int login = f->type == FINDING_HAMMER && f->successes;
-		sev += login ? 2 : 1;
-	}
+	if (f->successes)
+		sev++;
+	if (f->followon)
+		sev++;
+	if (f->dark_hits)
+		sev++;
 	if (f->inside) {
 		sev++;
 		if (sev < 3)
@@ -1078,18 +1159,103 @@ static void background_rows(struct ctx *x)
 		qsort(out->background, out->n_background, sizeof(*out->background), cmp_bg);
 }
 
+/* ---- behaviour: follow-on, periodicity ----------------------------------------- */
+
+/* The source then connected successfully: a login at any time, or (for
+ * any finding but hammering, whose own successes are logins) an answered
+ * connection that began after the finding's last probe. */
+static int followon(const struct src_view *s, const struct finding *f)
+{
+	if (f->type == FINDING_HAMMER)
+		return f->successes != 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *c = &s->c[i];
+		if (c->outcomes & (1u << EVENT_OUTCOME_AUTH_SUCCESS))
+			return 1;
+		if (c->succ && !c->honey && c->first_ns > f->end_ns)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_u32v(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* A source that returns on a schedule: at least period_returns returns
+ * (visits after the first) among those kept, each gap within
+ * period_tolerance percent of the median gap. Returns the period in
+ * seconds (0: none) and the returns seen. */
+static uint32_t periodic(const struct detect_config *cfg, const struct src_view *s,
+			 unsigned *returns)
+{
+	*returns = 0;
+	uint32_t k = s->n_visit < DETECT_VISITS ? s->n_visit : DETECT_VISITS;
+	if (!cfg->period_returns || k < 2 || k - 1 < cfg->period_returns)
+		return 0;
+	uint32_t gap[DETECT_VISITS], sorted[DETECT_VISITS];
+	for (uint32_t i = 1; i < k; i++)
+		gap[i - 1] = sorted[i - 1] = s->visit[i] - s->visit[i - 1];
+	qsort(sorted, k - 1, sizeof(*sorted), cmp_u32v);
+	uint32_t med = sorted[(k - 1) / 2];
+	if (med == 0)
+		return 0;
+	uint64_t tol = (uint64_t)med * cfg->period_tolerance / 100;
+	for (uint32_t i = 0; i + 1 < k; i++) {
+		uint64_t dd = gap[i] > med ? gap[i] - med : med - gap[i];
+		if (dd > tol)
+			return 0;
+	}
+	*returns = s->n_visit - 1;
+	return med;
+}
+
+/* The source's summary for distributed.c. */
+static void dist_keep(struct ctx *x, const struct src_view *s)
+{
+	if (!x->cfg->dist_sources || s->n < DIST_MIN_SLICE)
+		return;
+	x->dist = xgrow(x->dist, &x->cap_dist, x->n_dist + 1, sizeof(*x->dist));
+	struct dist_src *d = &x->dist[x->n_dist];
+	d->addr = s->addr;
+	d->first_ns = d->last_ns = 0;
+	d->burst_ns = 0;
+	d->burst_n = 0;
+	/* contacts are in time order (untimed first): the busiest window by
+	 * two pointers */
+	uint32_t j = 0;
+	while (j < s->n && !s->c[j].first_ns)
+		j++;
+	if (j < s->n)
+		d->first_ns = s->c[j].first_ns;
+	for (uint32_t i = j; i < s->n; i++) {
+		int64_t t = s->c[i].first_ns;
+		while (t - s->c[j].first_ns > x->cfg->window_ns)
+			j++;
+		if (i - j + 1 > d->burst_n) {
+			d->burst_n = i - j + 1;
+			d->burst_ns = s->c[j].first_ns;
+		}
+		if (contact_last_ns(&s->c[i]) > d->last_ns)
+			d->last_ns = contact_last_ns(&s->c[i]);
+	}
+	if (d->burst_n >= DIST_MIN_SLICE) /* else it can be no member: not kept */
+		x->n_dist++;
+	/* a signature is shared-able only if the source kept to it */
+	d->sig = s->sig && (uint64_t)s->sig_same * 10 >= (uint64_t)s->sig_all * 9 ? s->sig : 0;
+	d->n = s->n;
+	d->allow = 0; /* distributed.c asks for its members only */
+}
+
 /* ---- the whole run ----------------------------------------------------------- */
 
-static void analyse_source(struct ctx *x, const struct src_view *s)
+/* Below a few contacts only hammering can fire: TRW needs at least 4
+ * first contacts at the defaults (log(99) / log(4) > 3), the vertical
+ * score 7 ports, the sweeps 10 hosts; other settings lower this. */
+static uint32_t min_contacts(const struct detect_config *cfg)
 {
-	const struct detect_config *cfg = x->cfg;
-	size_t before = x->n;
-	if (s->n == 0)
-		return;
-	scratch_reserve(x, s->n);
-	/* Below a few contacts only hammering can fire: TRW needs at least 4
-	 * first contacts at the defaults (log(99) / log(4) > 3), the vertical
-	 * score 7 ports, the sweeps 10 hosts; other settings lower this. */
 	double up = log((1 - cfg->trw_theta1) / (1 - cfg->trw_theta0));
 	double need = up > 0 ? ceil(log(cfg->trw_beta / cfg->trw_alpha) / up) : 4;
 	uint32_t min_n = need < 1 ? 1 : need > 4 ? 4 : (uint32_t)need;
@@ -1101,7 +1267,17 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		min_n = cfg->sweep_hosts;
 	if (cfg->proto_count < min_n)
 		min_n = cfg->proto_count;
-	int interesting = s->n >= min_n;
+	return min_n;
+}
+
+static void analyse_source(struct ctx *x, const struct src_view *s)
+{
+	const struct detect_config *cfg = x->cfg;
+	size_t before = x->n;
+	if (s->n == 0)
+		return;
+	scratch_reserve(x, s->n);
+	int interesting = s->n >= x->min_n;
 	for (uint32_t i = 0; !interesting && i < s->n; i++)
 		if (cfg->hammer_count && s->c[i].fails >= cfg->hammer_count)
 			interesting = 1;
@@ -1126,6 +1302,10 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		if (per[IPPROTO_NUM_ICMPV6]) {
 			memset(x->mark, 0, s->n);
 			analyse_icmp(x, s, IPPROTO_NUM_ICMPV6);
+		}
+		if (per[EVENT_PROTO_ARP]) { /* who-has sweeps: a ping sweep by ARP */
+			memset(x->mark, 0, s->n);
+			analyse_icmp(x, s, EVENT_PROTO_ARP);
 		}
 		memset(x->mark, 0, s->n);
 		analyse_protos(x, s, x->mark);
@@ -1160,16 +1340,24 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 			other = 1;
 	}
 	int mirai_ports = has23 && has2323 && !other;
+	unsigned returns = 0;
+	uint32_t period = periodic(cfg, s, &returns);
 	for (size_t i = before; i < x->n; i++) {
 		struct finding *f = &x->items[i];
-		f->inside = (uint8_t)inside(cfg, &f->src);
-		f->allow = allow_match(cfg, &f->src);
+		f->inside = (uint8_t)detect_inside(cfg, &f->src);
+		f->allow = detect_allow_match(cfg, &f->src);
 		f->trw_attempts = tk;
-		f->severity = (uint8_t)severity(cfg, f);
+		f->followon = (uint8_t)followon(s, f);
+		f->period_s = period;
+		f->period_returns = returns;
+		f->severity = (uint8_t)detect_severity(cfg, f);
 		why(x, f, tk, tf, ts, mirai_ports);
 	}
-	if (x->n == before)
+	if (x->n == before) {
 		background_add(x, s);
+		x->out->background_periodic += period != 0;
+	}
+	dist_keep(x, s);
 }
 
 static void each_source(void *arg, const struct src_view *v)
@@ -1179,6 +1367,22 @@ static void each_source(void *arg, const struct src_view *v)
 	if (v->truncated)
 		x->out->sources_truncated++;
 	analyse_source(x, v);
+}
+
+/* Groups of sources acting as one scanner (distributed.c), added to the
+ * findings with their severity and sentence. */
+static void distributed(struct ctx *x, struct detector *d)
+{
+	struct dist_out o = {NULL, 0, 0};
+	detect_distributed(d, x->cfg, x->dist, x->n_dist, &o);
+	for (size_t i = 0; i < o.n; i++) {
+		struct finding *f = &o.items[i];
+		f->severity = (uint8_t)detect_severity(x->cfg, f);
+		why(x, f, 0, 0, 0, 0);
+		x->items = xgrow(x->items, &x->cap, x->n + 1, sizeof(*x->items));
+		x->items[x->n++] = *f;
+	}
+	free(o.items);
 }
 
 static int cmp_finding(const void *pa, const void *pb)
@@ -1219,6 +1423,7 @@ struct detect_findings *detect_findings(struct detector *d)
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	x.out = out;
+	x.min_n = min_contacts(cfg);
 	if (d) {
 		detect_each_source(d, each_source, &x);
 		for (const struct detector *m = d; m; m = m->merged) {
@@ -1227,6 +1432,7 @@ struct detect_findings *detect_findings(struct detector *d)
 			out->contacts_refused += m->contacts_refused;
 		}
 		out->memory_bytes = detect_memory(d);
+		distributed(&x, d);
 	}
 
 	if (x.n)
@@ -1261,6 +1467,7 @@ struct detect_findings *detect_findings(struct detector *d)
 	free(x.bg_icmp);
 	free(x.bg_icmp6);
 	free(x.bg_proto);
+	free(x.dist);
 	return out;
 }
 
@@ -1272,6 +1479,7 @@ void detect_findings_free(struct detect_findings *f)
 		free(f->items[i].targets);
 		free(f->items[i].ports);
 		free(f->items[i].open_ports);
+		free(f->items[i].members);
 	}
 	free(f->items);
 	free(f->background);
@@ -1293,6 +1501,7 @@ const char *detect_type_name(enum finding_type t)
 {
 	static const char *const n[FINDING_TYPE_COUNT] = {
 		"vertical", "horizontal", "block", "ping-sweep", "ip-protocol", "hammering", "trw",
+		"distributed",
 	};
 	return (unsigned)t < FINDING_TYPE_COUNT ? n[t] : "?";
 }
@@ -1302,6 +1511,7 @@ const char *detect_type_title(enum finding_type t)
 	static const char *const n[FINDING_TYPE_COUNT] = {
 		"vertical port scan",	"horizontal sweep", "block scan",      "ping sweep",
 		"IP protocol scan",	"hammering",	    "failed contacts (TRW)",
+		"distributed scan",
 	};
 	return (unsigned)t < FINDING_TYPE_COUNT ? n[t] : "?";
 }
@@ -1310,7 +1520,7 @@ const char *detect_technique_name(enum finding_technique t)
 {
 	static const char *const n[TECH_COUNT] = {
 		"syn", "connect", "fin", "null", "xmas", "ack", "maimon", "odd-flags",
-		"mixed", "tcp", "udp", "sctp", "icmp", "ip-protocol", "other",
+		"mixed", "tcp", "udp", "sctp", "icmp", "ip-protocol", "other", "arp",
 	};
 	return (unsigned)t < TECH_COUNT ? n[t] : "?";
 }
@@ -1319,7 +1529,7 @@ const char *detect_technique_title(enum finding_technique t)
 {
 	static const char *const n[TECH_COUNT] = {
 		"SYN",	 "connect", "FIN", "NULL", "XMAS", "ACK",  "Maimon (FIN+ACK)", "odd flags",
-		"mixed", "TCP",	    "UDP", "SCTP", "ICMP", "IP protocol", "other",
+		"mixed", "TCP",	    "UDP", "SCTP", "ICMP", "IP protocol", "other", "ARP",
 	};
 	return (unsigned)t < TECH_COUNT ? n[t] : "?";
 }

@@ -132,6 +132,7 @@ static enum parse_result cowrie_parse_line(struct parse_ctx *ctx, const char *li
 
 	ev->proto = IPPROTO_NUM_TCP; /* SSH and telnet */
 	ev->action = EVENT_ACTION_LOG;
+	ev->flags |= EVENT_HONEYPOT; /* any contact is unsolicited (scan detection: TRW) */
 	cowrie_slice(&ev->sensor, &w[CW_SENSOR].val);
 	switch (kind) {
 	case CK_CONNECT:

@@ -217,6 +217,7 @@ static enum parse_result dionaea_parse_line(struct parse_ctx *ctx, const char *l
 		return PARSE_UNKNOWN;
 	}
 	ev->action = EVENT_ACTION_LOG;
+	ev->flags |= EVENT_HONEYPOT; /* any contact is unsolicited (scan detection: TRW) */
 	if (w[DI_CTYPE].val.type == JSON_STRING)
 		return di_log_json(ctx, w, ev);
 	if (w[DI_HONEYPOT].val.type == JSON_STRING && w[DI_HPFEED_ID].val.type != JSON_NONE)

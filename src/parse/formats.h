@@ -35,3 +35,6 @@ extern const struct parser parser_opencanary;
 extern const struct parser parser_zeek_conn;
 extern const struct parser parser_suricata;
 extern const struct parser parser_dshield;
+extern const struct parser parser_weblog;
+extern const struct parser parser_iis;
+extern const struct parser parser_weblog_json;

@@ -275,6 +275,7 @@ static enum parse_result honeyd_parse_line(struct parse_ctx *ctx, const char *li
 	}
 	ev->proto = (uint8_t)proto;
 	ev->action = EVENT_ACTION_LOG;
+	ev->flags |= EVENT_HONEYPOT; /* any contact is unsolicited (scan detection: TRW) */
 	if (kind == 'S')
 		ev->outcome = EVENT_OUTCOME_OPEN;
 	return PARSE_EVENT;

@@ -160,6 +160,7 @@ static enum parse_result kp_message(struct parse_ctx *ctx, const char *p, const 
 	ev->flags |= EVENT_HAS_TIME;
 	ev->proto = IPPROTO_NUM_TCP;
 	ev->action = EVENT_ACTION_LOG;
+	ev->flags |= EVENT_HONEYPOT; /* any contact is unsolicited (scan detection: TRW) */
 	return PARSE_EVENT;
 bad_conn:
 	ctx->reason = "kippo: bad \"New connection: ADDR:PORT (ADDR:PORT)\"";

@@ -174,6 +174,7 @@ static enum parse_result opencanary_parse_line(struct parse_ctx *ctx, const char
 
 	ev->proto = t->proto;
 	ev->action = EVENT_ACTION_LOG;
+	ev->flags |= EVENT_HONEYPOT; /* any contact is unsolicited (scan detection: TRW) */
 	if (t->has_flags) {
 		ev->tcp_flags = t->flags;
 		ev->flags |= EVENT_HAS_TCP_FLAGS;

@@ -27,11 +27,14 @@ struct parse_ctx {
 	const struct action_map *actions;
 	const char *reason;            /* out: static text on PARSE_MALFORMED */
 	void *state;                   /* parser->state_size zeroed bytes, per file */
+	const struct weblog_format *weblog; /* --log-format for the weblog
+					     * parser, or NULL to detect */
 	struct event_http http;        /* web parsers fill this and point
 					* ev->http at it (valid until the next line) */
 };
 
 struct syslog_header;
+struct weblog_format;
 
 /* How a whole-file reader (pcap) hands over each record: result is
  * PARSE_EVENT with *ev filled, PARSE_MALFORMED with ctx->reason set (ev

@@ -43,6 +43,9 @@ const struct parser *const parser_table[] = {
 	&parser_honeyd,
 	&parser_dshield,
 	&parser_pcap,
+	&parser_weblog, /* web access logs: Apache/nginx, IIS W3C, JSON */
+	&parser_iis,
+	&parser_weblog_json,
 	/* Generic key=value: its detect() scores below DETECT_STRONG, so it
 	 * is chosen only when no specific format claims a file. */
 	&parser_kv_generic,

@@ -132,6 +132,12 @@ static int pcap_read_file(struct parse_ctx *ctx, const char *path, parse_emit_fn
 			continue;
 		}
 		pcap_track_advance(tr, now);
+		if (r == PCAP_DECODE_ARP) {
+			pkt.ev.time_ns = now;
+			pkt.ev.flags |= EVENT_HAS_TIME;
+			emit(arg, ctx, PARSE_EVENT, &pkt.ev, record);
+			continue;
+		}
 		if (r == PCAP_DECODE_MALFORMED) {
 			ctx->reason = reason ? reason : "truncated packet";
 			emit(arg, ctx, PARSE_MALFORMED, NULL, record);

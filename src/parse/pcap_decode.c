@@ -107,6 +107,7 @@ static void v6_addr(const uint8_t *q, struct ip_addr *a)
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
@@ -459,6 +460,44 @@ static enum pcap_decode_result decode_ip_any(struct cur *c, struct pcap_pkt *pkt
 	return PCAP_DECODE_MALFORMED;
 }
 
+/* ---- ARP (RFC 826) ------------------------------------------------------- */
+
+/* An IPv4-over-Ethernet ARP request becomes an event (EVENT_ARP, proto
+ * EVENT_PROTO_ARP, src/dst the sender and target protocol addresses,
+ * icmp_type the operation): a who-has probes whether its target is in
+ * use, which is how nmap discovers hosts on its own segment. Replies,
+ * announcements (sender = target) and RFC 5227 probes (sender 0.0.0.0)
+ * say nothing about scanning: no event. */
+static enum pcap_decode_result decode_arp(struct cur *c, struct pcap_pkt *pkt, const char **reason)
+{
+	uint16_t htype = get16(c), ptype = get16(c);
+	uint8_t hlen = get8(c), plen = get8(c);
+	uint16_t op = get16(c);
+	if (c->bad) {
+		*reason = "truncated ARP header";
+		return PCAP_DECODE_MALFORMED;
+	}
+	if (htype != 1 || ptype != ETHERTYPE_IPV4 || hlen != 6 || plen != 4)
+		return PCAP_DECODE_NOT_IP; /* not Ethernet/IPv4 ARP */
+	skip(c, 6);
+	uint32_t spa = get32(c);
+	skip(c, 6);
+	uint32_t tpa = get32(c);
+	if (c->bad) {
+		*reason = "truncated ARP addresses";
+		return PCAP_DECODE_MALFORMED;
+	}
+	if (op != 1 || spa == 0 || spa == tpa)
+		return PCAP_DECODE_NOT_IP;
+	struct event *ev = &pkt->ev;
+	addr_from_v4(spa, &ev->src);
+	addr_from_v4(tpa, &ev->dst);
+	ev->proto = EVENT_PROTO_ARP;
+	ev->icmp_type = (uint8_t)op;
+	ev->flags |= EVENT_ARP | EVENT_HAS_SRC | EVENT_HAS_DST;
+	return PCAP_DECODE_ARP;
+}
+
 /* ---- link layers --------------------------------------------------------- */
 
 static enum pcap_decode_result decode_ethertype(struct cur *c, uint16_t type, struct pcap_pkt *pkt,
@@ -479,6 +518,8 @@ static enum pcap_decode_result decode_ethertype(struct cur *c, uint16_t type, st
 		return decode_ipv4(c, pkt, reason);
 	if (type == ETHERTYPE_IPV6)
 		return decode_ipv6(c, pkt, reason);
+	if (type == ETHERTYPE_ARP)
+		return decode_arp(c, pkt, reason);
 	return PCAP_DECODE_NOT_IP;
 }
 

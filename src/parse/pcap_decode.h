@@ -31,8 +31,10 @@ int pcap_link_supported(int linktype);
 
 enum pcap_decode_result {
 	PCAP_DECODE_IP = 0,    /* *pkt holds an IPv4 or IPv6 packet */
-	PCAP_DECODE_NOT_IP,    /* ARP, LLDP, STP...: no event */
+	PCAP_DECODE_NOT_IP,    /* ARP replies, LLDP, STP...: no event */
 	PCAP_DECODE_MALFORMED, /* cut or damaged; *reason says where */
+	PCAP_DECODE_ARP,       /* an ARP request: pkt->ev is its event (EVENT_ARP), to
+				* be emitted as it is, without the probe tracker */
 };
 
 /* What one IP packet says. ev carries the addresses, protocol, ports, flags,

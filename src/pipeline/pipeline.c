@@ -37,6 +37,8 @@ struct unit_result {
 	uint64_t lines, records, events, filtered, other, unknown, malformed, overlong;
 	uint64_t first_unknown, first_overlong; /* unit-relative, 0 = none */
 	uint64_t not_exported; /* events the event output format cannot carry */
+	int64_t first_line_ns;  /* earliest time on any line, 0 = none */
+	int64_t first_event_ns; /* earliest counted event, 0 = none */
 	char *error;
 	const struct parser *parser; /* what was used (streams detect their own) */
 	struct unit_reason reasons[MAX_REASONS];
@@ -62,6 +64,7 @@ struct worker {
 	struct pipeline_shared *sh;
 	struct stats *stats;
 	struct detector *det; /* NULL without detection */
+	struct web_watch *web; /* NULL without probe matching */
 	struct tz_cache tz;
 };
 
@@ -149,6 +152,8 @@ static void handle_result(struct line_ctx *lc, enum parse_result pr, struct even
 			  const char *line, size_t len)
 {
 	struct unit_result *r = &lc->u->res;
+	if ((ev->flags & EVENT_HAS_TIME) && (!r->first_line_ns || ev->time_ns < r->first_line_ns))
+		r->first_line_ns = ev->time_ns;
 	switch (pr) {
 	case PARSE_EVENT:
 		break;
@@ -178,11 +183,23 @@ static void handle_result(struct line_ctx *lc, enum parse_result pr, struct even
 		r->filtered += ev->count;
 		return;
 	}
+	if (lc->opt->geo_filter && (ev->flags & EVENT_HAS_SRC) &&
+	    !geo_filter_pass(lc->opt->geo_filter, &ev->src)) {
+		r->filtered += ev->count;
+		return;
+	}
 	r->records++;
 	r->events += ev->count;
+	if ((ev->flags & EVENT_HAS_TIME) && (!r->first_event_ns || ev->time_ns < r->first_event_ns))
+		r->first_event_ns = ev->time_ns;
 	stats_add(lc->w->stats, ev, &lc->w->tz);
 	if (lc->w->det)
 		detect_add(lc->w->det, ev);
+	if (lc->w->web && ev->http)
+		web_add(lc->w->web, ev);
+	if (lc->opt->on_event)
+		lc->opt->on_event(lc->opt->on_event_arg, ev, lc->path,
+				  lc->u->first_line + lc->line_no, line, len);
 	if (lc->u->events_tmp)
 		emit_event(lc, ev, line, len);
 }
@@ -375,6 +392,7 @@ static void begin_parsing(struct line_ctx *lc, const struct input_file *f)
 {
 	const struct parser *p = lc->u->parser;
 	parse_ctx_init(&lc->pctx, f->mtime, lc->opt->forced_year, lc->opt->actions);
+	lc->pctx.weblog = lc->opt->weblog_format;
 	lc->pctx.state = p->state_size ? xcalloc(1, p->state_size) : NULL;
 }
 
@@ -568,6 +586,10 @@ static void gather(struct pipeline_shared *sh, struct pipeline_result *res)
 		rf->unknown += r->unknown;
 		rf->malformed += r->malformed;
 		rf->overlong += r->overlong;
+		if (r->first_line_ns && (!rf->first_line_ns || r->first_line_ns < rf->first_line_ns))
+			rf->first_line_ns = r->first_line_ns;
+		if (r->first_event_ns && (!rf->first_event_ns || r->first_event_ns < rf->first_event_ns))
+			rf->first_event_ns = r->first_event_ns;
 		if (r->first_unknown && !rf->first_unknown_line)
 			rf->first_unknown_line = u->first_line + r->first_unknown;
 		if (r->first_overlong && !rf->first_overlong_line)
@@ -645,6 +667,7 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 		workers[i].sh = &sh;
 		workers[i].stats = stats_new(&opt->stats);
 		workers[i].det = opt->detect ? detect_new(opt->detect) : NULL;
+		workers[i].web = opt->web ? web_new(opt->web) : NULL;
 	}
 	if (nw == 1) {
 		worker_main(&workers[0]);
@@ -676,11 +699,15 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 
 	res->stats = workers[0].stats;
 	res->detector = workers[0].det;
+	res->web = workers[0].web;
 	for (unsigned i = 1; i < nw; i++) {
 		stats_merge(res->stats, workers[i].stats);
 		stats_free(workers[i].stats);
 		detect_merge(workers[0].det, workers[i].det);
 		detect_free(workers[i].det);
+		if (workers[0].web)
+			web_merge(workers[0].web, workers[i].web);
+		web_free(workers[i].web);
 	}
 	free(workers);
 
@@ -714,6 +741,7 @@ void pipeline_result_fini(struct pipeline_result *res)
 		return;
 	stats_free(res->stats);
 	detect_free(res->detector);
+	web_free(res->web);
 	for (size_t i = 0; i < res->n_problems; i++)
 		free((char *)res->problems[i].example);
 	free(res->problems);

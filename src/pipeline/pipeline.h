@@ -12,11 +12,13 @@
 #include "detect/detect.h"
 #include "enrich/catalog.h"
 #include "enrich/filter.h"
+#include "enrich/geo.h"
 #include "input/input.h"
 #include "parse/action_map.h"
 #include "parse/parser.h"
 #include "report/report.h"
 #include "stats/stats.h"
+#include "web/web.h"
 
 enum pipeline_mode {
 	PIPELINE_SUMMARY = 0, /* count into stats */
@@ -34,12 +36,21 @@ struct pipeline_options {
 	size_t chunk_size;                  /* bytes per unit of a mapped file */
 	const struct action_map *actions;
 	const struct filter *filter;        /* may be NULL */
+	const struct geo_filter *geo_filter; /* --exclude/--include-country, or NULL */
 	struct stats_config stats;
 	int progress;                       /* allow a progress line on stderr */
 	enum pipeline_mode mode;
 	FILE *events_out;                   /* for JSONL/CSV/RAW/DShield */
 	const char *dshield_submitter;      /* DShield user id ("0" if unset) */
 	const struct detect_config *detect; /* scan detection, or NULL for none */
+	const struct web_config *web;       /* web probe matching, or NULL for none */
+	const struct weblog_format *weblog_format; /* --log-format, or NULL */
+	/* Called from the worker threads (so it locks) for every event the
+	 * filter let through: line/len as read (empty for records of
+	 * whole-file readers), path and file_line its origin. NULL: none. */
+	void (*on_event)(void *arg, const struct event *ev, const char *path,
+			 uint64_t file_line, const char *line, size_t len);
+	void *on_event_arg;
 };
 
 void pipeline_options_defaults(struct pipeline_options *o);
@@ -49,6 +60,7 @@ struct pipeline_unit;
 struct pipeline_result {
 	struct stats *stats;              /* merged over all workers */
 	struct detector *detector;        /* merged likewise; NULL without detection */
+	struct web_watch *web;            /* merged likewise; NULL without probe matching */
 	struct report_file *files;        /* one per input file, in order */
 	size_t n_files;
 	struct report_problem *problems;  /* malformed-line reasons */

@@ -11,7 +11,10 @@
 #include "core/timeconv.h"
 #include "core/util.h"
 #include "enrich/catalog.h"
+#include "enrich/rdns.h"
 #include "report/report_util.h"
+#include "report/json_tables.h"
+#include "report/text_web.h"
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -295,7 +298,7 @@ static void write_services(struct jw *w, const struct summary *s)
 	array_end(w, s->n_ports_rows);
 }
 
-static void write_hosts(struct jw *w, const struct summary *s)
+static void write_hosts(struct jw *w, const struct summary *s, const struct rdns *rd)
 {
 	member(w, "sources", 0);
 	report_buf_putc(&w->rb, '[');
@@ -303,6 +306,9 @@ static void write_hosts(struct jw *w, const struct summary *s)
 		const struct summary_source *p = &s->sources[i];
 		elem_start(w, i);
 		kv_addr(w, "addr", &p->addr); comma(w);
+		if (rdns_name(rd, &p->addr)) {
+			kv_str(w, "name", rdns_name(rd, &p->addr)); comma(w);
+		}
 		kv_u64(w, "events", p->events); comma(w);
 		kv_time(w, "first", p->first_ns); comma(w);
 		kv_time(w, "last", p->last_ns); comma(w);
@@ -450,6 +456,42 @@ static void kv_ranges(struct jw *w, const char *k, const uint16_t *p, size_t n)
 	free(buf);
 }
 
+/* Dark hits, follow-on, periodicity and the group of a distributed scan. */
+static void write_finding_context(struct jw *w, const struct finding *f)
+{
+	char abuf[ADDR_STRLEN];
+	kv_u64(w, "dark_hits", f->dark_hits); comma(w);
+	kv_bool(w, "followon", f->followon); comma(w);
+	key(w, "period_s");
+	if (f->period_s)
+		report_buf_u64(&w->rb, f->period_s);
+	else
+		report_buf_put(&w->rb, "null", 4);
+	comma(w);
+	kv_u64(w, "period_returns", f->period_returns); comma(w);
+	key(w, "group");
+	if (f->type != FINDING_DISTRIBUTED || !f->n_members) {
+		report_buf_put(&w->rb, "null", 4);
+		comma(w);
+		return;
+	}
+	report_buf_putc(&w->rb, '{');
+	kv_str(w, "shape", detect_type_name((enum finding_type)f->group_shape)); comma(w);
+	kv_u64(w, "count", f->n_members); comma(w);
+	key(w, "members");
+	report_buf_putc(&w->rb, '[');
+	for (size_t i = 0; i < f->n_members_kept; i++) {
+		if (i)
+			comma(w);
+		report_json_cstr(&w->rb, addr_format(&f->members[i], abuf));
+	}
+	report_buf_putc(&w->rb, ']');
+	comma(w);
+	kv_str(w, "shared", f->group_evidence);
+	report_buf_putc(&w->rb, '}');
+	comma(w);
+}
+
 static void write_finding(struct jw *w, const struct finding *f)
 {
 	const struct report *r = w->r;
@@ -461,6 +503,9 @@ static void write_finding(struct jw *w, const struct finding *f)
 	comma(w);
 	if (f->type == FINDING_PROTO_SCAN) {
 		kv_str(w, "proto", NULL);
+		comma(w);
+	} else if (f->technique == TECH_ARP) { /* EVENT_PROTO_ARP is no IP protocol */
+		kv_str(w, "proto", "arp");
 		comma(w);
 	} else {
 		kv_proto(w, f->proto);
@@ -521,6 +566,7 @@ static void write_finding(struct jw *w, const struct finding *f)
 		report_buf_put(&w->rb, "null", 4);
 	comma(w);
 	kv_bool(w, "lower_bounds", f->truncated); comma(w);
+	write_finding_context(w, f);
 	kv_str(w, "why", f->why); comma(w);
 	uint64_t line = f->first_line;
 	const char *path = NULL;
@@ -570,6 +616,9 @@ static void write_findings(struct jw *w)
 	kv_u64(w, "block_ports", c->block_ports); comma(w);
 	kv_u64(w, "proto_count", c->proto_count); comma(w);
 	kv_u64(w, "hammer_count", c->hammer_count); comma(w);
+	kv_u64(w, "distributed_sources", c->dist_sources); comma(w);
+	kv_u64(w, "period_returns", c->period_returns); comma(w);
+	kv_u64(w, "period_tolerance_pct", c->period_tolerance); comma(w);
 	char num[80];
 	key(w, "trw");
 	snprintf(num, sizeof(num), "%.6g,%.6g,%.6g,%.6g", c->trw_theta0, c->trw_theta1, c->trw_alpha,
@@ -585,6 +634,7 @@ static void write_findings(struct jw *w)
 	kv_u64(w, "zmap_sources", df->background_zmap); comma(w);
 	kv_u64(w, "masscan_sources", df->background_masscan); comma(w);
 	kv_u64(w, "mirai_sources", df->background_mirai); comma(w);
+	kv_u64(w, "periodic_sources", df->background_periodic); comma(w);
 	key(w, "services");
 	report_buf_putc(&w->rb, '[');
 	size_t nb = lim && lim < df->n_background ? lim : df->n_background;
@@ -695,7 +745,7 @@ int report_json(FILE *out, const struct report *r)
 	report_json_cstr(&w.rb, r->zone ? r->zone : timeconv_zone_name());
 	write_totals(&w, s);
 	write_services(&w, s);
-	write_hosts(&w, s);
+	write_hosts(&w, s, r->rdns);
 	write_calendar(&w, s);
 	/* list_limit caps each list (totals.*_groups has the full count). */
 	size_t lim = r->list_limit;
@@ -705,6 +755,8 @@ int report_json(FILE *out, const struct report *r)
 	if (r->findings)
 		write_findings(&w);
 	write_inputs(&w, s);
+	report_json_tables(&w.rb, r);
+	report_json_web(&w.rb, r);
 	report_buf_puts(&w.rb, "\n}\n");
 	report_buf_flush(&w.rb);
 	if (fflush(out) != 0 || ferror(out))

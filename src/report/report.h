@@ -10,7 +10,9 @@
 #include "core/event.h"
 #include "core/timeconv.h"
 #include "detect/detect.h"
+#include "stats/geo_tables.h"
 #include "stats/stats.h"
+#include "web/web.h"
 
 /* The JSON document's schema name; bump the number on incompatible change. */
 #define REPORT_JSON_SCHEMA "clscan-report/1"
@@ -31,6 +33,8 @@ struct report_file {
 	uint64_t overlong;    /* lines over the cap, skipped whole */
 	uint64_t first_unknown_line; /* 0 if none */
 	uint64_t first_overlong_line;
+	int64_t first_line_ns;  /* earliest time on any line (0 = none) */
+	int64_t first_event_ns; /* earliest counted event (0 = none) */
 };
 
 struct report_problem {   /* one reason for malformed lines */
@@ -44,6 +48,16 @@ struct report_problem {   /* one reason for malformed lines */
 /* Maps an event origin (unit, line in unit) to a file and its line. */
 typedef const char *(*report_origin_fn)(void *arg, uint32_t unit, uint64_t unit_line,
 					 uint64_t *file_line);
+
+/* An evidence line the HTML report shows: path and line in, text out
+ * (malloc'd, owned by the caller; NULL when it cannot be read again). */
+struct report_line {
+	const char *path;
+	uint64_t line;
+	char *text;
+	size_t len;
+};
+typedef void (*report_lines_fn)(void *arg, struct report_line *lines, size_t n);
 
 struct report {
 	const struct summary *sum;
@@ -60,10 +74,17 @@ struct report {
 	report_origin_fn origin;
 	void *origin_arg;
 	const struct detect_findings *findings; /* scan findings, or NULL (detection off) */
+	const struct web_findings *web; /* web probe findings, or NULL (off) */
+	report_lines_fn lines;     /* evidence line text for HTML (arg: origin_arg), or NULL */
+	const char *html_assets;   /* directory overriding data/html/ files, or NULL */
+	const struct summary_tables *tables; /* stats/geo_tables.h, or NULL */
+	const struct rdns *rdns;   /* reverse DNS names (--resolve), or NULL */
 };
 
 int report_text(FILE *out, const struct report *r);
 int report_json(FILE *out, const struct report *r);
+/* One self-contained HTML page (html.c). */
+int report_html(FILE *out, const struct report *r);
 /* Only the findings block of the text report (clscan explain). */
 int report_text_findings(FILE *out, const struct report *r);
 

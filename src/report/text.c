@@ -12,7 +12,10 @@
 #include "core/addr.h"
 #include "core/util.h"
 #include "enrich/catalog.h"
+#include "enrich/rdns.h"
 #include "report/report_util.h"
+#include "report/json_tables.h"
+#include "report/text_web.h"
 
 /* Colour for those who want it, but every coloured thing also says what it
  * is in words, and ALERT is bold as well as red, so the two classes differ
@@ -498,20 +501,26 @@ static void finding_row(struct tw *w, struct table *t, const struct finding *f, 
 	char buf[96], abuf[ADDR_STRLEN], ports[48];
 	table_row(t);
 	cellf(t, 0, severity_style(f->severity), "%u", f->severity);
-	cell(t, 1, ST_NONE, addr_format(&f->src, abuf));
+	if (f->n_members > 1) /* a distributed scan: its first member and the rest */
+		cellf(t, 1, ST_NONE, "%s +%" PRIu64, addr_format(&f->src, abuf), f->n_members - 1);
+	else
+		cell(t, 1, ST_NONE, addr_format(&f->src, abuf));
 	const char *tech = "";
-	if (f->type != FINDING_PROTO_SCAN && f->type != FINDING_PING_SWEEP &&
-	    f->technique != TECH_IP_PROTO && f->technique != TECH_OTHER)
+	if ((f->type != FINDING_PROTO_SCAN && f->type != FINDING_PING_SWEEP &&
+	     f->technique != TECH_IP_PROTO && f->technique != TECH_OTHER) ||
+	    f->technique == TECH_ARP)
 		tech = detect_technique_title((enum finding_technique)f->technique);
-	cellf(t, 2, ST_NONE, "%s%s%s%s%s", f->slow ? "slow " : "",
-	      detect_type_title((enum finding_type)f->type), tech[0] ? ", " : "", tech,
-	      f->inside ? ", inside" : "");
+	int grp = f->type == FINDING_DISTRIBUTED;
+	cellf(t, 2, ST_NONE, "%s%s%s%s%s%s%s%s%s", f->period_s ? "periodic " : "",
+	      f->slow ? "slow " : "", detect_type_title((enum finding_type)f->type),
+	      grp ? " (" : "", grp ? detect_type_name((enum finding_type)f->group_shape) : "",
+	      grp ? ")" : "", tech[0] ? ", " : "", tech, f->inside ? ", inside" : "");
 	if (f->n_targets == 1)
 		cell(t, 3, ST_NONE, addr_is_zero(&f->target_lo) ? "-" : addr_format(&f->target_lo, abuf));
 	else
 		cellf(t, 3, ST_NONE, "%s hosts", fmt_count(f->n_targets, buf));
 	report_port_ranges(f->ports, f->n_ports, ports, sizeof(ports));
-	cell(t, 4, ST_NONE, ports);
+	cell(t, 4, ST_NONE, f->technique == TECH_ARP ? "-" : ports); /* ARP: no ports */
 	cell(t, 5, ST_NONE, start_text(w, f->start_ns, buf, sizeof(buf)));
 	cell(t, 6, ST_NONE, f->start_ns ? duration_text(f->end_ns - f->start_ns, buf, sizeof(buf)) : "-");
 	cell_count(t, 7, f->events);
@@ -772,8 +781,22 @@ static void section_mix(struct tw *w)
 	table_fini(&t);
 }
 
+/* "192.0.2.1" or, with --resolve, "192.0.2.1 (host.example.net)". */
+static const char *source_label(const struct rdns *rd, const struct ip_addr *a, char *buf,
+				size_t len)
+{
+	char abuf[ADDR_STRLEN];
+	const char *name = rdns_name(rd, a);
+	if (name)
+		snprintf(buf, len, "%s (%s)", addr_format(a, abuf), name);
+	else
+		snprintf(buf, len, "%s", addr_format(a, abuf));
+	return buf;
+}
+
 static void section_hosts(struct tw *w)
 {
+	char lbuf[ADDR_STRLEN + 260];
 	static const struct tcol scols[] = {
 		{"Source", 0},	   {"Events", 1}, {"First seen", 0},
 		{"Last seen", 0}, {"Ports", 1},	 {"Targets", 1},
@@ -793,7 +816,7 @@ static void section_hosts(struct tw *w)
 	for (size_t i = 0; i < shown; i++) {
 		const struct summary_source *p = &s->sources[i];
 		table_row(&t);
-		cell(&t, 0, ST_NONE, addr_format(&p->addr, abuf));
+		cell(&t, 0, ST_NONE, source_label(w->r->rdns, &p->addr, lbuf, sizeof(lbuf)));
 		cell_count(&t, 1, p->events);
 		cell(&t, 2, ST_NONE, local_full(w, p->first_ns, b));
 		cell(&t, 3, ST_NONE, local_full(w, p->last_ns, b));
@@ -1090,11 +1113,14 @@ int report_text(FILE *out, const struct report *r)
 		fputc('\n', out);
 	} else {
 		section_groups(&w, 1, w.s->alerts, w.s->n_alerts);
+		report_text_web_alerts(out, r);
 		section_groups(&w, 0, w.s->warnings, w.s->n_warnings);
+		report_text_web(out, r);
 		section_services(&w);
 		section_mix(&w);
 		section_hosts(&w);
 		section_calendar(&w);
+		report_text_tables(out, r);
 	}
 	section_files(&w);
 	section_problems(&w);

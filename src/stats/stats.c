@@ -7,8 +7,11 @@
  *   source   80-byte entry + 4-byte tag + an 8-byte slot at 3/8..3/4
  *            load (11-21 bytes): 95-105 bytes
  *   target   48-byte entry + tag + slot: 63-73 bytes
- *   pair     an 8-byte key in a slot at 3/8..3/4 load: 11-21 bytes
+ *   pair     an 8-byte key in a slot at 3/8..3/4 load: 11-21 bytes;
+ *            (port, target) pairs carry an 8-byte event count: 21-43
  *   group    88-byte entry + tag + slot: 103-113 bytes
+ *   port     24-byte entry + a 144-byte trend window (geo_tables.h)
+ *   (month, catalog port)  16-byte counter + tag + slot
  *
  * A scanner usually brings 1-3 pairs of each kind besides itself, so a
  * million sources cost ~150-250 MB. Measured: 1 M sources with 8.4 M
@@ -42,6 +45,7 @@ void stats_config_defaults(struct stats_config *c)
 	c->max_targets = 1000000;
 	c->max_pairs = 64000000;
 	c->max_groups = 1000000;
+	c->max_port_counts = 2000000;
 }
 
 static size_t clamp_cap(size_t v)
@@ -61,9 +65,11 @@ static void stats_init_tables(struct stats *s)
 	ktable_init(&s->days, sizeof(int64_t), sizeof(struct day_ent), DAYS_MAX);
 	ktable_init(&s->groups, sizeof(struct group_key), sizeof(struct group_ent),
 		    clamp_cap(s->cfg.max_groups));
+	size_t pc = s->cfg.max_port_counts ? s->cfg.max_port_counts : 2000000;
+	ktable_init(&s->mp, sizeof(uint64_t), sizeof(struct cnt_ent), clamp_cap(pc));
 	pairset_init(&s->sp, &s->src.tags, &s->ports.tags);
 	pairset_init(&s->st, &s->src.tags, &s->dst.tags);
-	pairset_init(&s->pt, &s->ports.tags, &s->dst.tags);
+	pairset_init_counted(&s->pt, &s->ports.tags, &s->dst.tags);
 	arena_init(&s->pfx.arena);
 	s->c_sid = s->c_did = s->day_last_id = KT_NONE;
 }
@@ -75,6 +81,8 @@ static void stats_fini_tables(struct stats *s)
 	ktable_fini(&s->ports);
 	ktable_fini(&s->days);
 	ktable_fini(&s->groups);
+	ktable_fini(&s->mp);
+	free(s->trend);
 	pairset_fini(&s->sp);
 	pairset_fini(&s->st);
 	pairset_fini(&s->pt);
@@ -120,6 +128,7 @@ size_t stats_memory(const struct stats *s)
 	size_t n = sizeof(*s);
 	n += ktable_bytes(&s->src) + ktable_bytes(&s->dst) + ktable_bytes(&s->ports);
 	n += ktable_bytes(&s->days) + ktable_bytes(&s->groups);
+	n += ktable_bytes(&s->mp) + s->trend_cap * sizeof(struct port_trend);
 	n += pairset_bytes(&s->sp) + pairset_bytes(&s->st) + pairset_bytes(&s->pt);
 	if (s->port_index)
 		n += (size_t)PORTS_MAX * sizeof(uint32_t);
@@ -198,8 +207,20 @@ static uint32_t port_id(struct stats *s, uint32_t pkey, uint32_t index)
 		return v - 1;
 	int added;
 	uint32_t id = ktable_lookup(&s->ports, &pkey, sizeof(pkey), hash_u64(pkey), 1, &added);
-	if (id != KT_NONE)
-		s->port_index[index] = id + 1;
+	if (id == KT_NONE)
+		return id;
+	s->port_index[index] = id + 1;
+	if (added) {
+		struct port_ent *e = ktable_entry(&s->ports, id);
+		e->named = catalog_lookup(s->cfg.catalog, (uint8_t)(pkey >> 16), (uint16_t)pkey) != NULL;
+		size_t old = s->trend_cap;
+		s->trend = xgrow(s->trend, &s->trend_cap, (size_t)id + 1, sizeof(*s->trend));
+		for (size_t i = old; i < s->trend_cap; i++) {
+			memset(&s->trend[i], 0, sizeof(s->trend[i]));
+			s->trend[i].first_day = INT64_MAX;
+			s->trend[i].last_day = INT64_MIN;
+		}
+	}
 	return id;
 }
 
@@ -211,12 +232,18 @@ static uint32_t day_id(struct stats *s, int64_t day)
 		return s->day_last_id;
 	int added;
 	uint32_t id = ktable_lookup(&s->days, &day, sizeof(day), hash_u64((uint64_t)day), 1, &added);
+	int y;
+	unsigned m, d;
+	civil_from_days(day, &y, &m, &d);
 	s->day_last = day;
 	s->day_last_id = id;
+	s->day_last_month = (uint32_t)((int64_t)y * 12 + (int64_t)m - 1);
 	return id;
 }
 
-static void add_time(struct stats *s, int64_t ns, uint64_t cnt, struct tz_cache *tz)
+/* Counts the time tables; sets the pending event's local day and month. */
+static void add_time(struct stats *s, struct pending *p, int64_t ns, uint64_t cnt,
+		     struct tz_cache *tz)
 {
 	if (ns < s->first)
 		s->first = ns;
@@ -232,6 +259,8 @@ static void add_time(struct stats *s, int64_t ns, uint64_t cnt, struct tz_cache 
 	uint32_t id = day_id(s, day);
 	if (id != KT_NONE)
 		((struct day_ent *)ktable_entry(&s->days, id))->events += cnt;
+	p->day = day;
+	p->month = s->day_last_month;
 }
 
 static void prefix_add(struct stats *s, const char *text, size_t len, unsigned action,
@@ -494,6 +523,54 @@ static void stage_c(struct stats *s, struct pending *p)
 		p->h_pt = pair_hash(tp, td);
 		pairset_prefetch(&s->pt, p->h_pt);
 	}
+	if (pid != KT_NONE && (p->has & PEND_TIME)) {
+		__builtin_prefetch(&s->trend[pid]);
+		if (((struct port_ent *)ktable_entry(&s->ports, pid))->named) {
+			p->h_mp = pair_hash((uint32_t)hash_u64(p->month), tp);
+			ktable_prefetch(&s->mp, p->h_mp);
+		}
+	}
+}
+
+/* Add cnt events on day to a port's trend window. */
+static void trend_add(struct port_trend *t, int64_t day, uint64_t cnt)
+{
+	if (day < t->first_day)
+		t->first_day = day;
+	if (day > t->last_day) {
+		if (t->last_day == INT64_MIN || day - t->last_day >= TREND_DAYS) {
+			memset(t->cnt, 0, sizeof(t->cnt));
+		} else {
+			for (int64_t d = t->last_day + 1; d <= day; d++)
+				t->cnt[(uint64_t)d % TREND_DAYS] = 0;
+		}
+		t->last_day = day;
+	} else if (day <= t->last_day - TREND_DAYS) {
+		return; /* before the window: only first_day counts */
+	}
+	uint32_t *c = &t->cnt[(uint64_t)day % TREND_DAYS];
+	*c = cnt > UINT32_MAX - *c ? UINT32_MAX : *c + (uint32_t)cnt;
+}
+
+/* Add events to a counted pair; last_key/last_id cache the last hit (ids
+ * never move, so the cache survives growth). */
+static void count_pair(struct ktable *t, uint64_t key, uint64_t h, uint64_t cnt,
+		       uint64_t *last_key, uint32_t *last_id, uint64_t *dropped)
+{
+	uint32_t id;
+	if (*last_key == key) {
+		id = *last_id;
+	} else {
+		int added;
+		id = ktable_lookup(t, &key, sizeof(key), h, 1, &added);
+		if (id == KT_NONE) {
+			*dropped += cnt;
+			return;
+		}
+		*last_key = key;
+		*last_id = id;
+	}
+	((struct cnt_ent *)ktable_entry(t, id))->events += cnt;
 }
 
 /* Stage D: the distinct counts. A new pair counts for both its members. */
@@ -520,13 +597,19 @@ static void stage_d(struct stats *s, struct pending *p)
 		}
 	}
 	if (pid != KT_NONE && did != KT_NONE) {
-		r = pairset_add(&s->pt, pair_key(pid, did), p->h_pt, pairs_room(s));
+		r = pairset_add_n(&s->pt, pair_key(pid, did), p->h_pt, pairs_room(s), p->cnt);
 		if (r > 0) {
 			((struct port_ent *)ktable_entry(&s->ports, pid))->targets++;
 			((struct dst_ent *)ktable_entry(&s->dst, did))->ports++;
 		} else if (r < 0) {
 			s->pairs_dropped++;
 		}
+	}
+	if (pid != KT_NONE && (p->has & PEND_TIME)) {
+		trend_add(&s->trend[pid], p->day, p->cnt);
+		if (((struct port_ent *)ktable_entry(&s->ports, pid))->named)
+			count_pair(&s->mp, pair_key(p->month, pid), p->h_mp, p->cnt, &s->mp_last_key,
+				   &s->mp_last_id, &s->mp_dropped);
 	}
 }
 
@@ -572,7 +655,7 @@ void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 	if (fl & EVENT_HAS_TIME) {
 		p->has |= PEND_TIME;
 		p->time_ns = ev->time_ns;
-		add_time(s, ev->time_ns, cnt, tz);
+		add_time(s, p, ev->time_ns, cnt, tz);
 	}
 	if (ev->prefix.len)
 		add_prefix(s, ev->prefix, act, cnt);
@@ -730,7 +813,8 @@ static void merge_pairs(struct stats *into, const struct pairset *fp, enum pair_
 			continue;
 		}
 		uint64_t h = pair_hash((*ip->atags)[a], (*ip->btags)[b]);
-		int r = pairset_add(ip, pair_key(a, b), h, pairs_room(into));
+		int r = ip->vals ? pairset_add_n(ip, pair_key(a, b), h, pairs_room(into), fp->vals[i])
+				 : pairset_add(ip, pair_key(a, b), h, pairs_room(into));
 		if (r < 0) {
 			into->pairs_dropped++;
 			continue;
@@ -774,13 +858,59 @@ static void merge_groups(struct stats *into, const struct stats *from)
 	}
 }
 
-static void merge_days(struct stats *into, const struct stats *from)
+static uint32_t *merge_days(struct stats *into, const struct stats *from)
 {
+	uint32_t *map = xmalloc(((size_t)from->days.n + 1) * sizeof(*map));
 	for (uint32_t i = 0; i < from->days.n; i++) {
 		const struct day_ent *f = ktable_entry(&from->days, i);
 		uint32_t id = day_id(into, f->day);
+		map[i] = id;
 		if (id != KT_NONE)
 			((struct day_ent *)ktable_entry(&into->days, id))->events += f->events;
+	}
+	return map;
+}
+
+/* Re-add from's (month, port) counts with port ids translated. */
+static void merge_months(struct stats *into, const struct stats *from, const uint32_t *pmap)
+{
+	for (uint32_t i = 0; i < from->mp.n; i++) {
+		const struct cnt_ent *f = ktable_entry(&from->mp, i);
+		uint32_t month = (uint32_t)(f->key >> 32) - 1;
+		uint32_t b = pmap[(uint32_t)f->key];
+		uint64_t key = pair_key(month, b);
+		int added;
+		uint32_t id = b == KT_NONE ? KT_NONE
+			: ktable_lookup(&into->mp, &key, sizeof(key),
+					pair_hash((uint32_t)hash_u64(month), into->ports.tags[b]), 1,
+					&added);
+		if (id == KT_NONE) {
+			into->mp_dropped += f->events;
+			continue;
+		}
+		((struct cnt_ent *)ktable_entry(&into->mp, id))->events += f->events;
+	}
+	into->mp_dropped += from->mp_dropped;
+}
+
+/* Fold from's trend windows into into's: re-anchored at the later last
+ * day, days that fall out of the window dropped (as the event path
+ * would have dropped them). */
+static void merge_trend(struct stats *into, const struct stats *from, const uint32_t *pmap)
+{
+	for (uint32_t i = 0; i < from->ports.n && i < from->trend_cap; i++) {
+		const struct port_trend *f = &from->trend[i];
+		uint32_t b = pmap[i];
+		if (b == KT_NONE || f->last_day == INT64_MIN)
+			continue;
+		struct port_trend *t = &into->trend[b];
+		for (int64_t d = f->last_day - TREND_DAYS + 1; d <= f->last_day; d++) {
+			uint32_t c = f->cnt[(uint64_t)d % TREND_DAYS];
+			if (c)
+				trend_add(t, d, c);
+		}
+		if (f->first_day < t->first_day)
+			t->first_day = f->first_day;
 	}
 }
 
@@ -824,11 +954,14 @@ void stats_merge(struct stats *into, struct stats *from)
 	merge_pairs(into, &from->sp, PAIR_SP, smap, pmap);
 	merge_pairs(into, &from->st, PAIR_ST, smap, dmap);
 	merge_pairs(into, &from->pt, PAIR_PT, pmap, dmap);
+	uint32_t *daymap = merge_days(into, from);
+	merge_months(into, from, pmap);
+	merge_trend(into, from, pmap);
 	free(smap);
 	free(dmap);
 	free(pmap);
+	free(daymap);
 	merge_groups(into, from);
-	merge_days(into, from);
 	merge_prefixes(into, from);
 
 	into->sources_dropped += from->sources_dropped;

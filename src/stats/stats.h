@@ -23,6 +23,8 @@ struct stats_config {
 			      * (target,source) pairs kept for distinct counts
 			      * (default 64,000,000) */
 	size_t max_groups;   /* ALERT/WARNING groups kept (default 1,000,000) */
+	size_t max_port_counts; /* (month, service port) event counters kept
+				 * (default 2,000,000; 0 = default) */
 };
 void stats_config_defaults(struct stats_config *c);
 

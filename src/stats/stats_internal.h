@@ -40,7 +40,13 @@ struct port_ent {
 	uint32_t sources;    /* pairs in stats.sp */
 	uint64_t events;
 	uint32_t targets;    /* pairs in stats.pt */
-	uint32_t pad;
+	uint32_t named;      /* the catalog has the port: counted per month */
+};
+
+/* A counted pair: pair_key(month, port id) in stats.mp. 16 bytes. */
+struct cnt_ent {
+	uint64_t key;
+	uint64_t events;
 };
 
 /* One day in the report zone (days since 1970-01-01 local). */
@@ -110,10 +116,23 @@ struct pending {
 	uint32_t cnt;
 	uint32_t pkey;
 	uint32_t pid;             /* port id (stage A) */
+	int64_t day;              /* local day number (stage A), if PEND_TIME */
+	uint32_t month;           /* local year * 12 + month - 1, if PEND_TIME */
+	uint64_t h_mp;            /* (month, port) hash, set by stage C */
 	uint32_t sid, did, gid;   /* hints from stage B, ids from stage C */
 	uint8_t act;
 	uint8_t cls;              /* group class, or 0 for no group */
 	uint8_t has;              /* PEND_* bits */
+};
+
+/* A port's events per day on the TREND_DAYS days up to its last day
+ * (slot = day % TREND_DAYS); older days only matter through first_day.
+ * 144 bytes a port. */
+#define TREND_DAYS 32
+struct port_trend {
+	int64_t first_day;   /* INT64_MAX: no timed event yet */
+	int64_t last_day;
+	uint32_t cnt[TREND_DAYS]; /* saturating */
 };
 
 #define PEND_SRC 0x01
@@ -149,6 +168,15 @@ struct stats {
 	struct pairset st;     /* (source id, target id) */
 	struct pairset pt;     /* (port id, target id) */
 	struct prefix_table pfx;
+	/* For the second-level tables (geo_tables.h): events per (port,
+	 * target) are the counts of stats.pt; events per month of the ports
+	 * the catalog names; and per port its last 32 days, for the trend. */
+	struct ktable mp;      /* struct cnt_ent, key pair_key(month, port id) */
+	uint64_t mp_dropped;
+	uint64_t mp_last_key;  /* last-hit cache: 0 = empty */
+	uint32_t mp_last_id;
+	struct port_trend *trend; /* by port id, trend_cap allocated */
+	size_t trend_cap;
 
 	uint64_t sources_dropped, targets_dropped, pairs_dropped, groups_dropped;
 	size_t peak;
@@ -168,6 +196,7 @@ struct stats {
 	uint32_t c_sid, c_did;  /* KT_NONE = cache empty */
 	int64_t day_last;
 	uint32_t day_last_id;
+	uint32_t day_last_month; /* month key of day_last */
 };
 
 /* Run every pending event through the rest of the pipeline. */

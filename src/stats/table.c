@@ -175,23 +175,34 @@ void pairset_init(struct pairset *p, uint32_t *const *atags,
 		  uint32_t *const *btags)
 {
 	p->slots = table_alloc(PS_INITIAL_SLOTS * sizeof(uint64_t), &p->mapped);
+	p->vals = NULL;
 	p->mask = PS_INITIAL_SLOTS - 1;
 	p->n = 0;
 	p->atags = atags;
 	p->btags = btags;
 }
 
+void pairset_init_counted(struct pairset *p, uint32_t *const *atags,
+			  uint32_t *const *btags)
+{
+	pairset_init(p, atags, btags);
+	p->vals = table_alloc(PS_INITIAL_SLOTS * sizeof(uint64_t), &p->vals_mapped);
+}
+
 void pairset_fini(struct pairset *p)
 {
 	table_release(p->slots, (size_t)(p->mask + 1) * sizeof(uint64_t), p->mapped);
+	if (p->vals)
+		table_release(p->vals, (size_t)(p->mask + 1) * sizeof(uint64_t), p->vals_mapped);
 	p->slots = NULL;
+	p->vals = NULL;
 	p->mask = 0;
 	p->n = 0;
 }
 
 size_t pairset_bytes(const struct pairset *p)
 {
-	return p->slots ? (size_t)(p->mask + 1) * sizeof(uint64_t) : 0;
+	return p->slots ? (size_t)(p->mask + 1) * sizeof(uint64_t) * (p->vals ? 2 : 1) : 0;
 }
 
 void pairset_reserve(struct pairset *p, size_t n)
@@ -207,6 +218,10 @@ void pairset_grow(struct pairset *p)
 	uint64_t *old = p->slots;
 	int mapped;
 	uint64_t *slots = table_alloc(new_n * sizeof(uint64_t), &mapped);
+	uint64_t *old_vals = p->vals, *vals = NULL;
+	int vals_mapped = 0;
+	if (old_vals)
+		vals = table_alloc(new_n * sizeof(uint64_t), &vals_mapped);
 	uint64_t mask = new_n - 1;
 	const uint32_t *at = *p->atags, *bt = *p->btags;
 	/* Keys have no room for a stored hash: rebuild it from the tags. */
@@ -218,8 +233,15 @@ void pairset_grow(struct pairset *p)
 		while (slots[j] != 0)
 			j = (j + 1) & mask;
 		slots[j] = k;
+		if (vals)
+			vals[j] = old_vals[i];
 	}
 	table_release(old, old_n * sizeof(uint64_t), p->mapped);
+	if (old_vals) {
+		table_release(old_vals, old_n * sizeof(uint64_t), p->vals_mapped);
+		p->vals = vals;
+		p->vals_mapped = vals_mapped;
+	}
 	p->slots = slots;
 	p->mapped = mapped;
 	p->mask = mask;

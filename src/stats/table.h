@@ -121,9 +121,10 @@ static inline uint64_t pair_key(uint32_t a, uint32_t b)
 
 struct pairset {
 	uint64_t *slots; /* 0 = empty */
+	uint64_t *vals;  /* a count per slot, or NULL (pairset_init_counted) */
 	uint64_t mask;
 	size_t n;
-	int mapped;
+	int mapped, vals_mapped;
 	/* Tags of the ids in the two halves of a key, for rehashing. */
 	uint32_t *const *atags, *const *btags;
 };
@@ -132,6 +133,9 @@ struct pairset {
  * as those tables grow). */
 void pairset_init(struct pairset *p, uint32_t *const *atags,
 		  uint32_t *const *btags);
+/* The same with a count per pair (pairset_add_n): 8 more bytes a slot. */
+void pairset_init_counted(struct pairset *p, uint32_t *const *atags,
+			  uint32_t *const *btags);
 void pairset_fini(struct pairset *p);
 size_t pairset_bytes(const struct pairset *p);
 void pairset_grow(struct pairset *p);
@@ -141,6 +145,8 @@ void pairset_reserve(struct pairset *p, size_t n);
 static inline void pairset_prefetch(const struct pairset *p, uint64_t h)
 {
 	__builtin_prefetch(&p->slots[h & p->mask]);
+	if (p->vals)
+		__builtin_prefetch(&p->vals[h & p->mask]);
 }
 
 /* Add key (nonzero, hash h). Returns 1 if it was new and is now in, 0 if it
@@ -165,6 +171,36 @@ static inline int pairset_add(struct pairset *p, uint64_t key, uint64_t h, int m
 			i = (i + 1) & p->mask;
 	}
 	p->slots[i] = key;
+	p->n++;
+	return 1;
+}
+
+/* pairset_add on a counted set, adding cnt to the pair's count when the
+ * pair is (or gets) in. */
+static inline int pairset_add_n(struct pairset *p, uint64_t key, uint64_t h, int may_add,
+				uint64_t cnt)
+{
+	uint64_t i = h & p->mask;
+	for (;;) {
+		uint64_t k = p->slots[i];
+		if (k == key) {
+			p->vals[i] += cnt;
+			return 0;
+		}
+		if (k == 0)
+			break;
+		i = (i + 1) & p->mask;
+	}
+	if (!may_add)
+		return -1;
+	if ((p->n + 1) * 4 > (p->mask + 1) * 3) {
+		pairset_grow(p);
+		i = h & p->mask;
+		while (p->slots[i] != 0)
+			i = (i + 1) & p->mask;
+	}
+	p->slots[i] = key;
+	p->vals[i] = cnt;
 	p->n++;
 	return 1;
 }

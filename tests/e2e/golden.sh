@@ -4,6 +4,7 @@
 
 while IFS='|' read -r name opts inputs; do
 	case "$name" in '#'* | '') continue ;; esac
+	opts=${opts//@TESTMMDB@/$(dirname "$CLSCAN")/tests} # the mmdbs tools/mkmmdb.c wrote
 	args=()
 	for i in $inputs; do args+=("$DATA/$i"); done
 	# shellcheck disable=SC2086

@@ -125,7 +125,7 @@ static void test_ethernet(void **state)
 	memset(f + fl, 0xee, 20);
 	assert_int_equal(decode_copy(PCAP_LINK_ETHERNET, f, fl + 20, &p, &reason), PCAP_DECODE_IP);
 	check_syn(&p);
-	/* ARP and 802.3/LLC frames are not IP. */
+	/* Garbage in an ARP frame and 802.3/LLC frames are not IP. */
 	fl = mk_eth(f, 0x0806, ip, 28, 0);
 	assert_int_equal(decode_copy(PCAP_LINK_ETHERNET, f, fl, &p, &reason), PCAP_DECODE_NOT_IP);
 	fl = mk_eth(f, 0x0026, ip, 38, 0);
@@ -656,10 +656,51 @@ static void test_real_prefixes(void **state)
 	}
 }
 
+/* An Ethernet/IPv4 ARP packet (RFC 826): op, sender and target addresses. */
+static size_t mk_arp(uint8_t *f, uint16_t op, uint32_t spa, uint32_t tpa)
+{
+	uint8_t a[28] = {0, 1, 8, 0, 6, 4, (uint8_t)(op >> 8), (uint8_t)op, 2, 0, 0, 0, 0, 1};
+	for (int i = 0; i < 4; i++) {
+		a[14 + i] = (uint8_t)(spa >> (24 - 8 * i));
+		a[24 + i] = (uint8_t)(tpa >> (24 - 8 * i));
+	}
+	return mk_eth(f, 0x0806, a, sizeof(a), 0);
+}
+
+static void test_arp(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	struct pcap_pkt p;
+	const char *reason;
+	size_t fl = mk_arp(f, 1, A4, B4);
+	assert_int_equal(decode_copy(PCAP_LINK_ETHERNET, f, fl, &p, &reason), PCAP_DECODE_ARP);
+	assert_true(p.ev.flags & EVENT_ARP);
+	assert_int_equal(p.ev.proto, EVENT_PROTO_ARP);
+	assert_int_equal(p.ev.icmp_type, 1);
+	assert_v4(&p.ev.src, A4);
+	assert_v4(&p.ev.dst, B4);
+	assert_false(p.ev.flags & EVENT_HAS_PORTS);
+	/* cut short: malformed, never read past the end */
+	for (size_t n = 14; n < fl; n++) {
+		enum pcap_decode_result r = decode_copy(PCAP_LINK_ETHERNET, f, n, &p, &reason);
+		assert_int_equal(r, PCAP_DECODE_MALFORMED);
+		assert_non_null(reason);
+	}
+	/* replies, announcements and RFC 5227 probes: no event */
+	fl = mk_arp(f, 2, B4, A4);
+	assert_int_equal(decode_copy(PCAP_LINK_ETHERNET, f, fl, &p, &reason), PCAP_DECODE_NOT_IP);
+	fl = mk_arp(f, 1, A4, A4);
+	assert_int_equal(decode_copy(PCAP_LINK_ETHERNET, f, fl, &p, &reason), PCAP_DECODE_NOT_IP);
+	fl = mk_arp(f, 1, 0, A4);
+	assert_int_equal(decode_copy(PCAP_LINK_ETHERNET, f, fl, &p, &reason), PCAP_DECODE_NOT_IP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ethernet),
+		cmocka_unit_test(test_arp),
 		cmocka_unit_test(test_cooked),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_raw),

@@ -1,0 +1,571 @@
+/* Distributed scans: several sources that share a probe signature (the
+ * same raw-packet tool: window, initial TTL, flags, options) or a network
+ * (the same /24, or /64), active together, each probing a slice of the
+ * ports or hosts, so that no one of them crosses a threshold but their
+ * union does. Found in two passes over the merged state: the sources'
+ * summaries (kept while findings.c walks them) are grouped by key and by
+ * time, and only the members of candidate groups are walked again for
+ * their contacts. Internet background (many unrelated sources hitting
+ * 22, 23, 445 at any time) fails the tests: not concurrent within the
+ * window, or the same few ports over and over rather than slices. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/util.h"
+#include "detect/detect.h"
+#include "detect/detect_internal.h"
+
+#define DIST_MAX_MEMBERS 4096         /* per group */
+#define DIST_MAX_CONTACTS (1u << 18)  /* copied in all (64 bytes each: 16 MiB) */
+
+/* One membership: a source under one key. */
+struct member_key {
+	uint64_t key;   /* kind in the top bit: 0 network, 1 signature */
+	int64_t first_ns;
+	uint32_t src;   /* index into srcs */
+};
+
+/* A contact of a member, copied in the second pass. */
+struct dcontact {
+	struct ip_addr dst;
+	int64_t t;
+	uint32_t member; /* index into the wanted sources */
+	uint32_t gpos;   /* position of the member in the group being analysed */
+	uint32_t unit;   /* origin of the earliest event */
+	uint64_t line;
+	uint32_t count;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t fclass;
+	uint8_t fp;
+	uint8_t succ;
+	uint8_t mark;
+};
+
+struct group {
+	uint64_t key;
+	uint32_t *src;  /* indices into srcs */
+	size_t n;
+};
+
+/* Second pass state: wanted sources, by address. */
+struct want {
+	const struct dist_src *srcs;
+	uint32_t *slots;  /* srcs index + 1 */
+	size_t mask;
+	uint32_t *off, *cnt; /* per srcs index: where its contacts are in pool */
+	struct dcontact *pool;
+	size_t n_pool, cap_pool;
+	uint64_t refused;
+	int64_t window_ns;
+};
+
+static int cmp_member_key(const void *pa, const void *pb)
+{
+	const struct member_key *a = pa, *b = pb;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->first_ns != b->first_ns)
+		return a->first_ns < b->first_ns ? -1 : 1;
+	return a->src < b->src ? -1 : a->src > b->src;
+}
+
+/* /24 of IPv4, /64 of IPv6. */
+static uint64_t net_key(const struct ip_addr *a)
+{
+	if (addr_is_v4(a))
+		return (uint64_t)(addr_v4(a) >> 8) | 1ull << 40;
+	uint64_t k = 0;
+	for (int i = 0; i < 8; i++)
+		k = k << 8 | a->b[i];
+	return (k ^ (k >> 1)) & ~(1ull << 63); /* kind bit clear */
+}
+
+static size_t want_pos(const struct want *w, const struct ip_addr *a)
+{
+	size_t pos = (size_t)hash_bytes(a->b, 16) & w->mask;
+	while (w->slots[pos] && memcmp(w->srcs[w->slots[pos] - 1].addr.b, a->b, 16) != 0)
+		pos = (pos + 1) & w->mask;
+	return pos;
+}
+
+static int want_fn(void *arg, const struct ip_addr *a)
+{
+	struct want *w = arg;
+	return w->slots[want_pos(w, a)] != 0;
+}
+
+static void copy_fn(void *arg, const struct src_view *v)
+{
+	struct want *w = arg;
+	uint32_t si = w->slots[want_pos(w, &v->addr)] - 1;
+	w->off[si] = (uint32_t)w->n_pool;
+	uint32_t k = 0;
+	int64_t lo = w->srcs[si].burst_ns, hi = lo + w->window_ns;
+	for (uint32_t i = 0; i < v->n; i++) {
+		const struct contact *c = &v->c[i];
+		if (c->proto != IPPROTO_NUM_TCP && c->proto != IPPROTO_NUM_UDP &&
+		    c->proto != IPPROTO_NUM_SCTP)
+			continue;
+		if (c->first_ns < lo || c->first_ns > hi)
+			continue; /* only the busiest window takes part */
+		if (w->n_pool >= DIST_MAX_CONTACTS) {
+			w->refused += v->n - i;
+			break;
+		}
+		w->pool = xgrow(w->pool, &w->cap_pool, w->n_pool + 1, sizeof(*w->pool));
+		struct dcontact *d = &w->pool[w->n_pool++];
+		memset(d, 0, sizeof(*d));
+		d->dst = c->dst;
+		d->t = c->first_ns;
+		d->member = si;
+		d->count = c->count;
+		d->port = c->port;
+		d->proto = c->proto;
+		d->fclass = c->fclass;
+		d->fp = c->fp;
+		d->succ = c->succ;
+		d->unit = c->unit;
+		d->line = c->line;
+		k++;
+	}
+	w->cnt[si] = k;
+}
+
+/* Signatures worth grouping on: a raw-packet tool's, not an operating
+ * system's SYN (which carries more options than an MSS) and not one whose
+ * length was not logged (then the two cannot be told apart). */
+static int sig_shared(uint32_t sig)
+{
+	if (!sig)
+		return 0;
+	if (SIG_FLAGS(sig) == TCP_FLAG_SYN && (SIG_OPTS(sig) == 0 || SIG_OPTS(sig) >= 3))
+		return 0;
+	return 1;
+}
+
+static int cmp_key_dst_port(const void *pa, const void *pb)
+{
+	const struct dcontact *a = pa, *b = pb;
+	int k = memcmp(a->dst.b, b->dst.b, 16);
+	if (k)
+		return k;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->member < b->member ? -1 : a->member > b->member;
+}
+
+static int cmp_port_t(const void *pa, const void *pb)
+{
+	const struct dcontact *a = pa, *b = pb;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return memcmp(a->dst.b, b->dst.b, 16);
+}
+
+static int cmp_dst_t(const void *pa, const void *pb)
+{
+	const struct dcontact *a = pa, *b = pb;
+	int k = memcmp(a->dst.b, b->dst.b, 16);
+	if (k)
+		return k;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->port < b->port ? -1 : a->port > b->port;
+}
+
+/* The members behind one run: at least cfg->dist_sources of them with a
+ * slice (DIST_MIN_SLICE contacts) each, and none with half of it (else it
+ * is one scanner with company). per has a zeroed counter per group member
+ * and is left zeroed. */
+static int run_shared(const struct detect_config *cfg, const struct dcontact *r, size_t m,
+		      uint32_t *per)
+{
+	size_t distinct = 0;
+	uint32_t most = 0;
+	for (size_t k = 0; k < m; k++) {
+		if (++per[r[k].gpos] == DIST_MIN_SLICE)
+			distinct++;
+		if (per[r[k].gpos] > most)
+			most = per[r[k].gpos];
+	}
+	for (size_t k = 0; k < m; k++)
+		per[r[k].gpos] = 0;
+	return distinct >= cfg->dist_sources && (uint64_t)most * 2 <= m;
+}
+
+/* Best sliding-window score of one run (same target or same port, time
+ * sorted); marks the run's contacts when it reaches thr and the members
+ * share it. */
+static int run_hits(const struct detect_config *cfg, struct dcontact *r, size_t m, int weighted,
+		    unsigned thr, uint32_t *per)
+{
+	uint64_t score = 0, best = 0;
+	size_t j = 0;
+	for (size_t k = 0; k < m; k++) {
+		unsigned wk = weighted ? (r[k].port < 1024 ? cfg->weight_low : cfg->weight_high) : 1;
+		score += wk;
+		while (r[k].t - r[j].t > cfg->window_ns) {
+			score -= weighted ? (r[j].port < 1024 ? cfg->weight_low : cfg->weight_high) : 1;
+			j++;
+		}
+		if (score > best)
+			best = score;
+	}
+	if (best < thr || !run_shared(cfg, r, m, per))
+		return 0;
+	for (size_t k = 0; k < m; k++)
+		r[k].mark = 1;
+	return 1;
+}
+
+static int cmp_addr_v(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static int cmp_u16(const void *pa, const void *pb)
+{
+	uint16_t a = *(const uint16_t *)pa, b = *(const uint16_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static void describe_sig(char *buf, size_t len, uint32_t sig)
+{
+	static const char *const ttl[4] = {"32", "64", "128", "255"};
+	char fl[9];
+	event_tcp_flags_str((uint8_t)SIG_FLAGS(sig), fl);
+	unsigned opts = SIG_OPTS(sig);
+	snprintf(buf, len, "window %u, TTL up to %s, flags %s, %s", SIG_WINDOW(sig), ttl[SIG_TTL(sig)],
+		 fl, opts == 1 ? "no options" : opts == 2 ? "only an MSS option" : "options");
+}
+
+/* The group's union on one protocol: a finding if the union crosses a
+ * threshold that its members do together (at least cfg->dist_sources of
+ * them in the hit, none with half of it), with slices rather than repeats. */
+static void analyse_group(const struct detect_config *cfg, const struct dist_src *srcs,
+			  const struct group *g, struct want *w, uint8_t proto, struct dist_out *out)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < g->n; i++)
+		m += w->cnt[g->src[i]];
+	if (m < cfg->sweep_hosts * DIST_FACTOR && m * cfg->weight_low < cfg->port_score * DIST_FACTOR)
+		return;
+	struct dcontact *u = xmalloc(m * sizeof(*u));
+	size_t n = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct dcontact *c = w->pool + w->off[g->src[i]];
+		for (uint32_t k = 0; k < w->cnt[g->src[i]]; k++)
+			if (c[k].proto == proto) {
+				u[n] = c[k];
+				u[n++].gpos = (uint32_t)i;
+			}
+	}
+	/* one contact per (target, port): the earliest; the total says how
+	 * much the members repeated each other */
+	qsort(u, n, sizeof(*u), cmp_key_dst_port);
+	size_t total = n, d = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (d && memcmp(u[d - 1].dst.b, u[i].dst.b, 16) == 0 && u[d - 1].port == u[i].port) {
+			u[d - 1].count += u[i].count;
+			continue;
+		}
+		u[d] = u[i];
+		u[d++].mark = 0;
+	}
+	n = d;
+	unsigned vhits = 0, hhits = 0;
+	uint32_t *per = xcalloc(g->n, sizeof(*per));
+	qsort(u, n, sizeof(*u), cmp_dst_t);
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && memcmp(u[b].dst.b, u[a].dst.b, 16) == 0; b++)
+			;
+		vhits += (unsigned)run_hits(cfg, u + a, b - a, 1, cfg->port_score * DIST_FACTOR, per);
+	}
+	qsort(u, n, sizeof(*u), cmp_port_t);
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && u[b].port == u[a].port; b++)
+			;
+		/* distinct hosts (one contact each) on this port in the window */
+		struct dcontact *r = u + a;
+		size_t len = b - a;
+		uint64_t best = 0;
+		size_t j = 0;
+		for (size_t k = 0; k < len; k++) {
+			while (r[k].t - r[j].t > cfg->window_ns)
+				j++;
+			if (k - j + 1 > best)
+				best = k - j + 1;
+		}
+		if (best >= cfg->sweep_hosts * DIST_FACTOR && run_shared(cfg, r, len, per)) {
+			hhits++;
+			for (size_t q = a; q < b; q++)
+				u[q].mark = 1;
+		}
+	}
+	if (!vhits && !hhits) {
+		free(per);
+		free(u);
+		return;
+	}
+	/* who took part, and how much */
+	size_t hit = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!u[i].mark)
+			continue;
+		hit++;
+		per[u[i].gpos]++;
+	}
+	size_t active = 0;
+	uint32_t most = 0;
+	for (size_t q = 0; q < g->n; q++) {
+		active += per[q] != 0;
+		if (per[q] > most)
+			most = per[q];
+	}
+	/* slices: distinct keys at least half the contacts behind them */
+	int ok = active >= cfg->dist_sources && (uint64_t)most * 2 <= hit && n * 2 >= total;
+	if (!ok) {
+		free(per);
+		free(u);
+		return;
+	}
+	out->items = xgrow(out->items, &out->cap, out->n + 1, sizeof(*out->items));
+	struct finding *f = &out->items[out->n++];
+	memset(f, 0, sizeof(*f));
+	f->type = FINDING_DISTRIBUTED;
+	f->truncated = w->refused != 0; /* the copy was capped: counts are lower bounds */
+	f->group_shape = (uint8_t)(vhits >= 2 || (vhits && hhits) || hhits >= cfg->block_ports
+					   ? FINDING_BLOCK
+				   : vhits ? FINDING_VERTICAL
+					   : FINDING_HORIZONTAL);
+	f->proto = proto;
+	struct ip_addr *mem = xmalloc(active * sizeof(*mem));
+	size_t nm = 0;
+	for (size_t q = 0; q < g->n; q++)
+		if (per[q])
+			mem[nm++] = srcs[g->src[q]].addr;
+	qsort(mem, nm, sizeof(*mem), cmp_addr_v);
+	f->n_members = nm;
+	f->n_members_kept = nm < DETECT_TARGETS_KEPT ? nm : DETECT_TARGETS_KEPT;
+	f->members = mem;
+	f->src = mem[0];
+	struct ip_addr *tg = xmalloc(hit * sizeof(*tg));
+	uint16_t *ports = xmalloc(hit * sizeof(*ports));
+	uint16_t *open = xmalloc(hit * sizeof(*open));
+	size_t nt = 0, np = 0, no = 0;
+	uint32_t fc[FC_N] = {0}, nmap = 0;
+	int inside = 0, all_allow = 1;
+	for (size_t q = 0; q < g->n; q++) {
+		if (!per[q])
+			continue;
+		inside |= detect_inside(cfg, &srcs[g->src[q]].addr);
+		all_allow &= detect_allow_match(cfg, &srcs[g->src[q]].addr) != NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!u[i].mark)
+			continue;
+		tg[nt++] = u[i].dst;
+		ports[np++] = u[i].port;
+		if (u[i].succ)
+			open[no++] = u[i].port;
+		f->events += u[i].count;
+		f->successes += u[i].succ;
+		fc[u[i].fclass < FC_N ? u[i].fclass : FC_UNKNOWN]++;
+		nmap += (u[i].fp & FP_NMAP) != 0;
+		if (u[i].t && (!f->start_ns || u[i].t < f->start_ns)) {
+			f->start_ns = u[i].t;
+			f->first_unit = u[i].unit;
+			f->first_line = u[i].line;
+		}
+		if (u[i].t > f->end_ns)
+			f->end_ns = u[i].t;
+		f->dark_hits += (uint32_t)detect_is_dark(cfg, &u[i].dst);
+	}
+	f->probes = hit;
+	qsort(tg, nt, sizeof(*tg), cmp_addr_v);
+	size_t k = 0;
+	for (size_t i = 0; i < nt; i++)
+		if (!k || memcmp(tg[k - 1].b, tg[i].b, 16) != 0)
+			tg[k++] = tg[i];
+	f->n_targets = k;
+	f->target_lo = tg[0];
+	f->target_hi = tg[k - 1];
+	f->n_targets_kept = k < DETECT_TARGETS_KEPT ? k : DETECT_TARGETS_KEPT;
+	f->targets = tg;
+	qsort(ports, np, sizeof(*ports), cmp_u16);
+	k = 0;
+	for (size_t i = 0; i < np; i++)
+		if (!k || ports[k - 1] != ports[i])
+			ports[k++] = ports[i];
+	f->ports = ports;
+	f->n_ports = k;
+	qsort(open, no, sizeof(*open), cmp_u16);
+	k = 0;
+	for (size_t i = 0; i < no; i++)
+		if (!k || open[k - 1] != open[i])
+			open[k++] = open[i];
+	f->open_ports = open;
+	f->n_open = k;
+	if (proto == IPPROTO_NUM_TCP) {
+		int best = 0;
+		for (int c = 1; c < FC_N; c++)
+			if (fc[c] > fc[best])
+				best = c;
+		static const uint8_t map[FC_N] = {TECH_SYN, TECH_FIN,	 TECH_NULL, TECH_XMAS,
+						  TECH_ACK, TECH_MAIMON, TECH_ODD,  TECH_TCP,
+						  TECH_OTHER, TECH_OTHER};
+		f->technique = (uint64_t)fc[best] * 10 >= hit * 9 ? map[best] : TECH_MIXED;
+		if ((uint64_t)nmap * 10 >= hit * 9) {
+			f->tool = "nmap";
+			snprintf(f->tool_evidence, sizeof(f->tool_evidence),
+				 "window 1024-4096 and nmap's option set on %u/%zu probes", nmap, hit);
+		}
+	} else {
+		f->technique = proto == IPPROTO_NUM_UDP ? TECH_UDP : TECH_SCTP;
+	}
+	f->inside = (uint8_t)inside;
+	if (all_allow)
+		f->allow = detect_allow_match(cfg, &f->src);
+	/* what they share */
+	if (g->key >> 63) {
+		char sb[96];
+		describe_sig(sb, sizeof(sb), (uint32_t)g->key);
+		snprintf(f->group_evidence, sizeof(f->group_evidence), "the same probe signature (%s)",
+			 sb);
+	} else {
+		char a[ADDR_STRLEN];
+		struct ip_addr net = f->src;
+		memset(net.b + (addr_is_v4(&net) ? 15 : 8), 0, addr_is_v4(&net) ? 1 : 8);
+		snprintf(f->group_evidence, sizeof(f->group_evidence), "addresses in one network (%s/%u)",
+			 addr_format(&net, a), addr_is_v4(&net) ? 24 : 64);
+	}
+	free(per);
+	free(u);
+}
+
+/* Same members and shape as an earlier group finding (found under the
+ * other key): add this key's evidence to it instead. */
+static int merge_duplicate(struct dist_out *out, size_t from)
+{
+	struct finding *f = &out->items[out->n - 1];
+	for (size_t i = from; i + 1 < out->n; i++) {
+		struct finding *e = &out->items[i];
+		if (e->n_members != f->n_members || e->proto != f->proto ||
+		    memcmp(e->members, f->members, e->n_members * sizeof(*e->members)) != 0)
+			continue;
+		size_t len = strlen(e->group_evidence);
+		snprintf(e->group_evidence + len, sizeof(e->group_evidence) - len, " and %s",
+			 f->group_evidence);
+		free(f->members);
+		free(f->targets);
+		free(f->ports);
+		free(f->open_ports);
+		out->n--;
+		return 1;
+	}
+	return 0;
+}
+
+void detect_distributed(struct detector *d, const struct detect_config *cfg, struct dist_src *srcs,
+			size_t n, struct dist_out *out)
+{
+	if (!cfg->dist_sources || n < cfg->dist_sources)
+		return;
+	struct member_key *mk = xmalloc(n * 2 * sizeof(*mk));
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* untimed: "together" cannot be told; fewer contacts than a
+		 * slice: no member (and most of the background is such) */
+		if (!srcs[i].burst_ns || srcs[i].burst_n < DIST_MIN_SLICE)
+			continue;
+		mk[nk].key = net_key(&srcs[i].addr);
+		mk[nk].first_ns = srcs[i].burst_ns;
+		mk[nk++].src = (uint32_t)i;
+		if (sig_shared(srcs[i].sig)) {
+			mk[nk].key = 1ull << 63 | srcs[i].sig;
+			mk[nk].first_ns = srcs[i].burst_ns;
+			mk[nk++].src = (uint32_t)i;
+		}
+	}
+	qsort(mk, nk, sizeof(*mk), cmp_member_key);
+	/* candidate groups: a run of one key whose members' busiest windows
+	 * chain together, each starting within the window of the one before */
+	struct group *gs = NULL;
+	size_t ng = 0, cap = 0;
+	for (size_t a = 0, b; a < nk; a = b) {
+		for (b = a + 1; b < nk && mk[b].key == mk[a].key &&
+				mk[b].first_ns <= mk[b - 1].first_ns + cfg->window_ns &&
+				b - a < DIST_MAX_MEMBERS;
+		     b++)
+			;
+		if (b - a < cfg->dist_sources)
+			continue;
+		/* enough contacts for the union to reach the thresholds? */
+		uint64_t sum = 0;
+		for (size_t q = a; q < b; q++)
+			sum += srcs[mk[q].src].burst_n;
+		if (sum < (uint64_t)cfg->sweep_hosts * DIST_FACTOR &&
+		    sum * cfg->weight_low < (uint64_t)cfg->port_score * DIST_FACTOR &&
+		    sum * cfg->weight_high < (uint64_t)cfg->port_score * DIST_FACTOR)
+			continue;
+		gs = xgrow(gs, &cap, ng + 1, sizeof(*gs));
+		gs[ng].key = mk[a].key;
+		gs[ng].n = b - a;
+		gs[ng].src = xmalloc((b - a) * sizeof(uint32_t));
+		for (size_t q = a; q < b; q++)
+			gs[ng].src[q - a] = mk[q].src;
+		ng++;
+	}
+	free(mk);
+	if (!ng)
+		return;
+	/* second pass: the members' contacts */
+	struct want w;
+	memset(&w, 0, sizeof(w));
+	w.srcs = srcs;
+	w.window_ns = cfg->window_ns;
+	size_t ns = 16;
+	for (size_t i = 0; i < ng; i++)
+		while (ns < gs[i].n * 4)
+			ns *= 2;
+	size_t total = 0;
+	for (size_t i = 0; i < ng; i++)
+		total += gs[i].n;
+	while (ns < total * 2)
+		ns *= 2;
+	w.slots = xcalloc(ns, sizeof(*w.slots));
+	w.mask = ns - 1;
+	w.off = xcalloc(n, sizeof(*w.off));
+	w.cnt = xcalloc(n, sizeof(*w.cnt));
+	for (size_t i = 0; i < ng; i++)
+		for (size_t q = 0; q < gs[i].n; q++) {
+			size_t pos = want_pos(&w, &srcs[gs[i].src[q]].addr);
+			if (!w.slots[pos])
+				w.slots[pos] = gs[i].src[q] + 1;
+		}
+	detect_each_source_if(d, want_fn, copy_fn, &w);
+	size_t from = out->n;
+	static const uint8_t protos[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP, IPPROTO_NUM_SCTP};
+	for (size_t i = 0; i < ng; i++) {
+		for (size_t p = 0; p < ARRAY_LEN(protos); p++) {
+			size_t before = out->n;
+			analyse_group(cfg, srcs, &gs[i], &w, protos[p], out);
+			if (out->n > before)
+				merge_duplicate(out, from);
+		}
+		free(gs[i].src);
+	}
+	free(gs);
+	free(w.slots);
+	free(w.off);
+	free(w.cnt);
+	free(w.pool);
+}

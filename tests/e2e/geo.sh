@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Geo enrichment end to end, with the test MaxMind DBs tools/mkmmdb.c wrote at build time:
+# --exclude-country/--include-country remove exactly the events the country table gives that
+# country, per-country sums equal the totals, no database is a hint and never an error, and
+# bad databases or country codes are usage errors.
+. "$(dirname "$0")/lib.bash"
+
+MMDB=$(dirname "$CLSCAN")/tests/test-country.mmdb
+if [ ! -f "$MMDB" ]; then
+	echo "skipped: $MMDB not built (the test_mmdb target)"
+	exit 77
+fi
+command -v jq >/dev/null || { echo "skipped: jq not installed"; exit 77; }
+LOG="$DATA/geo/ufw-sample.log"
+run() { "$CLSCAN" report -q -o json --year 2022 --tz UTC --top 0 "$@" "$LOG"; }
+
+run --geoip "$MMDB" >"$TMP/all.json"
+total=$(jq '.totals.events' "$TMP/all.json")
+expect_eq "country events add up to the total" \
+	"$(jq '[.tables.countries[].events] | add' "$TMP/all.json")" "$total"
+expect_eq "country sources add up to the sources" \
+	"$(jq '[.tables.countries[].sources] | add' "$TMP/all.json")" "$(jq '.totals.sources' "$TMP/all.json")"
+bg=$(jq '.tables.countries[] | select(.country == "BG") | .events' "$TMP/all.json")
+[ -n "$bg" ] && [ "$bg" -gt 0 ] && ok "BG has events ($bg)" || not_ok "no BG events"
+
+run --geoip "$MMDB" --exclude-country bg >"$TMP/ex.json"
+expect_eq "--exclude-country BG removes BG's events" "$(jq '.totals.events' "$TMP/ex.json")" \
+	"$((total - bg))"
+expect_eq "... counted as filtered" "$(jq '[.files[].filtered] | add' "$TMP/ex.json")" "$bg"
+expect_eq "... and BG is gone" \
+	"$(jq '[.tables.countries[] | select(.country == "BG")] | length' "$TMP/ex.json")" 0
+
+run --geoip "$MMDB" --include-country BG >"$TMP/in.json"
+expect_eq "--include-country BG keeps only BG" "$(jq '.totals.events' "$TMP/in.json")" "$bg"
+unknown=$(jq '.tables.countries[] | select(.country == null) | .events' "$TMP/all.json")
+run --geoip "$MMDB" --exclude-country=-- >"$TMP/nu.json"
+expect_eq "--exclude-country -- drops the unknown" "$(jq '.totals.events' "$TMP/nu.json")" \
+	"$((total - unknown))"
+
+# No database: countries unknown, a hint on stderr, exit 0.
+mkdir -p "$TMP/empty"
+expect_status "no database" 0 env CLSCAN_GEOIP_DIR="$TMP/empty" "$CLSCAN" report -o json \
+	--year 2022 "$LOG"
+expect_eq "every country unknown" "$(jq -c '[.tables.countries[].country]' "$TMP/out")" "[null]"
+expect_eq "one hint line" "$(grep -c 'no country database' "$TMP/err")" 1
+
+expect_status "a file that is no database" 2 "$CLSCAN" report -q --geoip "$LOG" "$LOG"
+expect_status "a bad country code" 2 "$CLSCAN" report -q --geoip "$MMDB" --exclude-country XYZ "$LOG"
+finish
