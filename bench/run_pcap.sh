@@ -133,6 +133,19 @@ fi
 if command -v ldd > /dev/null && ldd "$clscan" 2>/dev/null | grep -q 'libasan\|libubsan\|libtsan'; then
 	log "warning: $clscan is a sanitizer build; its timings are not meaningful"
 fi
+# The reader alone (decode and probe pairing, events dropped: no statistics,
+# detection or report), built from the same build's libraries when they are
+# there: bench/pcap_throughput.c.
+reader=""
+bdir=$(dirname "$clscan")
+if [ -f "$bdir/libclscan_parse.a" ] && [ -f "$bdir/libclscan_core.a" ]; then
+	reader="$tmp/pcap_throughput"
+	${CC:-cc} -std=c11 -O2 -D_GNU_SOURCE -I"$root/src" -o "$reader" "$here/pcap_throughput.c" \
+		"$bdir/libclscan_parse.a" "$bdir/libclscan_core.a" -lpcap -lm ||
+		{ log "cannot build bench/pcap_throughput.c: no reader-alone row"; reader=""; }
+else
+	log "no libclscan_parse.a beside $clscan: no reader-alone row"
+fi
 have_tcpdump=0
 if command -v tcpdump > /dev/null; then have_tcpdump=1; else log "tcpdump not installed: skipped"; fi
 have_tshark=0
@@ -151,6 +164,9 @@ add_cmd() { # NAME RUNS STDOUT CMD...
 }
 add_cmd "clscan --threads 1" "$runs" "$tmp/clscan1.json" "$clscan" report -q -o json --threads 1 "$cap"
 add_cmd "clscan --threads 2" "$runs" "$tmp/clscan2.json" "$clscan" report -q -o json --threads 2 "$cap"
+if [ -n "$reader" ]; then
+	add_cmd "pcap reader alone" "$runs" /dev/null "$reader" "$cap" 1
+fi
 if [ "$have_tcpdump" = 1 ]; then
 	# -w /dev/null: read every record and write it out again, no decoding: libpcap's floor.
 	add_cmd "tcpdump -w /dev/null" "$runs" /dev/null tcpdump -nr "$cap" -w /dev/null
@@ -285,10 +301,15 @@ table() { # $1 = txt or md
 		}'
 	done
 	if [ -n "$ref" ]; then
-		awk -v p="$cap_packets" -v s="$ref" 'BEGIN {
+		awk -v p="$cap_packets" -v s="$ref" -v r="${best_s["pcap reader alone"]:-}" 'BEGIN {
 			v = p / s / 1e6
 			printf "\ntarget >= 5 M packets/s per core: clscan --threads 1 reads %.2f M packets/s (%s)\n",
 				v, v >= 5 ? "met" : "NOT met"
+			if (r > 0) {
+				v = p / r / 1e6
+				printf "the pcap reader alone (no statistics, detection, report): %.2f M packets/s (%s)\n",
+					v, v >= 5 ? "met" : "NOT met"
+			}
 		}'
 	fi
 }

@@ -3,7 +3,8 @@
  * last frame takes whatever is left). Each frame is decoded from an
  * exactly sized copy, so a read past its end is caught, and decoded
  * packets go through a tracker with tiny tables so eviction runs too.
- * Checks: every frame number comes out exactly once; events are sane. */
+ * Checks: every frame number comes out exactly once; events are sane; a
+ * second tracker given pcap_track_prefetch() hints emits the same. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,22 @@ static const int links[] = {
 
 struct seen {
 	uint8_t emitted[MAX_FRAMES + 1];
+	/* What came out, in order: a second tracker fed the same packets
+	 * with pcap_track_prefetch() hints must give exactly this. */
+	uint64_t log[MAX_FRAMES * 2];
+	size_t n_log;
 };
+
+static void log_event(struct seen *s, enum parse_result r, const struct event *ev,
+		      uint64_t record)
+{
+	uint64_t v = record << 8 | (uint64_t)r << 4;
+	if (ev)
+		v ^= (uint64_t)ev->outcome | (uint64_t)ev->dport << 32 | (uint64_t)ev->sport << 48 |
+		     (uint64_t)ev->src.b[15] << 24;
+	if (s->n_log < MAX_FRAMES * 2)
+		s->log[s->n_log++] = v;
+}
 
 static void on_emit(void *arg, struct parse_ctx *ctx, enum parse_result r, struct event *ev,
 		    uint64_t record)
@@ -38,6 +54,7 @@ static void on_emit(void *arg, struct parse_ctx *ctx, enum parse_result r, struc
 	CHECK(record >= 1 && record <= MAX_FRAMES);
 	CHECK(!s->emitted[record]);
 	s->emitted[record] = 1;
+	log_event(s, r, ev, record);
 	CHECK(r == PARSE_EVENT || r == PARSE_OTHER);
 	if (r == PARSE_EVENT) {
 		CHECK(ev != NULL);
@@ -66,8 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.window_ns = 250 * 1000000LL;
 	struct parse_ctx ctx;
 	memset(&ctx, 0, sizeof(ctx));
-	struct seen *seen = calloc(1, sizeof(*seen));
+	struct seen *seen = calloc(1, sizeof(*seen)), *seen2 = calloc(1, sizeof(*seen2));
 	struct pcap_track *tr = pcap_track_new(&cfg, &ctx, on_emit, seen);
+	struct pcap_track *tr2 = pcap_track_new(&cfg, &ctx, on_emit, seen2);
 
 	uint64_t record = 0;
 	while (at < size && record < MAX_FRAMES) {
@@ -98,6 +116,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pkt.ev.time_ns = now;
 			pkt.ev.flags |= EVENT_HAS_TIME;
 			pcap_track_packet(tr, &pkt, record);
+			pcap_track_prefetch(tr2, &pkt);
+			pcap_track_prefetch2(tr2, &pkt);
+			pcap_track_packet(tr2, &pkt, record);
 		} else {
 			if (r == PCAP_DECODE_MALFORMED)
 				CHECK(reason != NULL && reason[0]);
@@ -105,14 +126,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				CHECK((pkt.ev.flags & EVENT_ARP) && pkt.ev.proto == EVENT_PROTO_ARP &&
 				      addr_is_v4(&pkt.ev.src) && addr_is_v4(&pkt.ev.dst));
 			pcap_track_advance(tr, now);
+			pcap_track_advance(tr2, now);
 			seen->emitted[record] = 1;
+			seen2->emitted[record] = 1;
 		}
 		free(copy);
 	}
 	pcap_track_finish(tr);
 	pcap_track_free(tr);
+	pcap_track_finish(tr2);
+	pcap_track_free(tr2);
 	for (uint64_t i = 1; i <= record; i++)
-		CHECK(seen->emitted[i]);
+		CHECK(seen->emitted[i] && seen2->emitted[i]);
+	CHECK(seen->n_log == seen2->n_log);
+	CHECK(memcmp(seen->log, seen2->log, seen->n_log * sizeof(seen->log[0])) == 0);
 	free(seen);
+	free(seen2);
 	return 0;
 }

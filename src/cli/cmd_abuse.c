@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -511,7 +512,9 @@ static void choose_contact(struct incident *in, const struct contacts *ct, const
 
 static char *message_path(const char *dir, const struct abuse_incident *inc)
 {
-	char a[96], t[48];
+	/* room for a whole logged name (255 bytes at most): a cut one could
+	 * give two sources the same file */
+	char a[300], t[48];
 	if (inc->source_name)
 		snprintf(a, sizeof(a), "%s", inc->source_name);
 	else
@@ -571,6 +574,13 @@ static int send_message(const char *sendmail, const char *msg, size_t len, char 
 		snprintf(err, errlen, "cannot run %s: %s", sendmail, strerror(rc));
 		return -1;
 	}
+	/* a sendmail that stops reading (it refused the message) must fail
+	 * this message, not end the run with SIGPIPE before the state file
+	 * records what was sent already; ignored only now, so the child
+	 * keeps the default */
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	FILE *p = fdopen(fds[1], "w");
 	int wfail = !p;
 	for (size_t i = 0; p && i < len; i++) {
@@ -585,9 +595,14 @@ static int send_message(const char *sendmail, const char *msg, size_t len, char 
 		wfail = 1;
 	if (!p)
 		close(fds[1]);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && wfail) {
+		snprintf(err, errlen, "%s did not read the whole message", sendmail);
+		return -1;
+	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || wfail) {
 		snprintf(err, errlen, "%s failed (%s %d)", sendmail,
 			 WIFEXITED(st) ? "exit status" : "signal",
@@ -1132,8 +1147,17 @@ static int write_reports(struct abuse_run *r, struct incident *incs, size_t n,
 	};
 	struct outcome oc = {0};
 	for (size_t i = 0; i < n; i++) {
+		size_t sent = oc.sent;
 		choose_contact(&incs[i], ct, rd);
 		emit(r, &incs[i], &mo, state, &oc);
+		/* a message sent is recorded at once: a run stopped half-way
+		 * must not mail the same incident again next time */
+		if (oc.sent > sent && abuse_state_save(state, state_path, err, sizeof(err)) != 0) {
+			fprintf(stderr, "clscan abuse: cannot save the state: %s; nothing more sent\n",
+				err);
+			oc.failed++;
+			break;
+		}
 	}
 	if (oc.written && abuse_state_save(state, state_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "clscan abuse: cannot save the state: %s\n", err);

@@ -673,7 +673,7 @@ static int run_report(int argc, char **argv)
 		fprintf(stderr, "clscan report: %llu events not written: DShield lines need a time, "
 			"a source and a target\n", (unsigned long long)res.not_exported);
 
-	struct summary *sum = stats_summarise(res.stats, cli.top_n);
+	struct summary *sum = stats_summarise_lists(res.stats, cli.top_n, cli.list_limit);
 	if (res.detector)
 		findings = detect_findings(res.detector);
 	if (res.web)

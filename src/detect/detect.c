@@ -264,37 +264,43 @@ static inline int slot_empty(const struct dslot *s)
 	return s->idx == 0;
 }
 
-static void slots_place(struct dslot *slots, size_t mask, uint32_t h, uint32_t idx)
+/* Make a slot table of n_slots (a power of two). */
+static void slots_make(struct region *r, struct dslot **slots, size_t *mask, size_t n_slots)
 {
-	size_t pos = h & mask;
-	while (!slot_empty(&slots[pos]))
-		pos = (pos + 1) & mask;
-	slots[pos].hash = h;
-	slots[pos].idx = idx + 1;
-}
-
-/* Double a slot table (or make the first one). */
-static void slots_resize(struct region *r, struct dslot **slots, size_t *mask, size_t n_slots)
-{
-	struct region nr;
-	memset(&nr, 0, sizeof(nr));
-	struct dslot *ns = region_grow(&nr, n_slots * sizeof(*ns));
+	memset(r, 0, sizeof(*r));
+	*slots = region_grow(r, n_slots * sizeof(**slots));
 #ifdef MADV_POPULATE_WRITE
 	/* Every slot is read before it is written (the probe): without this
 	 * each page is first mapped to the shared zero page, then faulted
 	 * again on the first write. One call makes them all writable. */
-	if (!nr.heap)
-		madvise(nr.p, nr.bytes, MADV_POPULATE_WRITE);
+	if (!r->heap)
+		madvise(r->p, r->bytes, MADV_POPULATE_WRITE);
 #endif
-	if (*slots) {
-		for (size_t i = 0; i <= *mask; i++)
-			if (!slot_empty(&(*slots)[i]))
-				slots_place(ns, n_slots - 1, (*slots)[i].hash, (*slots)[i].idx - 1);
-		region_free(r);
+	*mask = n_slots - 1;
+}
+
+/* Double a slot table: a fresh one, filled from the old. (Doubling in
+ * place, which spares the kernel zeroing a table of the old size, was
+ * tried: its rehash cost as much as the zeroing saved.) */
+static void slots_double(struct region *r, struct dslot **slots, size_t *mask)
+{
+	size_t old_n = *mask + 1, nmask;
+	struct region nr;
+	struct dslot *ns;
+	slots_make(&nr, &ns, &nmask, old_n * 2);
+	for (size_t i = 0; i < old_n; i++) {
+		const struct dslot *e = &(*slots)[i];
+		if (slot_empty(e))
+			continue;
+		size_t pos = e->hash & nmask;
+		while (!slot_empty(&ns[pos]))
+			pos = (pos + 1) & nmask;
+		ns[pos] = *e;
 	}
+	region_free(r);
 	*r = nr;
 	*slots = ns;
-	*mask = n_slots - 1;
+	*mask = nmask;
 }
 
 /* Remove the entry at pos without tombstones: later entries of the run move
@@ -320,17 +326,26 @@ static void slots_delete_at(struct dslot *slots, size_t mask, size_t pos)
 /* ---- contacts --------------------------------------------------------------- */
 
 /* Keyed by the source's keyed hash (src_hash), not its index, so that
- * it can be computed before the source is looked up; 23 bytes hash in
- * three SipHash blocks where the source's address would take five. */
+ * it can be computed before the source is looked up. An IPv4 target
+ * takes its 4 bytes: 11 bytes hash in two SipHash blocks, the 23 of an
+ * IPv6 key in three (the length is part of the hash, so the two kinds
+ * cannot be made to collide). */
 static uint32_t contact_hash(uint32_t sh, const struct ip_addr *dst, uint8_t proto, uint16_t port)
 {
 	unsigned char key[23];
+	size_t len;
 	memcpy(key, &sh, 4);
-	memcpy(key + 4, dst->b, 16);
-	key[20] = proto;
-	key[21] = (unsigned char)(port >> 8);
-	key[22] = (unsigned char)port;
-	return (uint32_t)hash_bytes(key, sizeof(key));
+	if (addr_is_v4(dst)) {
+		memcpy(key + 4, dst->b + 12, 4);
+		len = 8;
+	} else {
+		memcpy(key + 4, dst->b, 16);
+		len = 20;
+	}
+	key[len] = proto;
+	key[len + 1] = (unsigned char)(port >> 8);
+	key[len + 2] = (unsigned char)port;
+	return (uint32_t)hash_bytes(key, len + 3);
 }
 
 static uint32_t src_hash(const struct ip_addr *a);
@@ -438,7 +453,7 @@ static void contact_upsert(struct detector *d, uint32_t sid, const struct contac
 	}
 	if (s->n < d->cfg.max_contacts && d->contacts_total < d->cfg.max_contacts_total) {
 		if ((d->contacts_total + 1) * 2 > d->cslot_mask + 1) {
-			slots_resize(&d->cslot_r, &d->cslots, &d->cslot_mask, (d->cslot_mask + 1) * 2);
+			slots_double(&d->cslot_r, &d->cslots, &d->cslot_mask);
 			pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
 		}
 		uint32_t id = contact_alloc(d);
@@ -585,7 +600,7 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 		idx = evict_one(d);
 	} else {
 		if ((d->n + 1) * 2 > d->sslot_mask + 1)
-			slots_resize(&d->sslot_r, &d->sslots, &d->sslot_mask, (d->sslot_mask + 1) * 2);
+			slots_double(&d->sslot_r, &d->sslots, &d->sslot_mask);
 		d->st = region_grow(&d->st_r, (d->n + 1) * sizeof(*d->st));
 		idx = (uint32_t)d->n++;
 	}
@@ -622,8 +637,8 @@ struct detector *detect_new(const struct detect_config *cfg)
 	d->last = SIZE_MAX;
 	d->c_free = NO_ID;
 	d->evict_level = 1;
-	slots_resize(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
-	slots_resize(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
+	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
+	slots_make(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
 	return d;
 }
 
@@ -700,8 +715,10 @@ static void drain(struct detector *d)
 	for (unsigned k = 0; k < d->nq; k++) {
 		const struct pending *p = &d->q[k];
 		uint32_t i = slot_peek(d->sslots, d->sslot_mask, p->sh);
-		if (i != NO_ID)
+		if (i != NO_ID) { /* both lines: an event touches counters in each */
 			__builtin_prefetch(&d->st[i]);
+			__builtin_prefetch((const char *)&d->st[i] + 64);
+		}
 		if (p->contact) {
 			i = slot_peek(d->cslots, d->cslot_mask, p->ch);
 			if (i != NO_ID)
@@ -786,8 +803,8 @@ void detect_merge(struct detector *into, struct detector *from)
 	from->last = SIZE_MAX;
 	from->c_free = NO_ID;
 	from->evict_level = 1;
-	slots_resize(&from->sslot_r, &from->sslots, &from->sslot_mask, 4096);
-	slots_resize(&from->cslot_r, &from->cslots, &from->cslot_mask, 8192);
+	slots_make(&from->sslot_r, &from->sslots, &from->sslot_mask, 4096);
+	slots_make(&from->cslot_r, &from->cslots, &from->cslot_mask, 8192);
 }
 
 /* Index of the source in d, or NO_ID. */
@@ -849,10 +866,25 @@ static void merge_runs(struct contact *buf, size_t mid, size_t end, struct conta
 	memcpy(buf, tmp, end * sizeof(*buf));
 }
 
+#define DEDUP_LINEAR_MAX 16
+
 /* One contact per key in buf[0..n) (sorted by time): later ones are folded
  * into the earliest. Returns the new n; order is kept. */
 static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t *slots_cap)
 {
+	if (n <= DEDUP_LINEAR_MAX) { /* most sources: comparing beats hashing */
+		size_t w = 0;
+		for (size_t q = 0; q < n; q++) {
+			size_t k = 0;
+			while (k < w && contact_key_cmp(&buf[k], &buf[q]) != 0)
+				k++;
+			if (k < w)
+				contact_fold(&buf[k], &buf[q]);
+			else
+				buf[w++] = buf[q];
+		}
+		return w;
+	}
 	size_t need = 16;
 	while (need < n * 2)
 		need *= 2;
@@ -953,11 +985,16 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	}
 	struct detector **det = xmalloc(k * sizeof(*det));
 	uint32_t **ids = xmalloc(k * sizeof(*ids)), **off = xmalloc(k * sizeof(*off));
+	/* taken[j][i]: source i of detector j is part of a union formed at an
+	 * earlier detector (marked there, so it need not be looked up again) */
+	uint8_t **taken = xmalloc(k * sizeof(*taken));
 	k = 0;
 	for (struct detector *x = d; x; x = x->merged, k++) {
 		det[k] = x;
 		ids[k] = detect_order(x, &off[k]);
+		taken[k] = k ? xcalloc(x->n ? x->n : 1, 1) : NULL;
 	}
+	uint32_t hring[4] = {0, 0, 0, 0}; /* src_hash of sources i .. i + 2 */
 	struct contact *buf = NULL, *tmp = NULL;
 	size_t cap = 0, tmp_cap = 0;
 	uint32_t *slots = NULL;
@@ -967,6 +1004,25 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 		const struct detector *dj = det[j];
 		for (size_t i = 0; i < dj->n; i++) {
 			const struct src_state *s = &dj->st[i];
+			uint32_t h = 0;
+			if (j + 1 < k) {
+				/* its parts in later detectors are looked up: hash two
+				 * sources ahead and fetch their slots there meanwhile */
+				if (i == 0) {
+					hring[0] = src_hash(&s->addr);
+					if (dj->n > 1)
+						hring[1] = src_hash(&dj->st[1].addr);
+				}
+				if (i + 2 < dj->n) {
+					uint32_t h2 = src_hash(&dj->st[i + 2].addr);
+					hring[(i + 2) & 3] = h2;
+					for (size_t jj = j + 1; jj < k; jj++)
+						__builtin_prefetch(&det[jj]->sslots[h2 & det[jj]->sslot_mask]);
+				}
+				h = hring[i & 3];
+			}
+			if (taken[j] && taken[j][i])
+				continue; /* its union was formed where it was first found */
 			if (want && !want(arg, &s->addr))
 				continue;
 			/* the contacts of a source two ahead, which the pool order
@@ -974,12 +1030,6 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 			if (i + 2 < dj->n)
 				for (uint32_t q = off[j][i + 2]; q < off[j][i + 3] && q < off[j][i + 2] + 8; q++)
 					__builtin_prefetch(&dj->c[ids[j][q]]);
-			uint32_t h = k > 1 ? src_hash(&s->addr) : 0;
-			int seen = 0;
-			for (size_t jj = 0; jj < j && !seen; jj++)
-				seen = source_find(det[jj], &s->addr, h) != NO_ID;
-			if (seen)
-				continue; /* its union was formed where it was first found */
 			struct src_view v;
 			v.addr = s->addr;
 			v.events = s->events;
@@ -998,6 +1048,8 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				uint32_t si = jj == j ? (uint32_t)i : source_find(det[jj], &s->addr, h);
 				if (si == NO_ID)
 					continue;
+				if (jj != j)
+					taken[jj][si] = 1;
 				const struct src_state *t = &det[jj]->st[si];
 				uint32_t tv = t->n_visit < DETECT_VISITS ? t->n_visit : DETECT_VISITS;
 				if (nvis + tv <= ARRAY_LEN(vis)) {
@@ -1067,9 +1119,11 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	for (size_t j = 0; j < k; j++) {
 		free(ids[j]);
 		free(off[j]);
+		free(taken[j]);
 	}
 	free(ids);
 	free(off);
+	free(taken);
 	free(det);
 }
 

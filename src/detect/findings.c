@@ -108,10 +108,36 @@ static void scratch_reserve(struct ctx *x, size_t n)
 	x->scratch_cap = cap;
 }
 
+/* Few contacts (most sources): a scan of the targets found so far costs
+ * less than hashing and clearing a table, and gives the same groups. */
+#define GROUP_LINEAR_MAX 16
+
+static void group_targets_linear(struct ctx *x, const struct src_view *s)
+{
+	uint32_t ng = 0;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct ip_addr *a = &s->c[i].dst;
+		uint32_t g = ng;
+		if (i && memcmp(a->b, s->c[i - 1].dst.b, 16) == 0)
+			g = x->tgt[i - 1];
+		for (uint32_t k = 0; g == ng && k < ng; k++)
+			if (memcmp(s->c[x->tgt_first[k]].dst.b, a->b, 16) == 0)
+				g = k;
+		if (g == ng)
+			x->tgt_first[ng++] = i;
+		x->tgt[i] = g;
+	}
+	x->n_tgt = ng;
+}
+
 /* Target group of every contact (first-seen order). Targets are chosen by
  * whoever sent the probes, so the table is keyed (hash_bytes). */
 static void group_targets(struct ctx *x, const struct src_view *s)
 {
+	if (s->n <= GROUP_LINEAR_MAX) {
+		group_targets_linear(x, s);
+		return;
+	}
 	size_t need = 16;
 	while (need < (size_t)s->n * 2)
 		need *= 2;
@@ -227,6 +253,14 @@ static unsigned window_hits(const struct ctx *x, const struct rec *g,
 			    size_t m, int64_t win, unsigned thr, int weighted, uint8_t bit,
 			    uint8_t skip, uint8_t *mark)
 {
+	unsigned wmax = 1; /* the most one contact can add (port_weight) */
+	if (x->cfg->weight_low > wmax)
+		wmax = x->cfg->weight_low;
+	if (x->cfg->weight_high > wmax)
+		wmax = x->cfg->weight_high;
+	/* the whole group cannot reach thr (most groups are a probe or two) */
+	if ((uint64_t)m * (weighted ? wmax : 1) < thr)
+		return 0;
 	unsigned hits = 0;
 	size_t i = 0;
 	while (i < m) {
@@ -272,6 +306,8 @@ static unsigned proto_hits(const struct ctx *x, const struct rec *g, size_t m, i
 	unsigned hits = 0;
 	uint32_t cnt[256];
 	size_t i = 0;
+	if (m < x->cfg->proto_count) /* fewer contacts than protocols needed */
+		return 0;
 	while (i < m) {
 		memset(cnt, 0, sizeof(cnt));
 		size_t start = i, j = i, k;
@@ -1091,6 +1127,8 @@ static struct bg_cell *bg_cell(struct ctx *x, uint8_t proto, uint16_t port)
 	return &(*tab)[port & (n - 1)];
 }
 
+#define BG_AHEAD 8
+
 static void background_add(struct ctx *x, const struct src_view *s)
 {
 	struct detect_findings *out = x->out;
@@ -1107,7 +1145,12 @@ static void background_add(struct ctx *x, const struct src_view *s)
 			out->background_mirai++;
 	}
 	uint32_t serial = ++x->serial;
+	/* the cells are scattered over 1.5 MB per protocol: fetch them ahead */
+	for (uint32_t i = 0; i < s->n && i < BG_AHEAD; i++)
+		__builtin_prefetch(bg_cell(x, s->c[i].proto, s->c[i].port));
 	for (uint32_t i = 0; i < s->n; i++) {
+		if (i + BG_AHEAD < s->n)
+			__builtin_prefetch(bg_cell(x, s->c[i + BG_AHEAD].proto, s->c[i + BG_AHEAD].port));
 		struct bg_cell *cell = bg_cell(x, s->c[i].proto, s->c[i].port);
 		if (cell->stamp != serial) {
 			cell->stamp = serial;

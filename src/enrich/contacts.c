@@ -1,6 +1,8 @@
-/* Abuse-contact file and registered domains (see contacts.h). The file is
- * small and looked up once per incident, so entries are kept in two plain
- * arrays and searched linearly for the longest match. */
+/* Abuse-contact file and registered domains (see contacts.h). Entries are
+ * kept in two plain arrays, searched linearly for the longest match (once
+ * per incident). Loading appends and then sorts out the repeated keys in
+ * one pass, so a large file (up to CONTACTS_MAX_ENTRIES) loads in
+ * O(n log n), not with a scan of the array per line. */
 #include "enrich/contacts.h"
 
 #include <ctype.h>
@@ -14,11 +16,13 @@
 struct net_entry {
 	struct ip_prefix net;
 	char *mailbox;
+	size_t seq;   /* load order: of two for one network, the later wins */
 };
 
 struct domain_entry {
 	char *domain; /* lower case, no leading dot */
 	char *mailbox;
+	size_t seq;
 };
 
 struct contacts {
@@ -26,6 +30,8 @@ struct contacts {
 	size_t n_nets, cap_nets;
 	struct domain_entry *domains;
 	size_t n_domains, cap_domains;
+	size_t seq;
+	size_t compacted;  /* entries right after the last compact() */
 };
 
 /* Second-level suffixes under which registrations sit one label deeper.
@@ -121,32 +127,118 @@ static char *domain_key(const char *s, size_t len)
 
 static void add_net(struct contacts *c, const struct ip_prefix *p, const char *mb, size_t mblen)
 {
-	for (size_t i = 0; i < c->n_nets; i++) {
-		if (c->nets[i].net.bits == p->bits &&
-		    memcmp(&c->nets[i].net.addr, &p->addr, sizeof(p->addr)) == 0) {
-			free(c->nets[i].mailbox);
-			c->nets[i].mailbox = xstrndup(mb, mblen);
-			return;
-		}
-	}
 	c->nets = xgrow(c->nets, &c->cap_nets, c->n_nets + 1, sizeof(*c->nets));
-	c->nets[c->n_nets].net = *p;
-	c->nets[c->n_nets++].mailbox = xstrndup(mb, mblen);
+	struct net_entry *e = &c->nets[c->n_nets++];
+	e->net = *p;
+	e->mailbox = xstrndup(mb, mblen);
+	e->seq = c->seq++;
 }
 
 static void add_domain(struct contacts *c, char *domain, const char *mb, size_t mblen)
 {
-	for (size_t i = 0; i < c->n_domains; i++) {
-		if (strcmp(c->domains[i].domain, domain) == 0) {
-			free(domain);
-			free(c->domains[i].mailbox);
-			c->domains[i].mailbox = xstrndup(mb, mblen);
-			return;
-		}
-	}
 	c->domains = xgrow(c->domains, &c->cap_domains, c->n_domains + 1, sizeof(*c->domains));
-	c->domains[c->n_domains].domain = domain;
-	c->domains[c->n_domains++].mailbox = xstrndup(mb, mblen);
+	struct domain_entry *e = &c->domains[c->n_domains++];
+	e->domain = domain;
+	e->mailbox = xstrndup(mb, mblen);
+	e->seq = c->seq++;
+}
+
+static int net_key_cmp(const struct net_entry *a, const struct net_entry *b)
+{
+	if (a->net.bits != b->net.bits)
+		return a->net.bits < b->net.bits ? -1 : 1;
+	return memcmp(&a->net.addr, &b->net.addr, sizeof(a->net.addr));
+}
+
+static int net_key_cmp_v(const void *x, const void *y)
+{
+	return net_key_cmp(x, y);
+}
+
+static int domain_key_cmp(const void *x, const void *y)
+{
+	const struct domain_entry *a = x, *b = y;
+	return strcmp(a->domain, b->domain);
+}
+
+static int net_cmp(const void *x, const void *y)
+{
+	const struct net_entry *a = x, *b = y;
+	int c = net_key_cmp(a, b);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int domain_cmp(const void *x, const void *y)
+{
+	const struct domain_entry *a = x, *b = y;
+	int c = strcmp(a->domain, b->domain);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* One entry per key: the last loaded of each run of equal keys. */
+static void compact(struct contacts *c)
+{
+	if (c->n_nets > 1) /* qsort wants a non-null array, even of none */
+		qsort(c->nets, c->n_nets, sizeof(*c->nets), net_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < c->n_nets; i++) {
+		if (i + 1 < c->n_nets && net_key_cmp(&c->nets[i], &c->nets[i + 1]) == 0) {
+			free(c->nets[i].mailbox);
+			continue;
+		}
+		c->nets[w++] = c->nets[i];
+	}
+	c->n_nets = w;
+	if (c->n_domains > 1)
+		qsort(c->domains, c->n_domains, sizeof(*c->domains), domain_cmp);
+	w = 0;
+	for (size_t i = 0; i < c->n_domains; i++) {
+		if (i + 1 < c->n_domains &&
+		    strcmp(c->domains[i].domain, c->domains[i + 1].domain) == 0) {
+			free(c->domains[i].domain);
+			free(c->domains[i].mailbox);
+			continue;
+		}
+		c->domains[w++] = c->domains[i];
+	}
+	c->n_domains = w;
+	c->compacted = c->n_nets + c->n_domains;
+}
+
+/* Whether the arrays are full. Repeated keys do not count: they are
+ * dropped first (again only once something was added since). */
+static int at_cap(struct contacts *c)
+{
+	size_t n = c->n_nets + c->n_domains;
+	if (n >= CONTACTS_MAX_ENTRIES && n > c->compacted)
+		compact(c);
+	return c->n_nets + c->n_domains >= CONTACTS_MAX_ENTRIES;
+}
+
+/* When full, a line may still replace the entry of its key, found in the
+ * arrays compact() left sorted. Returns 1 if it did (de's domain freed). */
+static int replace(struct contacts *c, const struct net_entry *ne, struct domain_entry *de,
+		   const char *mb, size_t mblen)
+{
+	char **slot = NULL;
+	if (de->domain) {
+		struct domain_entry *e = !c->n_domains ? NULL :
+			bsearch(de, c->domains, c->n_domains, sizeof(*de), domain_key_cmp);
+		if (e)
+			slot = &e->mailbox;
+	} else {
+		struct net_entry *e = !c->n_nets ? NULL :
+			bsearch(ne, c->nets, c->n_nets, sizeof(*ne), net_key_cmp_v);
+		if (e)
+			slot = &e->mailbox;
+	}
+	if (!slot)
+		return 0;
+	free(*slot);
+	*slot = xstrndup(mb, mblen);
+	free(de->domain);
+	de->domain = NULL;
+	return 1;
 }
 
 static int is_space(char ch)
@@ -191,19 +283,25 @@ static const char *parse_line(struct contacts *c, const char *s, size_t len)
 	}
 	if (!contacts_mailbox_ok(mb, mblen))
 		return "not a plain mail address (local@domain)";
-	if (c->n_nets + c->n_domains >= CONTACTS_MAX_ENTRIES)
-		return "too many entries";
-	struct ip_prefix p;
-	if (prefix_parse(s + k0, k1 - k0, &p) == 0) {
-		add_net(c, &p, mb, mblen);
-		return NULL;
+	struct net_entry ne = {.mailbox = NULL};
+	struct domain_entry de = {.domain = NULL};
+	if (prefix_parse(s + k0, k1 - k0, &ne.net) != 0) {
+		if (memchr(s + k0, ':', k1 - k0) || memchr(s + k0, '/', k1 - k0))
+			return "not a network";
+		de.domain = domain_key(s + k0, k1 - k0);
+		if (!de.domain)
+			return "neither a network nor a domain name";
 	}
-	if (memchr(s + k0, ':', k1 - k0) || memchr(s + k0, '/', k1 - k0))
-		return "not a network";
-	char *d = domain_key(s + k0, k1 - k0);
-	if (!d)
-		return "neither a network nor a domain name";
-	add_domain(c, d, mb, mblen);
+	if (at_cap(c)) {
+		if (replace(c, &ne, &de, mb, mblen))
+			return NULL;
+		free(de.domain);
+		return "too many entries";
+	}
+	if (de.domain)
+		add_domain(c, de.domain, mb, mblen);
+	else
+		add_net(c, &ne.net, mb, mblen);
 	return NULL;
 }
 
@@ -226,6 +324,7 @@ int contacts_load_text(struct contacts *c, const char *name, const char *text, s
 		}
 		pos = end + 1;
 	}
+	compact(c);
 	return bad;
 }
 

@@ -472,7 +472,7 @@ const char *geo_asn_source(const struct geo *g)
 
 static int mmdb_find(const MMDB_s *db, const struct ip_addr *a, MMDB_lookup_result_s *res)
 {
-	int gai = 0, mmdb = 0;
+	int mmdb = 0;
 	if (addr_is_v4(a)) {
 		struct sockaddr_in sin;
 		memset(&sin, 0, sizeof(sin));
@@ -486,8 +486,12 @@ static int mmdb_find(const MMDB_s *db, const struct ip_addr *a, MMDB_lookup_resu
 		memcpy(&sin6.sin6_addr, a->b, 16);
 		*res = MMDB_lookup_sockaddr((MMDB_s *)db, (const struct sockaddr *)&sin6, &mmdb);
 	}
-	(void)gai;
 	return mmdb == MMDB_SUCCESS && res->found_entry ? 0 : -1;
+}
+
+static int is_letter(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 static int mmdb_country(const MMDB_s *db, const struct ip_addr *a, char cc[3])
@@ -505,8 +509,9 @@ static int mmdb_country(const MMDB_s *db, const struct ip_addr *a, char cc[3])
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		MMDB_entry_data_s d;
 		if (MMDB_aget_value(&res.entry, &d, paths[i]) != MMDB_SUCCESS || !d.has_data ||
-		    d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2)
-			continue;
+		    d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2 ||
+		    !is_letter(d.utf8_string[0]) || !is_letter(d.utf8_string[1]))
+			continue; /* a database is input too: only letters reach the reports */
 		cc[0] = d.utf8_string[0];
 		cc[1] = d.utf8_string[1];
 		cc[2] = '\0';

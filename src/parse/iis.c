@@ -49,6 +49,22 @@ static const char iis_default[] =
 	"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
 	"cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
 
+/* IIS writes the blanks of a header as '+' ("Mozilla/5.0+(compatible;
+ * +Nmap+Scripting+Engine)"). The user agent and referrer get them back in
+ * these per-thread buffers, valid until the next line (as weblog_event.c's
+ * joined target), so the signatures, written with blanks, match. */
+#define IIS_HEADER_MAX 8192
+static _Thread_local char iis_agent[IIS_HEADER_MAX], iis_referrer[IIS_HEADER_MAX];
+
+static void iis_unplus(struct slice *v, char *buf)
+{
+	if (v->len == 0 || v->len > IIS_HEADER_MAX || !memchr(v->ptr, '+', v->len))
+		return; /* a longer one is matched as logged */
+	for (uint32_t i = 0; i < v->len; i++)
+		buf[i] = v->ptr[i] == '+' ? ' ' : v->ptr[i];
+	v->ptr = buf;
+}
+
 static uint8_t iis_field(const char *s, size_t n)
 {
 	for (size_t i = 0; i < ARRAY_LEN(iis_names); i++)
@@ -117,6 +133,8 @@ static enum parse_result iis_parse_line(struct parse_ctx *ctx, const char *line,
 		ctx->reason = "iis: the line has not as many fields as #Fields names";
 		return PARSE_MALFORMED;
 	}
+	iis_unplus(&w.v[WLF_USER_AGENT], iis_agent);
+	iis_unplus(&w.v[WLF_REFERER], iis_referrer);
 	return weblog_fields_event(ctx, &w, ev);
 }
 

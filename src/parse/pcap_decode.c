@@ -6,6 +6,7 @@
  * ICMP (RFC 792) and ICMPv6 (RFC 4443). */
 #include "parse/pcap_decode.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* ---- the cursor ---------------------------------------------------------- */
@@ -93,9 +94,12 @@ static struct cur sub(const struct cur *c, size_t k)
 
 /* ---- addresses ----------------------------------------------------------- */
 
+/* As addr_from_v4() stores it (v4-mapped), without the call per address. */
 static void v4_addr(const uint8_t *q, struct ip_addr *a)
 {
-	addr_from_v4((uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3], a);
+	static const uint8_t head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	memcpy(a->b, head, 12);
+	memcpy(a->b + 12, q, 4);
 }
 
 static void v6_addr(const uint8_t *q, struct ip_addr *a)
@@ -609,8 +613,8 @@ int pcap_link_supported(int linktype)
 enum pcap_decode_result pcap_decode(int linktype, const uint8_t *buf, size_t caplen,
 				    struct pcap_pkt *pkt, const char **reason)
 {
-	memset(pkt, 0, sizeof(*pkt));
-	event_clear(&pkt->ev);
+	pcap_zero(pkt, offsetof(struct pcap_pkt, conv_key)); /* the key is the tracker's */
+	pkt->ev.count = 1; /* as event_clear() leaves it */
 	pkt->ev.action = EVENT_ACTION_LOG;
 	struct cur c = {buf, buf ? caplen : 0, 0, 0};
 

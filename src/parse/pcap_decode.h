@@ -1,13 +1,15 @@
 /* Packet capture decoding without libpcap: one captured frame (link type +
  * bytes) to a normalised event (pcap_decode.c), and the probe tracker that
  * pairs probes with their replies to give each one an outcome
- * (pcap_track.c); pcap.c feeds both from libpcap. Link types are the
+ * (pcap_track.c); pcap.c feeds both from the file (classic pcap directly,
+ * pcapng and the rest through libpcap). Link types are the
  * file-format LINKTYPE_ values of https://www.tcpdump.org/linktypes.html. */
 #ifndef CLSCAN_PCAP_DECODE_H
 #define CLSCAN_PCAP_DECODE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/event.h"
 #include "parse/parser.h"
@@ -25,6 +27,18 @@ enum pcap_link {
 	PCAP_LINK_NFLOG = 239,  /* netfilter NFLOG: header + TLVs (host-order TLV heads) */
 	PCAP_LINK_SLL2 = 276,   /* Linux cooked capture v2, 20-byte header */
 };
+
+/* Zero n bytes 64 at a time. A plain memset of an event is compiled to
+ * `rep stos`, whose start-up alone cost ~15 ns a packet (bench/RESULTS.md);
+ * fixed 64-byte pieces become plain vector stores. */
+static inline void pcap_zero(void *p, size_t n)
+{
+	unsigned char *q = p;
+	size_t i = 0;
+	for (; i + 64 <= n; i += 64)
+		memset(q + i, 0, 64);
+	memset(q + i, 0, n - i);
+}
 
 /* 1 if pcap_decode() knows the link type. */
 int pcap_link_supported(int linktype);
@@ -51,6 +65,13 @@ struct pcap_pkt {
 	uint8_t inner_icmp_type;
 	struct ip_addr inner_src, inner_dst;
 	uint16_t inner_sport, inner_dport; /* ports, or ICMP echo id/seq */
+	/* Set by pcap_track_prefetch(): the conversation's key, side and hash,
+	 * so that pcap_track_packet() need not compute them again (the key is
+	 * last: pcap_decode() does not clear it). */
+	uint8_t has_conv_hash;
+	uint8_t conv_dir;
+	uint32_t conv_hash;
+	uint8_t conv_key[40];
 };
 
 /* ICMP (proto 1) or ICMPv6 (58) messages with an identifier and sequence
@@ -128,6 +149,12 @@ struct pcap_track;
 struct pcap_track *pcap_track_new(const struct pcap_track_config *cfg, struct parse_ctx *ctx,
 				  parse_emit_fn emit, void *arg);
 void pcap_track_free(struct pcap_track *t);
+/* Optional, for a reader that decodes a few packets ahead: stage 1
+ * hashes the packet's conversation (kept in pkt) and prefetches its slot;
+ * stage 2, some packets later, prefetches the entry the slot points to.
+ * Hints only: the table may change before the packet is tracked. */
+void pcap_track_prefetch(const struct pcap_track *t, struct pcap_pkt *pkt);
+void pcap_track_prefetch2(const struct pcap_track *t, const struct pcap_pkt *pkt);
 /* One decoded IP packet (pkt->ev.time_ns set) with its 1-based number. */
 void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record);
 /* Let capture time pass (a packet that was not IP): decides expired probes. */
@@ -135,5 +162,11 @@ void pcap_track_advance(struct pcap_track *t, int64_t now_ns);
 /* End of capture: every probe still waiting is no_answer, in packet order. */
 void pcap_track_finish(struct pcap_track *t);
 void pcap_track_get_stats(const struct pcap_track *t, struct pcap_track_stats *out);
+
+/* parser_pcap's read_file (pcap.c), with use_libpcap = 1 to read classic
+ * pcap files through libpcap too rather than directly: the tests and the
+ * fuzz target compare the two readers. */
+int pcap_read_path(struct parse_ctx *ctx, const char *path, parse_emit_fn emit, void *arg,
+		   char *err, size_t errlen, int use_libpcap);
 
 #endif

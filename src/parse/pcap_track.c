@@ -14,6 +14,7 @@
 
 #define NIL UINT32_MAX
 #define KEY_LEN 40
+_Static_assert(sizeof(((struct pcap_pkt *)0)->conv_key) == KEY_LEN, "key size");
 
 /* ---- entries and their two age lists ------------------------------------ */
 
@@ -227,12 +228,30 @@ static void make_key(uint8_t *key, const struct ip_addr *a, uint16_t pa, const s
 	key[38] = key[39] = 0;
 }
 
+static uint64_t be64(const uint8_t *b)
+{
+	uint64_t v;
+	memcpy(&v, b, 8);
+	return __builtin_bswap64(v);
+}
+
+/* memcmp(a, b, 16) as two word compares (the library call cost more). */
+static int addr_order(const struct ip_addr *a, const struct ip_addr *b)
+{
+	uint64_t x = be64(a->b), y = be64(b->b);
+	if (x == y) {
+		x = be64(a->b + 8);
+		y = be64(b->b + 8);
+	}
+	return (x > y) - (x < y);
+}
+
 /* The conversation's key, the same from either end (the lower endpoint
  * first); returns which side (0 = a, 1 = b) the first endpoint became. */
 static int make_conv_key(uint8_t *key, const struct ip_addr *src, uint16_t sp,
 			 const struct ip_addr *dst, uint16_t dp, uint8_t proto)
 {
-	int c = memcmp(src->b, dst->b, 16);
+	int c = addr_order(src, dst);
 	if (c > 0 || (c == 0 && sp > dp)) {
 		make_key(key, dst, dp, src, sp, proto, 0);
 		return 1;
@@ -241,8 +260,32 @@ static int make_conv_key(uint8_t *key, const struct ip_addr *src, uint16_t sp,
 	return 0;
 }
 
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+/* Between two IPv4 ends only 16 of the 40 key bytes vary, and hashing just
+ * those takes half the SipHash blocks; keys are still compared whole. */
+static int is_v4_mapped(const uint8_t *a)
+{
+	uint64_t x;
+	uint32_t y;
+	memcpy(&x, a, 8);
+	memcpy(&y, a + 8, 4);
+	uint64_t hx;
+	uint32_t hy;
+	memcpy(&hx, v4_mapped, 8);
+	memcpy(&hy, v4_mapped + 8, 4);
+	return x == hx && y == hy;
+}
+
 static uint32_t key_hash(const uint8_t *key)
 {
+	if (is_v4_mapped(key) && is_v4_mapped(key + 16)) {
+		uint8_t k[16];
+		memcpy(k, key + 12, 4);
+		memcpy(k + 4, key + 28, 4);
+		memcpy(k + 8, key + 32, 8);
+		return (uint32_t)hash_bytes(k, sizeof(k));
+	}
 	return (uint32_t)hash_bytes(key, KEY_LEN);
 }
 
@@ -347,7 +390,8 @@ static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
 	const struct ent *e = &t->e[i];
 	const struct probe *p = &t->pay[i];
 	struct event ev;
-	event_clear(&ev);
+	pcap_zero(&ev, sizeof(ev));
+	ev.count = 1; /* as event_clear() leaves it */
 	ev.time_ns = e->time;
 	memcpy(ev.src.b, e->key + (e->dir ? 16 : 0), 16);
 	memcpy(ev.dst.b, e->key + (e->dir ? 0 : 16), 16);
@@ -375,6 +419,21 @@ static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
 	t->emit(t->arg, t->ctx, PARSE_EVENT, &ev, record);
 }
 
+/* The oldest waiting probe is decided within the next few packets: fetch
+ * its entry, payload and slot ahead (the entry first, the rest once the
+ * entry is there, one call later). */
+static void prefetch_pending_head(const struct pcap_track *t)
+{
+	uint32_t h = t->pending.head;
+	if (h == NIL)
+		return;
+	const struct ent *e = &t->e[h];
+	__builtin_prefetch(&t->pay[h]);
+	__builtin_prefetch(&t->slot[e->hash & (t->n_slot - 1)]);
+	if (e->next != NIL)
+		__builtin_prefetch(&t->e[e->next]);
+}
+
 /* later - earlier > span, without overflow for any stamps. */
 static int older_than(int64_t earlier, int64_t later, int64_t span)
 {
@@ -388,6 +447,7 @@ void pcap_track_advance(struct pcap_track *t, int64_t now)
 		decide(t, t->pending.head, EVENT_OUTCOME_NO_ANSWER);
 	while (t->flows.head != NIL && older_than(t->e[t->flows.head].time, now, t->cfg.flow_idle_ns))
 		tab_erase(t, t->flows.head);
+	prefetch_pending_head(t);
 }
 
 void pcap_track_finish(struct pcap_track *t)
@@ -616,9 +676,18 @@ static void track_conv(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_
 	int syn_only = tcp && (f & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
 	int rst = tcp && (f & TCP_FLAG_RST);
 	int synack = tcp && (f & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK);
-	uint8_t key[KEY_LEN];
-	int dir = make_conv_key(key, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto);
-	uint32_t h = key_hash(key);
+	uint8_t own[KEY_LEN];
+	const uint8_t *key = own;
+	int dir;
+	uint32_t h;
+	if (pkt->has_conv_hash) {
+		key = pkt->conv_key;
+		dir = pkt->conv_dir;
+		h = pkt->conv_hash;
+	} else {
+		dir = make_conv_key(own, &ev->src, ev->sport, &ev->dst, ev->dport, ev->proto);
+		h = key_hash(own);
+	}
 	uint32_t i = tab_find(t, key, h);
 
 	if (i != NIL && t->e[i].state == ENT_FLOW) {
@@ -668,6 +737,33 @@ static void track_conv(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_
 		supersede(t, i);
 	}
 	add_probe(t, pkt, record, key, h, dir);
+}
+
+/* ---- prefetching ---------------------------------------------------------- */
+
+/* The table is far larger than the caches: without these hints nearly
+ * every packet waits for a slot line and then an entry line. */
+void pcap_track_prefetch(const struct pcap_track *t, struct pcap_pkt *pkt)
+{
+	const struct event *ev = &pkt->ev;
+	if ((ev->flags & EVENT_FRAGMENT) || is_icmp(ev->proto))
+		return;
+	pkt->conv_dir = (uint8_t)make_conv_key(pkt->conv_key, &ev->src, ev->sport, &ev->dst,
+					       ev->dport, ev->proto);
+	pkt->conv_hash = key_hash(pkt->conv_key);
+	pkt->has_conv_hash = 1;
+	__builtin_prefetch(&t->slot[pkt->conv_hash & (t->n_slot - 1)]);
+}
+
+void pcap_track_prefetch2(const struct pcap_track *t, const struct pcap_pkt *pkt)
+{
+	if (!pkt->has_conv_hash)
+		return;
+	const struct slot *s = &t->slot[pkt->conv_hash & (t->n_slot - 1)];
+	if (s->idx != NIL && s->tag == pkt->conv_hash) {
+		__builtin_prefetch(&t->e[s->idx]);
+		__builtin_prefetch(&t->pay[s->idx]);
+	}
 }
 
 void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)

@@ -289,13 +289,23 @@ static int wl_time(struct parse_ctx *ctx, const struct weblog_fields *w, struct 
 		if (json_iso_time(t->ptr, t->len, &ns, &zoned) != 0)
 			return -1;
 		if (!zoned) { /* local time in the server's zone */
-			int64_t s = ns / NS_PER_SEC;
+			/* floored: stamps before 1970 (JSON_YEAR_MIN is 1900)
+			 * are negative, and C division rounds toward zero */
+			int64_t s = ns / NS_PER_SEC, frac = ns % NS_PER_SEC;
+			if (frac < 0) {
+				frac += NS_PER_SEC;
+				s--;
+			}
+			int64_t days = s / 86400, sod = s % 86400;
+			if (sod < 0) {
+				sod += 86400;
+				days--;
+			}
 			int y;
 			unsigned mon, d;
-			civil_from_days(s / 86400, &y, &mon, &d);
-			fwl_time_local(ctx, ev, y, mon, d, (unsigned)(s % 86400 / 3600),
-				       (unsigned)(s % 3600 / 60), (unsigned)(s % 60),
-				       (uint32_t)(ns % NS_PER_SEC));
+			civil_from_days(days, &y, &mon, &d);
+			fwl_time_local(ctx, ev, y, mon, d, (unsigned)(sod / 3600),
+				       (unsigned)(sod % 3600 / 60), (unsigned)(sod % 60), (uint32_t)frac);
 			return 0;
 		}
 	} else if (w->time_kind == WLT_STRFTIME) {

@@ -10,7 +10,11 @@
 #include "core/util.h"
 #include "pipeline/pipeline.h"
 
-#define EVIDENCE_LINE_MAX (64 * 1024) /* bytes kept of one line */
+#define EVIDENCE_LINE_MAX (64 * 1024) /* longest line the reader hands out */
+/* Bytes kept of one line: the page shows 4 KiB of each (html.c) and marks
+ * longer ones as cut, and up to a few thousand lines are asked for, so
+ * keeping whole 64 KiB lines could hold hundreds of megabytes. */
+#define EVIDENCE_KEEP (8 * 1024)
 
 struct want {
 	size_t file;
@@ -78,11 +82,12 @@ static void read_file(const struct pipeline_result *res, size_t file, struct wan
 			k++; /* line 0 or a repeat handled below */
 		while (k < n && wants[k].line == no) {
 			struct report_line *l = &lines[wants[k].idx];
-			if (st == INPUT_LINE) {
-				l->text = xmalloc(len + 1);
-				memcpy(l->text, line, len);
-				l->text[len] = '\0';
-				l->len = len;
+			if (st == INPUT_LINE && !l->text) {
+				size_t keep = len < EVIDENCE_KEEP ? len : EVIDENCE_KEEP;
+				l->text = xmalloc(keep + 1);
+				memcpy(l->text, line, keep);
+				l->text[keep] = '\0';
+				l->len = keep;
 			}
 			k++;
 		}

@@ -151,13 +151,28 @@ static char *header_clean(const char *v)
 	return c;
 }
 
+/* Folding happens only at spaces: a longer run could not be broken. */
+static int has_long_word(const char *v, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		run = v[i] == ' ' ? 0 : run + 1;
+		if (run > 900)
+			return 1;
+	}
+	return 0;
+}
+
 static void header_to(struct mbuf *b, const char *name, const char *value)
 {
 	char *v = header_clean(value);
 	size_t n = strlen(v);
 	mb_str(b, name);
 	mb_str(b, ": ");
-	if (is_ascii(v, n))
+	/* ASCII folds at its spaces; anything else, or a word too long for
+	 * one line (RFC 5322 section 2.1.1: 998 octets), goes as encoded
+	 * words, which may be cut anywhere */
+	if (is_ascii(v, n) && !has_long_word(v, n))
 		header_folded(b, strlen(name) + 2, v, n);
 	else
 		header_encoded(b, v, n);
@@ -647,18 +662,21 @@ static void headers(struct mbuf *m, const struct abuse_mail_options *o, const ch
 		    const char *subject, uint64_t h, const char *id_domain, int xarf)
 {
 	char date[40];
+	/* header_to, not a plain copy: To and Cc may come from a contacts
+	 * file or a name seen in a log, and no CR or LF of theirs may start
+	 * a header of its own */
 	if (from_hdr) {
-		mb_printf(m, "From: %s\r\n", from_hdr);
-		mb_printf(m, "Reply-To: %s\r\n", from_hdr);
+		header_to(m, "From", from_hdr);
+		header_to(m, "Reply-To", from_hdr);
 	} else {
 		mb_str(m, "From: sender-unknown:;\r\n"); /* RFC 6854 empty group: fill it in */
 	}
 	if (o->to && o->to[0])
-		mb_printf(m, "To: %s\r\n", o->to);
+		header_to(m, "To", o->to);
 	else
 		mb_str(m, "To: abuse-contact-unknown:;\r\n"); /* an empty group: fill it in */
 	if (o->cc && o->cc[0])
-		mb_printf(m, "Cc: %s\r\n", o->cc);
+		header_to(m, "Cc", o->cc);
 	header_to(m, "Subject", subject);
 	mb_printf(m, "Date: %s\r\n", abuse_mail_date(o->tz, o->now_ns, date));
 	mb_printf(m, "Message-ID: <abuse.%016llx@%s>\r\n", (unsigned long long)h, id_domain);

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,18 +118,7 @@ struct hw {
 	size_t ev_web;              /* then one per web source shown */
 };
 
-static void putf(struct hw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct hw *w, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	report_buf_put(&w->rb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
+#define putf(w, ...) html_printf(&(w)->rb, __VA_ARGS__)
 
 static void puts_(struct hw *w, const char *s)
 {
@@ -687,10 +675,14 @@ static void write_web(struct hw *w, const struct report_line *ev)
 		}
 		table_close(w, n, f->n_sigs, "signatures");
 	}
-	if (f->requests_dropped || f->hits_dropped)
+	if (f->requests_dropped)
 		putf(w, "<p class=\"note\"><strong>Incomplete:</strong> %s requests from sources over "
 			"--web-max-sources were not tracked.</p>\n",
 		     html_group_digits(f->requests_dropped, a));
+	if (f->hits_dropped)
+		putf(w, "<p class=\"note\"><strong>Incomplete:</strong> %s matches of signatures "
+			"beyond %zu per source (or a million in all) were counted but not listed.</p>\n",
+		     html_group_digits(f->hits_dropped, a), f->cfg.max_hits_per_source);
 	puts_(w, "</section>\n");
 }
 
@@ -1427,10 +1419,12 @@ static int asset_load(struct asset *a, const char *dir, const char *name, const 
 			buf = xrealloc(buf, cap);
 		}
 	}
-	int err = ferror(f);
+	int err = ferror(f), too_big = n == cap;
 	fclose(f);
-	if (err) {
+	if (err || too_big) {
+		/* refused, not cut: half a page would be a broken report */
 		free(buf);
+		errno = err ? EIO : EFBIG;
 		return -1;
 	}
 	a->text = a->owned = buf;

@@ -22,6 +22,9 @@
 void html_escape(struct report_buf *rb, const char *s, size_t len);
 void html_escape_cstr(struct report_buf *rb, const char *s);
 
+/* printf into the page; output of any length (html.c and html_svg.c). */
+void html_printf(struct report_buf *rb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "12,345" into buf (>= 28 bytes). */
 const char *html_group_digits(uint64_t v, char *buf);
 

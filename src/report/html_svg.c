@@ -10,7 +10,10 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/util.h"
 
 #define PLOT_W (HTML_SVG_W - HTML_SVG_LEFT - HTML_SVG_RIGHT)
 #define PLOT_H (HTML_SVG_H - HTML_SVG_TOP - HTML_SVG_BOTTOM)
@@ -65,19 +68,29 @@ double html_bar_height(uint64_t v, uint64_t top, double plot_h)
 	return h;
 }
 
-static void putf(struct report_buf *rb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void putf(struct report_buf *rb, const char *fmt, ...)
+void html_printf(struct report_buf *rb, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	report_buf_put(rb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if ((size_t)n < sizeof(buf)) {
+		report_buf_put(rb, buf, (size_t)n);
+		return;
+	}
+	/* rare: a long piece is written whole, never cut mid-markup */
+	char *big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	report_buf_put(rb, big, (size_t)n);
+	free(big);
 }
+
+#define putf html_printf
 
 /* "950", "12k", "1.5M": axis labels must fit the left margin. */
 static const char *compact(uint64_t v, char *buf, size_t len)

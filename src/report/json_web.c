@@ -91,6 +91,13 @@ static const char *level(unsigned sev)
 	return sev >= 4 ? "ALERT" : sev == 3 ? "WARNING" : "INFO";
 }
 
+/* A source is an ALERT only when a probe was answered 2xx (web.h); a
+ * refused probe of an ALERT-grade signature is a WARNING. */
+static const char *source_level(const struct web_source *s)
+{
+	return s->alert ? "ALERT" : level(s->max_severity >= 3 ? 3 : s->max_severity);
+}
+
 static void sig_fields(struct wj *w, const struct web_signature *g)
 {
 	kv_str(w, "signature", g->name);
@@ -145,7 +152,7 @@ static void write_source(struct wj *w, const struct web_source *s)
 	c(w);
 	kv_str(w, "client", s->client);
 	c(w);
-	kv_str(w, "level", s->alert ? "ALERT" : level(s->max_severity));
+	kv_str(w, "level", source_level(s));
 	c(w);
 	kv_bool(w, "alert", s->alert);
 	c(w);

@@ -33,6 +33,18 @@ static void heading(FILE *out, const char *title, const char *note)
 	fprintf(out, "\n%s%s%s\n", title, note ? "  " : "", note ? note : "");
 }
 
+/* Text from a database (an organisation's name): controls as \xNN, so
+ * a hostile or broken file cannot drive the terminal. */
+static void put_data_text(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
 static size_t rows(size_t n, size_t top)
 {
 	return top && top < n ? top : n;
@@ -170,9 +182,11 @@ static void section_sources(FILE *out, const struct report *r, const struct summ
 			snprintf(asn, sizeof(asn), "AS%" PRIu32, x->asn);
 		else
 			snprintf(asn, sizeof(asn), "-");
-		fprintf(out, "%-39s %-7s %-10s %-6s %8" PRIu32 "  %s\n",
+		fprintf(out, "%-39s %-7s %-10s %-6s %8" PRIu32 "  ",
 			addr_format(&r->sum->sources[i].addr, abuf), x->cc, asn, label ? label : "-",
-			x->findings, x->org ? x->org : "-");
+			x->findings);
+		put_data_text(out, x->org ? x->org : "-");
+		fputc('\n', out);
 	}
 }
 

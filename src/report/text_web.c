@@ -147,7 +147,10 @@ static void source_block(FILE *out, const struct report *r, struct tz_cache *tz,
 	if (r->color)
 		fputs(ANSI_RESET, out);
 	fputs("  ", out);
-	styled(out, r, sev_code(s->max_severity), s->alert ? "ALERT" : sev_word(s->max_severity));
+	/* ALERT only for a probe answered 2xx (web.h): a refused one of an
+	 * ALERT-grade signature reads as a WARNING */
+	unsigned shown = s->alert ? WEB_SEV_ALERT : s->max_severity >= 3 ? 3 : s->max_severity;
+	styled(out, r, sev_code(shown), sev_word(shown));
 	fprintf(out, "  %" PRIu64 " request%s, %" PRIu64 " probe%s (", s->requests,
 		s->requests == 1 ? "" : "s", s->probes, s->probes == 1 ? "" : "s");
 	put_answers(out, s->answered_2xx, s->answered_3xx, s->answered_4xx, s->answered_5xx);
@@ -218,7 +221,8 @@ static void limits_block(FILE *out, const struct web_findings *f)
 			"of %zu per thread were not tracked (raise --web-max-sources)\n",
 			f->requests_dropped, f->probes_dropped, f->cfg.max_sources);
 	if (f->hits_dropped)
-		fprintf(out, "    %" PRIu64 " matches of signatures beyond %zu per source not kept\n",
+		fprintf(out, "    %" PRIu64 " matches of signatures beyond %zu per source (or "
+			"beyond a million in all) not kept\n",
 			f->hits_dropped, f->cfg.max_hits_per_source);
 	if (f->decode_truncated)
 		fprintf(out, "    %" PRIu64 " fields longer than %d bytes matched on their start only\n",

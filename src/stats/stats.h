@@ -90,13 +90,13 @@ struct summary_group {       /* one row of the ALERT or WARNING list */
 	uint8_t cls;             /* SERVICE_ALERT or SERVICE_WARNING */
 	uint8_t proto;
 	uint16_t port;
+	uint32_t first_unit;     /* evidence: the first event's origin */
 	struct ip_addr src, dst;
 	const struct service *svc;
 	uint64_t events;
 	int64_t first_ns, last_ns;
-	uint32_t first_unit;     /* evidence: the first event's origin */
 	uint64_t first_line;
-};
+};                           /* 80 bytes, no padding: there can be a million */
 
 struct summary {
 	uint64_t events;         /* sum of counts */
@@ -117,6 +117,9 @@ struct summary {
 	/* Each list sorted by first_ns, then source, port, destination. */
 	struct summary_group *alerts;    size_t n_alerts;
 	struct summary_group *warnings;  size_t n_warnings;
+	/* Rows present in alerts/warnings: n_alerts/n_warnings, or fewer if
+	 * the summary was made with a list limit (stats_summarise_lists). */
+	size_t n_alert_rows, n_warning_rows;
 
 	/* What the caps refused (0 when nothing was lost). */
 	uint64_t sources_dropped;   /* events whose source could not be tracked */
@@ -129,6 +132,10 @@ struct summary {
 /* Build the summary. top_n caps the source and target tables (0 = all);
  * ports, months, days, prefixes and groups are complete. */
 struct summary *stats_summarise(const struct stats *s, size_t top_n);
+/* The same, keeping only the first list_limit rows of the ALERT and
+ * WARNING lists (0 = all; n_alerts/n_warnings still count them all):
+ * the reports print no more, and a million groups would cost 80 MB. */
+struct summary *stats_summarise_lists(const struct stats *s, size_t top_n, size_t list_limit);
 void summary_free(struct summary *sum);
 
 #endif

@@ -15,13 +15,27 @@
 #define STATS_NO_FIRST INT64_MAX
 #define STATS_NO_LAST INT64_MIN
 
-/* One source address: 80 bytes. Its event total is the sum of by_action. */
+/* One source address: 64 bytes, one cache line (the entry arrays are
+ * page-aligned), since every event reads and writes its source's. Its
+ * event total is the sum of the per-action counts. Those are 32 bits:
+ * only "N packets" summary lines can push one past 2^32 - 1, and such a
+ * source moves its counts to stats.wide (struct wide_ent) for good, so
+ * the counts stay exact (src_count, src_actions). */
 struct src_ent {
 	struct ip_addr addr; /* key */
 	int64_t first, last;
-	uint64_t by_action[EVENT_ACTION_COUNT];
+	uint32_t by_action[EVENT_ACTION_COUNT]; /* unless wide */
 	uint32_t ports;      /* distinct (proto,port): pairs in stats.sp */
 	uint32_t targets;    /* distinct destinations: pairs in stats.st */
+	uint32_t wide;       /* 1: the counts are in stats.wide */
+};
+_Static_assert(sizeof(struct src_ent) == 64, "a source is one cache line");
+
+/* The 64-bit per-action counts of a wide source, key its source id. */
+struct wide_ent {
+	uint32_t sid;
+	uint32_t pad;
+	uint64_t by_action[EVENT_ACTION_COUNT];
 };
 
 /* One destination address: 48 bytes. */
@@ -55,25 +69,27 @@ struct day_ent {
 	uint64_t events;
 };
 
-/* An ALERT/WARNING group key; hashed and compared as 40 raw bytes, so the
- * padding is always zero. */
+/* An ALERT/WARNING group key; compared as 36 raw bytes (no padding: every
+ * member is byte- or 2-byte-aligned). */
 struct group_key {
 	struct ip_addr src, dst;
 	uint16_t port;
 	uint8_t proto;
 	uint8_t cls;
-	uint32_t zero;
 };
+_Static_assert(sizeof(struct group_key) == 36, "a group key has no padding");
 
+/* 72 bytes: unit fills the 4 bytes after the key that alignment would
+ * otherwise waste (a million groups is the default cap). */
 struct group_ent {
 	struct group_key k;
+	uint32_t unit;
 	uint64_t events;
 	int64_t first;  /* earliest time; STATS_NO_FIRST if no event had one */
 	int64_t last;
 	uint64_t line;  /* evidence: origin of the earliest event by (time, unit, line) */
-	uint32_t unit;
-	uint32_t pad;
 };
+_Static_assert(sizeof(struct group_ent) == 72, "a group entry is 72 bytes");
 
 #define PREFIX_CAP 4096      /* distinct (prefix, action) kept */
 #define PREFIX_SLOTS 8192    /* twice the cap: load <= 1/2 */
@@ -102,8 +118,9 @@ struct prefix_table {
  * an event needs two in a row (its source, then its pairs); taken one
  * event at a time they would cost ~600 ns. So events go through a short
  * pipeline: stage A hashes and prefetches the slots, B (PIPE_STEP events
- * later) prefetches the entries the slots point to, C does the lookups
- * and counts and prefetches the pair slots, D adds the pairs. Each miss
+ * later) finds the port id and prefetches the entries the slots point
+ * to, C does the lookups and counts and prefetches the pair slots, D
+ * adds the pairs. Each miss
  * then overlaps the misses of the events around it. Everything the later
  * stages need is copied here: the event's slices die with its line. */
 struct pending {
@@ -115,7 +132,8 @@ struct pending {
 	uint32_t unit;
 	uint32_t cnt;
 	uint32_t pkey;
-	uint32_t pid;             /* port id (stage A) */
+	uint32_t pindex;          /* slot in stats.port_index (stage A) */
+	uint32_t pid;             /* port id (stage B) */
 	int64_t day;              /* local day number (stage A), if PEND_TIME */
 	uint32_t month;           /* local year * 12 + month - 1, if PEND_TIME */
 	uint64_t h_mp;            /* (month, port) hash, set by stage C */
@@ -158,6 +176,7 @@ struct stats {
 	uint64_t weekdays[7];
 
 	struct ktable src;     /* struct src_ent, key addr */
+	struct ktable wide;    /* struct wide_ent, key source id; almost always empty */
 	struct ktable dst;     /* struct dst_ent, key addr */
 	struct ktable ports;   /* struct port_ent, key u32; looked up by port_index */
 	uint32_t *port_index;  /* PORT_CLASSES * 65536: port id + 1, 0 = none */
@@ -202,12 +221,20 @@ struct stats {
 /* Run every pending event through the rest of the pipeline. */
 void stats_flush(struct stats *s);
 
-static inline uint64_t src_events(const struct src_ent *e)
+/* Add cnt events of action act to source sid (entry e). */
+void src_count_wide(struct stats *s, uint32_t sid, struct src_ent *e, unsigned act, uint64_t cnt);
+
+static inline void src_count(struct stats *s, uint32_t sid, struct src_ent *e, unsigned act,
+			     uint64_t cnt)
 {
-	uint64_t n = 0;
-	for (int a = 0; a < EVENT_ACTION_COUNT; a++)
-		n += e->by_action[a];
-	return n;
+	if (!e->wide && cnt <= UINT32_MAX - e->by_action[act])
+		e->by_action[act] += (uint32_t)cnt;
+	else
+		src_count_wide(s, sid, e, act, cnt);
 }
+
+/* Source sid's events per action, and their total. */
+void src_actions(const struct stats *s, uint32_t sid, uint64_t out[EVENT_ACTION_COUNT]);
+uint64_t src_events(const struct stats *s, uint32_t sid);
 
 #endif

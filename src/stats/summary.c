@@ -84,7 +84,7 @@ static void fill_sources(struct summary *sum, const struct stats *s, size_t top_
 	struct rank *r = xmalloc((n + 1) * sizeof(*r));
 	for (uint32_t i = 0; i < n; i++) {
 		const struct src_ent *e = ktable_entry(&s->src, i);
-		r[i].events = src_events(e);
+		r[i].events = src_events(s, i);
 		r[i].addr = e->addr;
 		r[i].id = i;
 	}
@@ -99,7 +99,7 @@ static void fill_sources(struct summary *sum, const struct stats *s, size_t top_
 		o->last_ns = time_or_zero(e->last, STATS_NO_LAST);
 		o->ports = e->ports;
 		o->targets = e->targets;
-		memcpy(o->by_action, e->by_action, sizeof(o->by_action));
+		src_actions(s, r[i].id, o->by_action);
 	}
 	sum->n_sources_rows = k;
 	free(r);
@@ -239,64 +239,121 @@ static void fill_prefixes(struct summary_impl *impl, const struct stats *s)
 
 /* ---- ALERT / WARNING groups ----------------------------------------------- */
 
-struct group_row {
-	struct summary_group g;
+/* Groups are sorted as (first time, id) pairs and copied out in order
+ * afterwards: a million groups then cost 16 bytes each while sorting,
+ * not a copy of every row (and qsort's scratch copy of it) beside the
+ * output. Ties on the time, common with second-resolution stamps, are
+ * broken from the entries themselves. */
+struct group_order {
 	int64_t order; /* first time, STATS_NO_FIRST when untimed: those sort last */
+	uint32_t id;
 };
 
-static int group_cmp(const void *pa, const void *pb)
+static int group_cmp(const void *pa, const void *pb, void *ctx)
 {
-	const struct group_row *a = pa, *b = pb;
+	const struct group_order *a = pa, *b = pb;
 	if (a->order != b->order)
 		return a->order < b->order ? -1 : 1;
-	int c = addr_cmp(&a->g.src, &b->g.src);
+	const struct ktable *groups = ctx;
+	const struct group_key *ka = &((const struct group_ent *)ktable_entry(groups, a->id))->k;
+	const struct group_key *kb = &((const struct group_ent *)ktable_entry(groups, b->id))->k;
+	int c = addr_cmp(&ka->src, &kb->src);
 	if (c)
 		return c;
-	if (a->g.port != b->g.port)
-		return a->g.port < b->g.port ? -1 : 1;
-	if (a->g.proto != b->g.proto)
-		return a->g.proto < b->g.proto ? -1 : 1;
-	return addr_cmp(&a->g.dst, &b->g.dst);
+	if (ka->port != kb->port)
+		return ka->port < kb->port ? -1 : 1;
+	if (ka->proto != kb->proto)
+		return ka->proto < kb->proto ? -1 : 1;
+	return addr_cmp(&ka->dst, &kb->dst);
 }
 
-static struct summary_group *group_list(const struct stats *s, uint8_t cls, size_t *count)
+/* Heap of group_order whose root is the last of the kept rows in report
+ * order (as heap_down for the source ranks). */
+static void group_heap_down(struct group_order *h, size_t n, size_t i, void *ctx)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && group_cmp(&h[l], &h[m], ctx) > 0)
+			m = l;
+		if (r < n && group_cmp(&h[r], &h[m], ctx) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct group_order t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* Sort the first k of o[0..n) in report order into o[0..k): with a list
+ * limit of 1,000 and a million groups, a bounded heap is far cheaper than
+ * sorting them all. */
+static void group_select(struct group_order *o, size_t n, size_t k, void *ctx)
+{
+	if (k < n) {
+		for (size_t i = k / 2; i-- > 0;)
+			group_heap_down(o, k, i, ctx);
+		for (size_t i = k; i < n; i++) {
+			if (group_cmp(&o[i], &o[0], ctx) < 0) {
+				o[0] = o[i];
+				group_heap_down(o, k, 0, ctx);
+			}
+		}
+	}
+	qsort_r(o, k, sizeof(*o), group_cmp, ctx);
+}
+
+/* The groups of class cls in report order: the first limit of them (all
+ * if limit is 0) in *rows, their number in *count. */
+static struct summary_group *group_list(const struct stats *s, uint8_t cls, size_t limit,
+					size_t *count, size_t *rows)
 {
 	size_t n = 0;
 	for (uint32_t i = 0; i < s->groups.n; i++)
 		n += ((const struct group_ent *)ktable_entry(&s->groups, i))->k.cls == cls;
-	struct group_row *rows = xmalloc((n + 1) * sizeof(*rows));
+	struct group_order *ord = xmalloc((n + 1) * sizeof(*ord));
 	size_t k = 0;
 	for (uint32_t i = 0; i < s->groups.n; i++) {
 		const struct group_ent *e = ktable_entry(&s->groups, i);
 		if (e->k.cls != cls)
 			continue;
-		struct group_row *r = &rows[k++];
-		memset(r, 0, sizeof(*r));
-		r->order = e->first;
-		r->g.cls = cls;
-		r->g.proto = e->k.proto;
-		r->g.port = e->k.port;
-		r->g.src = e->k.src;
-		r->g.dst = e->k.dst;
-		r->g.svc = catalog_lookup(s->cfg.catalog, e->k.proto, e->k.port);
-		r->g.events = e->events;
-		r->g.first_ns = time_or_zero(e->first, STATS_NO_FIRST);
-		r->g.last_ns = time_or_zero(e->last, STATS_NO_LAST);
-		r->g.first_unit = e->unit;
-		r->g.first_line = e->line;
+		ord[k].order = e->first;
+		ord[k].id = i;
+		k++;
 	}
-	qsort(rows, n, sizeof(*rows), group_cmp);
-	struct summary_group *out = xcalloc(n + 1, sizeof(*out));
-	for (size_t i = 0; i < n; i++)
-		out[i] = rows[i].g;
-	free(rows);
+	size_t kept = limit && limit < n ? limit : n;
+	group_select(ord, n, kept, (void *)&s->groups);
+	struct summary_group *out = xcalloc(kept + 1, sizeof(*out));
+	for (size_t i = 0; i < kept; i++) {
+		const struct group_ent *e = ktable_entry(&s->groups, ord[i].id);
+		struct summary_group *g = &out[i];
+		g->cls = cls;
+		g->proto = e->k.proto;
+		g->port = e->k.port;
+		g->src = e->k.src;
+		g->dst = e->k.dst;
+		g->svc = catalog_lookup(s->cfg.catalog, e->k.proto, e->k.port);
+		g->events = e->events;
+		g->first_ns = time_or_zero(e->first, STATS_NO_FIRST);
+		g->last_ns = time_or_zero(e->last, STATS_NO_LAST);
+		g->first_unit = e->unit;
+		g->first_line = e->line;
+	}
+	free(ord);
 	*count = n;
+	*rows = kept;
 	return out;
 }
 
 /* ---- the summary ----------------------------------------------------------- */
 
 struct summary *stats_summarise(const struct stats *cs, size_t top_n)
+{
+	return stats_summarise_lists(cs, top_n, 0);
+}
+
+struct summary *stats_summarise_lists(const struct stats *cs, size_t top_n, size_t list_limit)
 {
 	/* Logically const: pending events are folded in first. Every stats is
 	 * made by stats_new(), never defined const, so this cast is sound. */
@@ -323,8 +380,9 @@ struct summary *stats_summarise(const struct stats *cs, size_t top_n)
 	fill_targets(sum, s, top_n);
 	fill_days(sum, s);
 	fill_prefixes(impl, s);
-	sum->alerts = group_list(s, SERVICE_ALERT, &sum->n_alerts);
-	sum->warnings = group_list(s, SERVICE_WARNING, &sum->n_warnings);
+	sum->alerts = group_list(s, SERVICE_ALERT, list_limit, &sum->n_alerts, &sum->n_alert_rows);
+	sum->warnings = group_list(s, SERVICE_WARNING, list_limit, &sum->n_warnings,
+				   &sum->n_warning_rows);
 
 	sum->sources_dropped = s->sources_dropped;
 	sum->targets_dropped = s->targets_dropped;

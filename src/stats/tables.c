@@ -230,7 +230,7 @@ static struct fold *fold_unknown(const struct stats *s, struct cc_acc *acc, size
 		n++;
 	}
 	for (uint32_t i = 0; i < s->src.n; i++)
-		acc[CC_UNKNOWN].events += src_events(ktable_entry(&s->src, i));
+		acc[CC_UNKNOWN].events += src_events(s, i);
 	acc[CC_UNKNOWN].sources = s->src.n;
 	*n_out = n;
 	return f;
@@ -253,7 +253,7 @@ static void build_geo(struct summary_tables *t, const struct stats *s, const str
 	for (uint32_t i = 0; i < s->src.n; i++) {
 		const struct src_ent *e = ktable_entry(&s->src, i);
 		ccs[i] = lookup_cc(geo, &e->addr);
-		acc[ccs[i]].events += src_events(e);
+		acc[ccs[i]].events += src_events(s, i);
 		acc[ccs[i]].sources++;
 	}
 	size_t nf;

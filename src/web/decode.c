@@ -91,12 +91,16 @@ static size_t percent_round(char *s, size_t len, int plus_space, int *changed)
  * valid continuation bytes, yet IIS decoded them to '\' as well. */
 static int overlong(const unsigned char *s, size_t left, size_t *used)
 {
-	if (left >= 2 && (s[0] == 0xc0 || s[0] == 0xc1)) {
-		unsigned v = ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
-		if (s[0] == 0xc1 && (s[1] == 0x1c || s[1] == 0x9c))
-			v = '\\';
+	if (left >= 2 && s[0] == 0xc1 && (s[1] == 0x1c || s[1] == 0x9c)) {
 		*used = 2;
-		return (int)(v & 0x7f);
+		return '\\';
+	}
+	/* A lead byte without a continuation byte starts no sequence:
+	 * swallowing the (ASCII) byte after it would hide that byte from the
+	 * signatures ("\xc0root.exe" read as "2oot.exe"). */
+	if (left >= 2 && (s[0] == 0xc0 || s[0] == 0xc1) && (s[1] & 0xc0) == 0x80) {
+		*used = 2;
+		return (int)(((s[0] & 0x1u) << 6) | (s[1] & 0x3fu));
 	}
 	if (left >= 3 && s[0] == 0xe0 && (s[1] & 0xe0) == 0x80 && (s[2] & 0xc0) == 0x80) {
 		unsigned v = ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
@@ -125,6 +129,23 @@ static unsigned char fold(unsigned char c)
 	return c;
 }
 
+/* The byte at s[*r], an overlong sequence read as the ASCII byte it
+ * stands for; *r moves past it. */
+static unsigned char next_byte(const char *s, size_t len, size_t *r)
+{
+	unsigned char c = (unsigned char)s[*r];
+	size_t used = 1;
+	if (c >= 0xc0) {
+		int v = overlong((const unsigned char *)s + *r, len - *r, &used);
+		if (v >= 0)
+			c = (unsigned char)v;
+		else
+			used = 1;
+	}
+	*r += used;
+	return c;
+}
+
 /* Final pass over a path: overlong forms, '\' -> '/', case, "//" -> "/",
  * "/./" -> "/". In place; returns the new length. "../" stays: the
  * traversal signatures look for it, and resolving it would hide it. */
@@ -132,16 +153,7 @@ static size_t normalise_path(char *s, size_t len)
 {
 	size_t r = 0, w = 0;
 	while (r < len) {
-		unsigned char c = (unsigned char)s[r];
-		size_t used = 1;
-		if (c >= 0xc0) {
-			int v = overlong((const unsigned char *)s + r, len - r, &used);
-			if (v >= 0)
-				c = (unsigned char)v;
-			else
-				used = 1;
-		}
-		r += used;
+		unsigned char c = next_byte(s, len, &r);
 		if (c == '\\')
 			c = '/';
 		c = fold(c);
@@ -161,16 +173,7 @@ static size_t normalise_text(char *s, size_t len, int backslash)
 {
 	size_t r = 0, w = 0;
 	while (r < len) {
-		unsigned char c = (unsigned char)s[r];
-		size_t used = 1;
-		if (c >= 0xc0) {
-			int v = overlong((const unsigned char *)s + r, len - r, &used);
-			if (v >= 0)
-				c = (unsigned char)v;
-			else
-				used = 1;
-		}
-		r += used;
+		unsigned char c = next_byte(s, len, &r);
 		if (c == '\\' && backslash)
 			c = '/';
 		s[w++] = (char)fold(c);

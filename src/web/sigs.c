@@ -12,10 +12,14 @@
 extern const char builtin_web_signatures[];
 extern const size_t builtin_web_signatures_len;
 
-/* Bounds on user input: they keep the automaton's table well inside
- * 32-bit offsets and a few tens of megabytes. */
+/* Bounds on user input. An automaton has up to one state per pattern
+ * byte and a row of 4-byte entries per state (one per byte class, at most
+ * 256), built twice over while compiling: the total of pattern bytes is
+ * what keeps that within tens of megabytes (the built-in set has under
+ * 4,000) and the table's offsets far inside 32 bits. */
 #define MAX_SIGNATURES 4096
 #define MAX_PATTERN 200
+#define MAX_PATTERN_BYTES 32768
 #define MAX_FIELD 256
 
 static const char *const class_names[WEB_CLASS_COUNT] = {
@@ -77,8 +81,10 @@ static int field_parse(const char *s, size_t len)
 		return WEB_FIELD_TARGET;
 	if (word_eq(s, len, "ua") || word_eq(s, len, "agent"))
 		return WEB_FIELD_UA;
-	if (word_eq(s, len, "referer") || word_eq(s, len, "header"))
-		return word_eq(s, len, "header") ? WEB_FIELD_ANY : WEB_FIELD_REFERRER;
+	if (word_eq(s, len, "referer"))
+		return WEB_FIELD_REFERRER;
+	if (word_eq(s, len, "header"))
+		return WEB_FIELD_ANY;
 	return -1;
 }
 
@@ -219,17 +225,33 @@ static const char *parse_line(const char *line, size_t len, struct web_signature
 	return NULL;
 }
 
-static void add_sig(struct web_sigset *s, struct web_signature *g)
+static struct web_signature *find_sig(struct web_sigset *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->sigs[i].name, g->name) == 0) {
-			sig_fini(&s->sigs[i]);
-			s->sigs[i] = *g;
-			return;
-		}
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->sigs[i].name, name) == 0)
+			return &s->sigs[i];
+	return NULL;
+}
+
+/* Add g, or let it replace the signature of its name; NULL, or why the
+ * set's bounds refuse it. */
+static const char *add_sig(struct web_sigset *s, struct web_signature *g)
+{
+	struct web_signature *old = find_sig(s, g->name);
+	size_t old_bytes = old ? old->pattern_len : 0;
+	if (!old && s->n >= MAX_SIGNATURES)
+		return "too many signatures (limit 4096)";
+	if (s->pattern_bytes - old_bytes + g->pattern_len > MAX_PATTERN_BYTES)
+		return "patterns too long in all (limit 32768 bytes)";
+	s->pattern_bytes = s->pattern_bytes - old_bytes + g->pattern_len;
+	if (old) {
+		sig_fini(old);
+		*old = *g;
+		return NULL;
 	}
 	s->sigs = xgrow(s->sigs, &s->cap, s->n + 1, sizeof(*s->sigs));
 	s->sigs[s->n++] = *g;
+	return NULL;
 }
 
 int web_sigset_load_text(struct web_sigset *s, const char *name, const char *text, size_t len,
@@ -255,18 +277,17 @@ int web_sigset_load_text(struct web_sigset *s, const char *name, const char *tex
 			continue;
 		struct web_signature g;
 		const char *why = parse_line(line, llen, &g);
-		if (!why && s->n >= MAX_SIGNATURES) {
-			sig_fini(&g);
-			why = "too many signatures (limit 4096)";
+		if (!why) {
+			g.origin = xasprintf("%s:%zu", name, lineno);
+			why = add_sig(s, &g);
+			if (why)
+				sig_fini(&g);
 		}
 		if (why) {
 			if (bad++ == 0 && err)
 				snprintf(err, errlen, "%s:%zu: %s", name, lineno, why);
 			fprintf(stderr, "clscan: %s:%zu: %s; line skipped\n", name, lineno, why);
-			continue;
 		}
-		g.origin = xasprintf("%s:%zu", name, lineno);
-		add_sig(s, &g);
 	}
 	return bad;
 }

@@ -23,6 +23,7 @@ void web_config_defaults(struct web_config *c)
 	c->max_hits_per_source = 64;
 	c->max_agents_per_source = 8;
 	c->max_vhosts_per_source = 8;
+	c->max_hit_records = 1000000; /* with examples, about 300 MB at most */
 	c->burst_requests = 100;
 }
 
@@ -340,6 +341,22 @@ static char *keep(struct web_watch *w, struct slice v, size_t max)
 	return arena_strndup(&w->arena, v.ptr, n);
 }
 
+/* Make v (cut at EXAMPLE_MAX) the hit's example. An earlier request
+ * replaces the example; its bytes are reused when they suffice, else the
+ * full size is taken once, so input out of time order cannot make the
+ * arena grow by a copy per line. */
+static void set_example(struct web_watch *w, struct web_src_hit *x, const char *s, size_t len)
+{
+	size_t n = len < EXAMPLE_MAX ? len : EXAMPLE_MAX;
+	if (!x->example || n > x->example_cap) {
+		size_t cap = x->example ? EXAMPLE_MAX : n;
+		x->example = arena_alloc(&w->arena, cap + 1);
+		x->example_cap = (uint16_t)cap;
+	}
+	memcpy(x->example, s, n);
+	x->example[n] = '\0';
+}
+
 /* Add v to a bounded list of distinct strings. */
 static void list_add(struct web_watch *w, char **list, uint16_t *lens, uint8_t *n, size_t cap,
 		     uint64_t *dropped, struct slice v, size_t max)
@@ -369,7 +386,8 @@ static long hit_index(struct web_watch *w, struct web_src *s, uint32_t sig)
 	for (size_t i = k; i < n; i++)
 		if (s->d->hit_sig_more[i - WEB_HITS_INLINE] == sig)
 			return (long)i;
-	if (n >= w->cfg.max_hits_per_source || n >= WEB_HITS_MAX) {
+	if (n >= w->cfg.max_hits_per_source || n >= WEB_HITS_MAX ||
+	    w->hit_records >= w->cfg.max_hit_records) {
 		s->d->hits_dropped++;
 		return -1;
 	}
@@ -390,6 +408,7 @@ static long hit_index(struct web_watch *w, struct web_src *s, uint32_t sig)
 	memset(x, 0, sizeof(*x));
 	x->sig = sig;
 	s->n_hits++;
+	w->hit_records++;
 	return (long)n;
 }
 
@@ -440,7 +459,8 @@ static void account_hits(struct web_watch *w, struct web_src *s, const struct ev
 			x->first_unit = ev->unit;
 			x->first_line = ev->line;
 			x->example_status = h->status;
-			x->example = keep(w, h->request.len ? h->request : h->target, EXAMPLE_MAX);
+			struct slice ex = h->request.len ? h->request : h->target;
+			set_example(w, x, ex.ptr, ex.len);
 		}
 		if (t > x->last_ns)
 			x->last_ns = t;
@@ -534,7 +554,8 @@ static void merge_hit(struct web_watch *w, struct web_src *s, const struct web_s
 		x->first_unit = f->first_unit;
 		x->first_line = f->first_line;
 		x->example_status = f->example_status;
-		x->example = copy_str(w, f->example);
+		if (f->example)
+			set_example(w, x, f->example, strlen(f->example));
 	}
 	if (f->last_ns > x->last_ns)
 		x->last_ns = f->last_ns;
@@ -603,6 +624,7 @@ void web_merge(struct web_watch *into, struct web_watch *from)
 	clear_table(from);
 	memset(from->tab, 0, from->cap * sizeof(*from->tab));
 	from->n = 0;
+	from->hit_records = 0;
 	from->last = NULL;
 	from->requests = from->probe_requests = 0;
 	from->requests_dropped = from->probes_dropped = from->decode_truncated = 0;

@@ -100,6 +100,10 @@ struct web_config {
 	size_t max_hits_per_source;     /* distinct signatures kept per source (64, at most 256) */
 	size_t max_agents_per_source;   /* distinct user agents kept (8, at most 16) */
 	size_t max_vhosts_per_source;   /* distinct vhosts kept (8, at most 16) */
+	size_t max_hit_records;         /* signature records of all sources (1,000,000):
+					 * the per-source caps times max_sources would
+					 * allow gigabytes to a prober rotating IPv6
+					 * addresses */
 	unsigned burst_requests;        /* requests by one source that make a burst (default 100) */
 };
 

@@ -43,6 +43,7 @@ enum web_scan {
 struct web_sigset {
 	struct web_signature *sigs;
 	size_t n, cap;
+	size_t pattern_bytes; /* summed over sigs: bounds the automata */
 	int compiled;
 	struct ac ac[WEB_SCAN_COUNT];
 	uint32_t *pat_sig[WEB_SCAN_COUNT]; /* automaton pattern -> signature index */

@@ -16,6 +16,7 @@ struct web_src_hit {
 	int64_t first_ns, last_ns;
 	uint32_t first_unit;
 	uint16_t example_status;
+	uint16_t example_cap;    /* bytes example can hold (without its NUL) */
 	uint64_t first_line;
 	char *example;           /* in the watch's arena */
 };
@@ -78,6 +79,7 @@ struct web_watch {
 	const struct web_sigset *sigs;
 	struct web_src *tab;
 	size_t cap, n;
+	size_t hit_records;      /* over all sources, up to cfg.max_hit_records */
 	struct arena arena;
 	uint64_t requests, probe_requests;
 	uint64_t requests_dropped, probes_dropped;

@@ -129,6 +129,18 @@ grep -q '^To: abuse@lab.example$' "$TMP/sent/msg.0" && ok "send: To: with LF lin
 	not_ok "send: CR in sendmail's input, or none"
 grep -q '1 sent' "$TMP/send.out" && ok "send: counted" || not_ok "send: $(cat "$TMP/send.out")"
 expect_eq "send: recorded" "$(grep -vc '^#' "$TMP/send/.clscan-abuse-state")" 1
+# a sendmail that stops reading: that message fails, the run goes on (no
+# SIGPIPE) and saves its state; 1000 evidence lines overfill the pipe
+printf '#!/bin/sh\nexit 0\n' >"$TMP/sendmail-deaf"
+chmod +x "$TMP/sendmail-deaf"
+"$CLSCAN" abuse "${FIXED[@]}" --year 2011 --contacts "$TMP/contacts" --max-evidence 1000 \
+	--send --sendmail "$TMP/sendmail-deaf" --out "$TMP/deaf" psad-iptables/syn_scan_1000_1500 \
+	>"$TMP/deaf.out" 2>"$TMP/deaf.err" && st=0 || st=$?
+expect_eq "deaf sendmail: exit" "$st" 3
+grep -q 'did not read the whole message' "$TMP/deaf.err" && ok "deaf sendmail: said so" ||
+	not_ok "deaf sendmail: $(cat "$TMP/deaf.err")"
+[ -f "$TMP/deaf/.clscan-abuse-state" ] && ok "deaf sendmail: state saved" ||
+	not_ok "deaf sendmail: no state file"
 # without a contact nothing is sent
 rm -f "$TMP/sent"/*
 "$CLSCAN" abuse "${FIXED[@]}" --year 2011 --send --sendmail "$TMP/sendmail" \

@@ -44,6 +44,16 @@ expect_status "no database" 0 env CLSCAN_GEOIP_DIR="$TMP/empty" "$CLSCAN" report
 expect_eq "every country unknown" "$(jq -c '[.tables.countries[].country]' "$TMP/out")" "[null]"
 expect_eq "one hint line" "$(grep -c 'no country database' "$TMP/err")" 1
 
+# An organisation's name is data from a file: its control bytes reach no
+# terminal (text), and JSON escapes them.
+printf '79.124.0.0,79.124.255.255,64510,"Evil\033[31mNet"\n' >"$TMP/asn-evil.csv"
+"$CLSCAN" report -q --year 2022 --tz UTC --geoip "$MMDB" --geoip "$TMP/asn-evil.csv" "$LOG" \
+	>"$TMP/evil.txt"
+grep -q 'Evil\\x1b\[31mNet' "$TMP/evil.txt" && ok "text: org control byte shown as \\x1b" ||
+	not_ok "text: org not shown escaped"
+grep -q $'\033' "$TMP/evil.txt" && not_ok "text: a raw ESC in the output" ||
+	ok "text: no raw ESC"
+
 expect_status "a file that is no database" 2 "$CLSCAN" report -q --geoip "$LOG" "$LOG"
 expect_status "a bad country code" 2 "$CLSCAN" report -q --geoip "$MMDB" --exclude-country XYZ "$LOG"
 finish

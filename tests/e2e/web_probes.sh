@@ -65,6 +65,13 @@ expect_eq "2xx probes not flagged" "$nonalert_2xx" ""
 expect_eq "ALERT sources sorted first" \
 	"$(jq '[.web.sources[].alert] | . == (sort | reverse)' "$TMP/t.json")" true
 expect_eq "alert_sources" "$(jq '.web.alert_sources' "$TMP/t.json")" "$(echo "$alerts" | wc -l)"
+# level ALERT exactly for the sources with a probe answered 2xx (refused
+# probes of ALERT-grade signatures are there too, and read WARNING)
+expect_eq "level ALERT iff alert" \
+	"$(jq '[.web.sources[] | select((.level == "ALERT") != .alert)] | length' "$TMP/t.json")" 0
+expect_eq "refused ALERT-grade probes present" \
+	"$(jq '[.web.sources[] | select(.alert | not) | select(.max_severity >= 4)] | length > 0' \
+	"$TMP/t.json")" true
 
 # evidence points at the line that holds the example
 ev=$(jq -r '.web.sources[] | .hits[] | select(.signature == "boaform") |

@@ -112,6 +112,38 @@ static void test_missing_file(void **state)
 	contacts_free(c);
 }
 
+/* A file as large as allowed: distinct entries up to the cap, then lines
+ * that repeat a key (they replace, so they still fit, and the later one
+ * wins, also for domains), then one more new key, refused. Loading appends
+ * and sorts once: a scan per line made this quadratic. */
+static void test_large_file(void **state)
+{
+	(void)state;
+	size_t cap = (size_t)CONTACTS_MAX_ENTRIES * 48 + 4096, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n, "example.org first@example.org\n");
+	for (size_t i = 1; i < CONTACTS_MAX_ENTRIES; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%zu.%zu.%zu.0/24 a%zu@example.net\n",
+				      10 + (i >> 16), i >> 8 & 255, i & 255, i);
+	n += (size_t)snprintf(text + n, cap - n, "10.0.1.0/24 later@example.net\n"
+						 "EXAMPLE.org. last@example.org\n"
+						 "192.0.2.0/24 one-too-many@example.net\n");
+	struct contacts *c = contacts_new();
+	char err[256];
+	int bad = contacts_load_text(c, "big.txt", text, n, err, sizeof(err));
+	free(text);
+	assert_int_equal(bad, 1);
+	assert_non_null(strstr(err, "too many entries"));
+	assert_int_equal(contacts_size(c), CONTACTS_MAX_ENTRIES);
+	struct ip_addr a = ip("10.0.1.7"), b = ip("10.0.2.7"), none = ip("192.0.2.1");
+	assert_string_equal(contacts_for_addr(c, &a), "later@example.net");
+	assert_string_equal(contacts_for_addr(c, &b), "a2@example.net");
+	assert_null(contacts_for_addr(c, &none));
+	assert_string_equal(contacts_for_host(c, "www.example.org"), "last@example.org");
+	contacts_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_mailbox),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_large_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

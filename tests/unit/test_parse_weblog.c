@@ -314,6 +314,16 @@ static void test_custom(void **state)
 				 "2024-05-01T10:00:00+02:00 192.0.2.5 \"GET /.env HTTP/1.1\" 404", &ev),
 			 PARSE_EVENT);
 	assert_string_equal(utc(&ev), "2024-05-01T08:00:00Z");
+	/* without a zone the stamp is local; before 1970 too (floored, not
+	 * truncated): two hours apart across the epoch in any zone */
+	assert_int_equal(run_fmt(P, &f, &ctx,
+				 "1969-12-31T23:00:00.25 192.0.2.5 \"GET / HTTP/1.1\" 200", &ev),
+			 PARSE_EVENT);
+	int64_t before = ev.time_ns;
+	assert_int_equal(run_fmt(P, &f, &ctx,
+				 "1970-01-01T01:00:00.25 192.0.2.5 \"GET / HTTP/1.1\" 200", &ev),
+			 PARSE_EVENT);
+	assert_true(ev.time_ns - before == 2 * 3600 * NS_PER_SEC);
 }
 
 static char *write_tmp(const char *text)
@@ -485,6 +495,16 @@ static void test_iis(void **state)
 	assert_int_equal(ev.http->status, 404);
 	assert_int_equal(ev.http->bytes, 1245);
 	assert_int_equal(ev.http->referrer.len, 0);
+	/* IIS writes a header's blanks as '+': the agent gets them back */
+	http_eq("user agent", ev.http->user_agent, "Mozilla/5.0 zgrab/0.x");
+	const char *nse = "2024-05-02 03:14:08 www.example.org 443 198.51.100.23 GET / - 404 0 "
+			  "Mozilla/5.0+(compatible;+Nmap+Scripting+Engine;+https://nmap.org/book/nse.html) "
+			  "http://x.example/?a+b";
+	event_clear(&ev);
+	assert_int_equal(P->parse_line(&ctx, vt_copy(nse, strlen(nse)), strlen(nse), &ev), PARSE_EVENT);
+	http_eq("user agent", ev.http->user_agent,
+		"Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)");
+	http_eq("referrer", ev.http->referrer, "http://x.example/?a b");
 	event_clear(&ev);
 	const char *short_line = "2024-05-02 03:14:07 www.example.org 443 198.51.100.23 GET";
 	assert_int_equal(P->parse_line(&ctx, short_line, strlen(short_line), &ev), PARSE_MALFORMED);

@@ -220,6 +220,46 @@ static void test_compose_7bit(void **state)
 	free(m);
 }
 
+/* To and Cc come from contact files and names in logs: a CR/LF in them
+ * must not start a header, and a header with a word too long to fold
+ * (a hostile name) still keeps every line within 998 octets. */
+static void test_header_injection_and_long_words(void **state)
+{
+	(void)state;
+	struct tz_cache tz = {0};
+	struct abuse_mail_options o;
+	options(&o, &tz);
+	o.to = "abuse@isp.example\r\nBcc: victim@example.org";
+	o.cc = "postmaster@isp.example\nX-Injected: 1";
+	char type[3000];
+	memset(type, 'w', sizeof(type) - 1);
+	type[sizeof(type) - 1] = '\0';
+	struct abuse_evidence ev[] = {{"fw.log", 7, "line seven", 10}};
+	struct abuse_incident inc;
+	incident(&inc, ev, 1);
+	inc.type = type;
+	char *m, err[128];
+	size_t len;
+	assert_int_equal(abuse_mail_compose(&o, &inc, &m, &len, err, sizeof(err)), 0);
+	assert_lines_within(m, len, 998);
+	assert_null(strstr(m, "\r\nBcc:"));
+	assert_null(strstr(m, "\r\nX-Injected:"));
+	assert_non_null(strstr(m, "\r\nTo: abuse@isp.example  Bcc: victim@example.org\r\n"));
+	/* the long subject went as encoded words that decode to the text */
+	const char *subj = strstr(m, "\r\nSubject: ");
+	assert_non_null(subj);
+	const char *end = strstr(subj + 2, "\r\nDate: ");
+	assert_non_null(end);
+	char hdr[8192], text[8192];
+	size_t hn = (size_t)(end - subj);
+	assert_true(hn < sizeof(hdr));
+	memcpy(hdr, subj, hn);
+	hdr[hn] = '\0';
+	decode_words(hdr, text, sizeof(text));
+	assert_non_null(strstr(text, type));
+	free(m);
+}
+
 /* Undo quoted-printable (soft breaks and =XX) of a CRLF text. */
 static size_t qp_decode(const char *s, size_t n, char *out)
 {
@@ -365,6 +405,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_ascii_folding),
+		cmocka_unit_test(test_header_injection_and_long_words),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_compose_7bit),
 		cmocka_unit_test(test_compose_qp),

@@ -264,6 +264,28 @@ static void test_page_hostile(void **state)
 	free(buf);
 }
 
+/* html_printf writes pieces of any length whole (a cut one would leave
+ * markup open). */
+static void test_printf_long(void **state)
+{
+	(void)state;
+	char long_text[5000];
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	struct report_buf rb;
+	report_buf_init(&rb, f);
+	html_printf(&rb, "<p title=\"%s\">%d</p>", long_text, 42);
+	html_printf(&rb, "<b>%s</b>", "short");
+	report_buf_flush(&rb);
+	fclose(f);
+	assert_int_equal(n, strlen("<p title=\"\">42</p><b>short</b>") + strlen(long_text));
+	assert_non_null(strstr(buf, "\">42</p><b>short</b>"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_svg_line_and_hbars),
 		cmocka_unit_test(test_svg_heatmap),
 		cmocka_unit_test(test_page_hostile),
+		cmocka_unit_test(test_printf_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

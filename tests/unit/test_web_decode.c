@@ -63,6 +63,10 @@ static void test_overlong(void **state)
 	assert_string_equal(target("/%c0%ae%c0%ae/x"), "/../x");
 	/* double-encoded overlong */
 	assert_string_equal(target("/scripts/..%255c../x"), "/scripts/../../x");
+	/* a lead byte without a continuation byte swallows nothing */
+	assert_string_equal(target("/scripts/\xc0root.exe"), "/scripts/\xc0root.exe");
+	assert_string_equal(target("/%c1Admin"), "/\xc1" "admin");
+	assert_string_equal(header("\xc0Nikto"), "\xc0nikto");
 }
 
 static void test_path_noise(void **state)

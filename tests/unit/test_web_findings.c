@@ -227,6 +227,27 @@ static void test_caps(void **state)
 	assert_true(f->hits_dropped >= 1);
 	web_findings_free(f);
 	web_free(w);
+	/* records over all sources are capped too (IPv6 address rotation) */
+	cfg.max_sources = 100;
+	cfg.max_hits_per_source = 64;
+	cfg.max_hit_records = 3;
+	w = web_new(&cfg);
+	req(w, "2001:db8::1", 1, 1, "GET", "/.env", 404, "-", "-");
+	req(w, "2001:db8::1", 2, 2, "GET", "/wp-login.php", 404, "-", "-");
+	req(w, "2001:db8::2", 3, 3, "GET", "/.env", 404, "-", "-");
+	req(w, "2001:db8::3", 4, 4, "GET", "/.env", 404, "-", "-");
+	req(w, "2001:db8::2", 5, 5, "GET", "/.env", 404, "-", "-");
+	f = web_findings(w);
+	assert_int_equal(f->n_sources, 3);
+	assert_int_equal(src(f, "2001:db8::1")->n_hits, 2);
+	assert_int_equal(hit(src(f, "2001:db8::2"), "dotenv")->count, 2);
+	assert_int_equal(src(f, "2001:db8::3")->n_hits, 0);
+	assert_int_equal(src(f, "2001:db8::3")->probes, 1);
+	assert_int_equal(f->hits_dropped, 1);
+	web_findings_free(f);
+	web_free(w);
+	cfg.max_sources = 2;
+	cfg.max_hits_per_source = 2;
 	/* no http: ignored */
 	w = web_new(&cfg);
 	struct event ev;
@@ -241,12 +262,46 @@ static void test_caps(void **state)
 	web_findings_free(f);
 }
 
+/* Input out of time order: each earlier request replaces a hit's example,
+ * whether the new one is shorter or longer than the one it replaces, and
+ * between watches. */
+static void test_example_replaced(void **state)
+{
+	(void)state;
+	struct web_config cfg;
+	web_config_defaults(&cfg);
+	cfg.sigs = sigs;
+	struct web_watch *a = web_new(&cfg), *b = web_new(&cfg);
+	req(a, "192.0.2.1", 50, 5, "GET", "/.env?a-rather-long-query-string=1", 404, "-", "-");
+	req(a, "192.0.2.1", 40, 4, "GET", "/.env", 404, "-", "-");
+	struct web_findings *f = web_findings(a);
+	assert_string_equal(hit(src(f, "192.0.2.1"), "dotenv")->example, "/.env");
+	web_findings_free(f);
+	req(a, "192.0.2.1", 30, 3, "GET", "/.env?an-even-longer-query-string-than-before=1", 404,
+	    "-", "-");
+	req(b, "192.0.2.1", 20, 2, "GET", "/.env?b", 200, "-", "-");
+	f = web_findings(a);
+	assert_string_equal(hit(src(f, "192.0.2.1"), "dotenv")->example,
+			    "/.env?an-even-longer-query-string-than-before=1");
+	web_findings_free(f);
+	web_merge(a, b);
+	f = web_findings(a);
+	const struct web_hit *h = hit(src(f, "192.0.2.1"), "dotenv");
+	assert_string_equal(h->example, "/.env?b");
+	assert_int_equal(h->example_status, 200);
+	assert_int_equal(h->count, 4);
+	web_findings_free(f);
+	web_free(a);
+	web_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_watch),
 		cmocka_unit_test(test_merged),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_example_replaced),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

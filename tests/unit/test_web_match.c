@@ -143,6 +143,34 @@ static void test_file_format(void **state)
 	web_sigset_free(s);
 }
 
+/* The sum of pattern bytes is capped (it bounds the automata's size);
+ * replacing a signature gives its bytes back. */
+static void test_pattern_bytes_cap(void **state)
+{
+	(void)state;
+	struct web_sigset *s = web_sigset_new();
+	char line[320], err[256], pat[201];
+	memset(pat, 'a', 200);
+	pat[200] = '\0';
+	int bad = 0;
+	for (int i = 0; i < 200; i++) {
+		int n = snprintf(line, sizeof(line), "s%d\texploit\t5\tpath\t%s%d\tref\n", i,
+				 pat + 8, i);
+		bad += web_sigset_load_text(s, "big.tsv", line, (size_t)n, err, sizeof(err));
+	}
+	size_t kept = web_sigset_count(s);
+	assert_true(bad > 0);
+	assert_int_equal(kept + (size_t)bad, 200);
+	assert_true(kept * 192 <= 32768 && (kept + 1) * 195 > 32768);
+	assert_non_null(strstr(err, "patterns too long in all"));
+	/* a replacement of the same size fits */
+	int n = snprintf(line, sizeof(line), "s0\texploit\t5\tpath\t%s\tref\n", pat + 8);
+	assert_int_equal(web_sigset_load_text(s, "big.tsv", line, (size_t)n, err, sizeof(err)), 0);
+	assert_int_equal(web_sigset_count(s), kept);
+	web_sigset_compile(s);
+	web_sigset_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_empty_set),
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_file_format),
+		cmocka_unit_test(test_pattern_bytes_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
