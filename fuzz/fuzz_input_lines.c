@@ -25,13 +25,7 @@ struct rec {
 	size_t off, len; /* the line at data[off, off+len), or an overlong length */
 };
 
-#define CHECK(c)                                                                          \
-	do {                                                                              \
-		if (!(c)) {                                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "fuzz_check.h"
 
 /* Split in memory and check the splitter's promises. */
 static size_t split_mem(const char *data, size_t size, size_t max_line, struct rec *out)

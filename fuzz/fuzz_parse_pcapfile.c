@@ -13,13 +13,7 @@
 
 #include "parse/pcap_decode.h"
 
-#define CHECK(c)                                                                          \
-	do {                                                                              \
-		if (!(c)) {                                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "fuzz_check.h"
 
 #define MAX_RECORDS 4096
 

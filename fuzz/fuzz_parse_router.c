@@ -16,13 +16,7 @@
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 
-#define CHECK(c)                                                                          \
-	do {                                                                              \
-		if (!(c)) {                                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "fuzz_check.h"
 
 static const struct parser *const fuzz_parsers[] = {&parser_mikrotik, &parser_winfw, &parser_kv_generic};
 #define N_PARSERS (sizeof(fuzz_parsers) / sizeof(fuzz_parsers[0]))

@@ -17,13 +17,7 @@
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 
-#define CHECK(c)                                                                       \
-	do {                                                                           \
-		if (!(c)) {                                                            \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                       \
-		}                                                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 static const struct parser *const parsers[] = {
 	&parser_honeyd, &parser_kippo, &parser_zeek_conn, &parser_dshield, NULL,

@@ -16,13 +16,7 @@
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 
-#define CHECK(c)                                                                       \
-	do {                                                                           \
-		if (!(c)) {                                                            \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                       \
-		}                                                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 static const struct parser *const parsers[] = {
 	&parser_cisco_ios, &parser_cisco_asa,  &parser_junos,     &parser_fortigate,

@@ -22,13 +22,7 @@
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 
-#define CHECK(c)                                                                       \
-	do {                                                                           \
-		if (!(c)) {                                                            \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                       \
-		}                                                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 static void check_slice(struct slice s, const char *line, size_t len)
 {

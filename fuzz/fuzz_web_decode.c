@@ -12,13 +12,7 @@
 #include "core/event.h"
 #include "web/web.h"
 
-#define CHECK(c)                                                                     \
-	do {                                                                         \
-		if (!(c)) {                                                          \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
+#include "fuzz_check.h"
 
 static struct web_sigset *sigs;
 static struct web_decoded d;

@@ -10,13 +10,7 @@
 #include "web/web.h"
 #include "web/web_internal.h"
 
-#define CHECK(c)                                                                     \
-	do {                                                                         \
-		if (!(c)) {                                                          \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
+#include "fuzz_check.h"
 
 static int quiet;
 
