@@ -3,9 +3,8 @@
  * hash table, and keep the source's first contacts: the earliest event
  * for each distinct (target, protocol, port), up to a cap. Merging two
  * detectors keeps, per source, the earliest contacts by (time, origin),
- * so the result does not depend on how the input was split. Tables live
- * in their own mappings with huge pages requested, since every event
- * probes them at random (the same reasoning as stats/table.h). */
+ * so the result does not depend on how the input was split. Large tables
+ * live in their own mappings, grown in place. */
 #include "detect/detect.h"
 
 #include <stdio.h>
@@ -212,7 +211,9 @@ static void *region_grow(struct region *r, size_t need)
 	while (nb < need)
 		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xrealloc refuses SIZE_MAX */
 	/* Small tables on the heap, which recycles memory; from 2 MiB on
-	 * their own mapping, grown in place with huge pages. */
+	 * their own mapping, grown in place. No MADV_HUGEPAGE: on the bench
+	 * VM faulting in fresh 2 MiB pages (compaction, zeroing) cost more
+	 * system time than the TLB misses it saved (bench/RESULTS.md). */
 	if (nb < HUGE_MIN)
 		return region_heap(r, nb);
 	void *p;
@@ -236,9 +237,6 @@ static void *region_grow(struct region *r, size_t need)
 	if (p == MAP_FAILED) /* no mapping to be had: the heap, which aborts
 			      * in the one place out-of-memory is handled */
 		return region_heap(r, nb);
-#ifdef MADV_HUGEPAGE
-	madvise(p, nb, MADV_HUGEPAGE);
-#endif
 	r->heap = 0;
 	r->p = p;
 	r->bytes = nb;

@@ -92,8 +92,8 @@ struct dslot {
 	uint32_t idx;
 };
 
-/* A growable array in its own mapping (huge pages where the kernel gives
- * them): random probes into large tables miss the TLB far less. */
+/* A growable array: on the heap while small, then in its own mapping,
+ * grown with mremap (no copy). */
 struct region {
 	void *p;
 	size_t bytes;
