@@ -24,6 +24,7 @@
 #include "cli/cli_weblog.h"
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/shared_options.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "enrich/catalog.h"
@@ -73,8 +74,7 @@ enum {
 	A_LOG_FORMAT,
 	A_LOG_FORMAT_FILE,
 	A_HELP,
-	A_DETECT_BASE = 1000,
-	A_WEB_BASE = 1500,
+	/* SHARED_DETECT_BASE and up: cli/shared_options.h */
 };
 
 static const struct option abuse_own_options[] = {
@@ -691,38 +691,16 @@ static int parse_options(struct abuse_run *r, int argc, char **argv)
 {
 	struct abuse_cli *cli = &r->cli;
 	size_t n_own = ARRAY_LEN(abuse_own_options) - 1;
-	struct option *all = xcalloc(n_own + detect_n_options + web_n_options + 1, sizeof(*all));
-	memcpy(all, abuse_own_options, n_own * sizeof(*all));
-	for (size_t i = 0; i < detect_n_options; i++) {
-		all[n_own + i].name = detect_options[i].name;
-		all[n_own + i].has_arg = detect_options[i].has_arg ? required_argument : no_argument;
-		all[n_own + i].val = A_DETECT_BASE + (int)i;
-	}
-	for (size_t i = 0; i < web_n_options; i++) {
-		struct option *o = &all[n_own + detect_n_options + i];
-		o->name = web_options[i].name;
-		o->has_arg = web_options[i].has_arg ? required_argument : no_argument;
-		o->val = A_WEB_BASE + (int)i;
-	}
+	struct option *all = shared_options_merge(abuse_own_options, n_own);
+	const struct shared_option_targets shared = {&r->dcfg, &r->detect_off, &r->wsetup};
 	int rc = 0, c;
 	uint64_t v;
-	char err[512];
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, "f:q", all, NULL)) != -1) {
-		if (c >= A_WEB_BASE && (size_t)(c - A_WEB_BASE) < web_n_options) {
-			if (web_option_apply(&r->wsetup, (size_t)(c - A_WEB_BASE), optarg, err,
-					     sizeof(err)) != 0) {
-				fprintf(stderr, "clscan abuse: %s\n", err);
+		int shared_rc = shared_options_apply(c, optarg, &shared, "abuse");
+		if (shared_rc != 0) {
+			if (shared_rc < 0)
 				rc = -1;
-			}
-			continue;
-		}
-		if (c >= A_DETECT_BASE && (size_t)(c - A_DETECT_BASE) < detect_n_options) {
-			if (detect_option_apply(&r->dcfg, (size_t)(c - A_DETECT_BASE), optarg,
-						&r->detect_off, err, sizeof(err)) != 0) {
-				fprintf(stderr, "clscan abuse: %s\n", err);
-				rc = -1;
-			}
 			continue;
 		}
 		switch (c) {

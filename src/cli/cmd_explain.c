@@ -16,6 +16,7 @@
 #include "cli/cli_weblog.h"
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/shared_options.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "report/text_web.h"
@@ -40,8 +41,7 @@ enum {
 	X_LOG_FORMAT,
 	X_LOG_FORMAT_FILE,
 	X_HELP,
-	X_DETECT_BASE = 1000,
-	X_WEB_BASE = 1500,
+	/* SHARED_DETECT_BASE and up: cli/shared_options.h */
 };
 
 static const struct option explain_own_options[] = {
@@ -178,44 +178,22 @@ static int run_explain(int argc, char **argv)
 	char err[512];
 
 	size_t n_own = ARRAY_LEN(explain_own_options) - 1;
-	struct option *all = xcalloc(n_own + detect_n_options + web_n_options + 1, sizeof(*all));
 	struct web_setup wsetup = {0};
 	struct web_config wcfg;
 	web_config_defaults(&wcfg);
 	struct web_sigset *wset = NULL;
 	struct web_findings *webf = NULL;
-	for (size_t i = 0; i < web_n_options; i++) {
-		struct option *o = &all[n_own + detect_n_options + i];
-		o->name = web_options[i].name;
-		o->has_arg = web_options[i].has_arg ? required_argument : no_argument;
-		o->val = X_WEB_BASE + (int)i;
-	}
-	memcpy(all, explain_own_options, n_own * sizeof(*all));
-	for (size_t i = 0; i < detect_n_options; i++) {
-		all[n_own + i].name = detect_options[i].name;
-		all[n_own + i].has_arg = detect_options[i].has_arg ? required_argument : no_argument;
-		all[n_own + i].val = X_DETECT_BASE + (int)i;
-	}
+	struct option *all = shared_options_merge(explain_own_options, n_own);
+	const struct shared_option_targets shared = {&dcfg, &detect_off, &wsetup};
 
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "f:q", all, NULL)) != -1) {
-		if (c >= X_WEB_BASE && (size_t)(c - X_WEB_BASE) < web_n_options) {
-			if (web_option_apply(&wsetup, (size_t)(c - X_WEB_BASE), optarg, err,
-					     sizeof(err)) != 0) {
-				fprintf(stderr, "clscan explain: %s\n", err);
-				goto done;
-			}
+		int shared_rc = shared_options_apply(c, optarg, &shared, "explain");
+		if (shared_rc < 0)
+			goto done;
+		if (shared_rc > 0)
 			continue;
-		}
-		if (c >= X_DETECT_BASE && (size_t)(c - X_DETECT_BASE) < detect_n_options) {
-			if (detect_option_apply(&dcfg, (size_t)(c - X_DETECT_BASE), optarg, &detect_off,
-						err, sizeof(err)) != 0) {
-				fprintf(stderr, "clscan explain: %s\n", err);
-				goto done;
-			}
-			continue;
-		}
 		switch (c) {
 		case 'f':
 			popt.forced_parser = parser_find(optarg);

@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/shared_options.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "web/web.h"
@@ -57,8 +58,7 @@ enum {
 	OPT_RESOLVE_TIMEOUT,
 	OPT_HELP,
 	OPT_GEO_BASE = 900, /* + enum geo_cli_opt */
-	OPT_DETECT_BASE = 1000, /* + index into detect_options[] */
-	OPT_WEB_BASE = 1500,    /* + index into web_options[] */
+	/* SHARED_DETECT_BASE and up: cli/shared_options.h */
 };
 
 static const struct option long_options[] = {
@@ -347,47 +347,23 @@ static int run_report(int argc, char **argv)
 	struct detect_findings *findings = NULL;
 	/* the report's own options, then the detection options */
 	size_t n_own = ARRAY_LEN(long_options) - 1;
-	struct option *all_options =
-		xcalloc(n_own + detect_n_options + web_n_options + 1, sizeof(*all_options));
 	struct web_setup wsetup = {0};
 	struct web_config wcfg;
 	web_config_defaults(&wcfg);
 	struct web_sigset *wset = NULL;
 	struct web_findings *webf = NULL;
-	for (size_t i = 0; i < web_n_options; i++) {
-		struct option *o = &all_options[n_own + detect_n_options + i];
-		o->name = web_options[i].name;
-		o->has_arg = web_options[i].has_arg ? required_argument : no_argument;
-		o->val = OPT_WEB_BASE + (int)i;
-	}
-	memcpy(all_options, long_options, n_own * sizeof(*all_options));
-	for (size_t i = 0; i < detect_n_options; i++) {
-		all_options[n_own + i].name = detect_options[i].name;
-		all_options[n_own + i].has_arg = detect_options[i].has_arg ? required_argument : no_argument;
-		all_options[n_own + i].val = OPT_DETECT_BASE + (int)i;
-	}
+
+	struct option *all_options = shared_options_merge(long_options, n_own);
+	const struct shared_option_targets shared = {&dcfg, &detect_off, &wsetup};
 
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "o:f:q", all_options, NULL)) != -1) {
-		if (c >= OPT_WEB_BASE && (size_t)(c - OPT_WEB_BASE) < web_n_options) {
-			char werr[256];
-			if (web_option_apply(&wsetup, (size_t)(c - OPT_WEB_BASE), optarg, werr,
-					     sizeof(werr)) != 0) {
-				fprintf(stderr, "clscan report: %s\n", werr);
-				goto done;
-			}
+		int shared_rc = shared_options_apply(c, optarg, &shared, "report");
+		if (shared_rc < 0)
+			goto done;
+		if (shared_rc > 0)
 			continue;
-		}
-		if (c >= OPT_DETECT_BASE && (size_t)(c - OPT_DETECT_BASE) < detect_n_options) {
-			char derr[512];
-			if (detect_option_apply(&dcfg, (size_t)(c - OPT_DETECT_BASE), optarg, &detect_off,
-						derr, sizeof(derr)) != 0) {
-				fprintf(stderr, "clscan report: %s\n", derr);
-				goto done;
-			}
-			continue;
-		}
 		if (c >= OPT_GEO_BASE && c < OPT_GEO_BASE + 4) {
 			if (geo_cli_option(&geo, (enum geo_cli_opt)(c - OPT_GEO_BASE), optarg) != 0)
 				goto done;
