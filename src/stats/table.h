@@ -57,7 +57,8 @@ static inline void *ktable_entry(const struct ktable *t, uint32_t id)
 	return t->ent + (size_t)id * t->esize;
 }
 
-static inline void ktable_prefetch(const struct ktable *t, uint64_t h)
+static inline __attribute__((always_inline)) void ktable_prefetch(const struct ktable *t,
+								  uint64_t h)
 {
 	__builtin_prefetch(&t->slots[(uint32_t)(h >> 32) & t->mask]);
 }
@@ -142,7 +143,11 @@ void pairset_grow(struct pairset *p);
 /* Grow until n keys fit below the load limit. */
 void pairset_reserve(struct pairset *p, size_t n);
 
-static inline void pairset_prefetch(const struct pairset *p, uint64_t h)
+/* always_inline: GCC 12 at -O2 judged the out-of-line version free of
+ * side effects (a prefetch is not one) and deleted every call to it
+ * before inlining, so no pair slot was ever prefetched. */
+static inline __attribute__((always_inline)) void pairset_prefetch(const struct pairset *p,
+								   uint64_t h)
 {
 	__builtin_prefetch(&p->slots[h & p->mask]);
 	if (p->vals)
