@@ -18,7 +18,7 @@
 
 /* README "Memory" states these sizes. */
 _Static_assert(sizeof(struct src_state) == 128, "a source is 128 bytes");
-_Static_assert(sizeof(struct contact) == 64, "a contact is 64 bytes");
+_Static_assert(sizeof(struct pcontact) == 48, "a stored contact is 48 bytes");
 
 /* Sources the eviction hand passes before it accepts busier ones. */
 #define EVICT_SCAN 32
@@ -348,11 +348,162 @@ static uint32_t contact_hash(uint32_t sh, const struct ip_addr *dst, uint8_t pro
 
 static uint32_t src_hash(const struct ip_addr *a);
 
-static int contact_same(const struct contact *c, uint32_t src, const struct ip_addr *dst,
-			uint8_t proto, uint16_t port)
+/* ---- targets and origins ------------------------------------------------------ */
+
+/* Cache position of an address: unkeyed, since a collision costs only a
+ * keyed lookup; the table itself is keyed. */
+static inline size_t tcache_pos(const struct ip_addr *a)
 {
-	return c->src == src && c->port == port && c->proto == proto &&
-	       memcmp(c->dst.b, dst->b, 16) == 0;
+	uint32_t w[4];
+	memcpy(w, a->b, 16);
+	return ((w[0] ^ w[1] ^ w[2] ^ w[3]) * 0x9e3779b1u) >> 24;
+}
+
+/* Id of target a, or NO_ID; *h is set to its keyed hash when the cache
+ * did not answer (else left alone). */
+static uint32_t target_find(struct detector *d, const struct ip_addr *a, uint32_t *h)
+{
+	size_t cp = tcache_pos(a);
+	uint32_t t = d->tcache[cp];
+	if (t && d->tg[t - 1].refs && memcmp(d->tg[t - 1].a.b, a->b, 16) == 0)
+		return t - 1;
+	*h = (uint32_t)hash_bytes(a->b, 16);
+	size_t pos = *h & d->tslot_mask;
+	for (; !slot_empty(&d->tslots[pos]); pos = (pos + 1) & d->tslot_mask) {
+		const struct dslot *sl = &d->tslots[pos];
+		if (sl->hash == *h && memcmp(d->tg[sl->idx - 1].a.b, a->b, 16) == 0) {
+			d->tcache[cp] = sl->idx;
+			return sl->idx - 1;
+		}
+	}
+	return NO_ID;
+}
+
+/* Add target a (absent; h its hash) with no references yet. */
+static uint32_t target_add(struct detector *d, const struct ip_addr *a, uint32_t h)
+{
+	uint32_t id;
+	if (d->tg_nfree) {
+		id = d->tg_free[--d->tg_nfree];
+	} else {
+		if ((d->tg_n + 1) * 2 > d->tslot_mask + 1)
+			slots_double(&d->tslot_r, &d->tslots, &d->tslot_mask);
+		d->tg = region_grow(&d->tg_r, (d->tg_n + 1) * sizeof(*d->tg));
+		id = (uint32_t)d->tg_n++;
+	}
+	d->tg[id].a = *a;
+	d->tg[id].refs = 0;
+	size_t pos = h & d->tslot_mask;
+	while (!slot_empty(&d->tslots[pos]))
+		pos = (pos + 1) & d->tslot_mask;
+	d->tslots[pos].hash = h;
+	d->tslots[pos].idx = id + 1;
+	d->tcache[tcache_pos(a)] = id + 1;
+	return id;
+}
+
+/* Drop one reference; the last removes the target. */
+static void target_unref(struct detector *d, uint32_t id)
+{
+	struct target *t = &d->tg[id];
+	if (--t->refs)
+		return;
+	uint32_t h = (uint32_t)hash_bytes(t->a.b, 16);
+	size_t pos = h & d->tslot_mask;
+	while (d->tslots[pos].idx != id + 1)
+		pos = (pos + 1) & d->tslot_mask;
+	slots_delete_at(d->tslots, d->tslot_mask, pos);
+	d->tg_free = xgrow(d->tg_free, &d->tg_capfree, d->tg_nfree + 1, sizeof(*d->tg_free));
+	d->tg_free[d->tg_nfree++] = id;
+}
+
+static void origin_get(const struct detector *d, const struct pcontact *c, uint32_t *unit,
+		       uint64_t *line)
+{
+	uint32_t u = (uint32_t)(c->origin >> ORIGIN_LINE_BITS);
+	uint64_t l = c->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+	if (u == ORIGIN_WIDE_UNIT) {
+		*unit = d->wide[l].unit;
+		*line = d->wide[l].line;
+	} else {
+		*unit = u;
+		*line = l;
+	}
+}
+
+/* Set c's origin. A contact that had a wide origin keeps its entry (also
+ * one taken from the free list), so the wide origins never outnumber the
+ * contacts. */
+static void origin_set(struct detector *d, struct pcontact *c, uint32_t unit, uint64_t line)
+{
+	if (unit < ORIGIN_WIDE_UNIT && line < (1ull << ORIGIN_LINE_BITS)) {
+		c->origin = (uint64_t)unit << ORIGIN_LINE_BITS | line;
+		return;
+	}
+	uint64_t w;
+	if ((uint32_t)(c->origin >> ORIGIN_LINE_BITS) == ORIGIN_WIDE_UNIT) {
+		w = c->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+	} else {
+		d->wide = xgrow(d->wide, &d->cap_wide, d->n_wide + 1, sizeof(*d->wide));
+		w = d->n_wide++;
+	}
+	d->wide[w].unit = unit;
+	d->wide[w].line = line;
+	c->origin = (uint64_t)ORIGIN_WIDE_UNIT << ORIGIN_LINE_BITS | w;
+}
+
+/* The stored contact id in the form findings.c reads. */
+static void dc_load(const struct detector *d, uint32_t id, struct contact *out)
+{
+	const struct pcontact *c = &d->c[id];
+	out->dst = d->tg[c->tgt].a;
+	out->first_ns = c->first_ns;
+	origin_get(d, c, &out->unit, &out->line);
+	out->count = c->count;
+	out->fails = c->fails;
+	out->last_ms = c->last_ms;
+	out->src = c->src;
+	out->next = c->next;
+	out->port = c->port;
+	out->proto = c->proto;
+	out->outcome = c->outcome;
+	out->outcomes = c->outcomes;
+	out->fclass = c->fclass;
+	out->fp = c->fp;
+	out->succ = c->succ;
+	out->honey = c->honey;
+}
+
+/* Store in as contact id of source src (target tgt, already referenced
+ * for it; any target the slot named before is the caller's to release). */
+static void dc_store(struct detector *d, uint32_t id, const struct contact *in, uint32_t src,
+		     uint32_t next, uint32_t tgt)
+{
+	struct pcontact *c = &d->c[id];
+	c->first_ns = in->first_ns;
+	origin_set(d, c, in->unit, in->line);
+	c->tgt = tgt;
+	c->count = in->count;
+	c->fails = in->fails;
+	c->last_ms = in->last_ms;
+	c->src = src;
+	c->next = next;
+	c->port = in->port;
+	c->proto = in->proto;
+	c->outcome = in->outcome;
+	c->outcomes = in->outcomes;
+	c->fclass = in->fclass;
+	c->fp = in->fp;
+	c->succ = in->succ;
+	c->honey = in->honey;
+}
+
+/* ---- contacts (continued) ---------------------------------------------------- */
+
+static int contact_same(const struct pcontact *c, uint32_t src, uint32_t tgt, uint8_t proto,
+			uint16_t port)
+{
+	return c->src == src && c->tgt == tgt && c->port == port && c->proto == proto;
 }
 
 /* Total order used for the cap: time, origin, then the key itself. */
@@ -375,15 +526,16 @@ static int contact_cmp(const void *a, const void *b)
 	return contact_before(x, y) ? -1 : contact_before(y, x) ? 1 : 0;
 }
 
-/* Slot position of the contact key, or of the empty slot where it would go. */
-static size_t contact_probe(const struct detector *d, uint32_t h, uint32_t src,
-			    const struct ip_addr *dst, uint8_t proto, uint16_t port)
+/* Slot position of the contact key, or of the empty slot where it would
+ * go; tgt NO_ID (a target not interned) matches no contact. */
+static size_t contact_probe(const struct detector *d, uint32_t h, uint32_t src, uint32_t tgt,
+			    uint8_t proto, uint16_t port)
 {
 	size_t pos = h & d->cslot_mask;
 	for (;;) {
 		const struct dslot *sl = &d->cslots[pos];
 		if (slot_empty(sl) ||
-		    (sl->hash == h && contact_same(&d->c[sl->idx - 1], src, dst, proto, port)))
+		    (sl->hash == h && contact_same(&d->c[sl->idx - 1], src, tgt, proto, port)))
 			return pos;
 		pos = (pos + 1) & d->cslot_mask;
 	}
@@ -392,8 +544,8 @@ static size_t contact_probe(const struct detector *d, uint32_t h, uint32_t src,
 /* Slot holding contact id (which must be present). */
 static size_t contact_slot_of(const struct detector *d, uint32_t id)
 {
-	const struct contact *c = &d->c[id];
-	uint32_t h = contact_hash(src_hash(&d->st[c->src].addr), &c->dst, c->proto, c->port);
+	const struct pcontact *c = &d->c[id];
+	uint32_t h = contact_hash(src_hash(&d->st[c->src].addr), &d->tg[c->tgt].a, c->proto, c->port);
 	size_t pos = h & d->cslot_mask;
 	while (d->cslots[pos].idx != id + 1)
 		pos = (pos + 1) & d->cslot_mask;
@@ -423,6 +575,34 @@ static void contact_fold(struct contact *c, const struct contact *in)
 	c->last_ms = ds < 0 ? 0 : ds > UINT32_MAX ? UINT32_MAX : (uint32_t)ds;
 }
 
+/* The same for a stored contact (the common repeat of a probe). */
+static void pcontact_fold(struct detector *d, struct pcontact *c, const struct contact *in)
+{
+	c->count = sat_add32(c->count, in->count);
+	c->fails = sat_add32(c->fails, in->fails);
+	c->outcomes |= in->outcomes;
+	c->succ |= in->succ;
+	int64_t last = c->first_ns + (int64_t)c->last_ms * 1000000LL, in_last = contact_last_ns(in);
+	if (in_last > last)
+		last = in_last;
+	int earlier = in->first_ns < c->first_ns;
+	if (in->first_ns == c->first_ns) {
+		uint32_t unit;
+		uint64_t line;
+		origin_get(d, c, &unit, &line);
+		earlier = in->unit != unit ? in->unit < unit : in->line < line;
+	}
+	if (earlier) {
+		c->first_ns = in->first_ns;
+		origin_set(d, c, in->unit, in->line);
+		c->outcome = in->outcome;
+		c->fclass = in->fclass;
+		c->fp = in->fp;
+	}
+	int64_t ds = (last - c->first_ns) / 1000000LL;
+	c->last_ms = ds < 0 ? 0 : ds > UINT32_MAX ? UINT32_MAX : (uint32_t)ds;
+}
+
 static uint32_t contact_alloc(struct detector *d)
 {
 	if (d->c_free != NO_ID) {
@@ -436,15 +616,26 @@ static uint32_t contact_alloc(struct detector *d)
 	return (uint32_t)d->c_n++;
 }
 
+/* The target id of dst, interned (and referenced once more). */
+static uint32_t target_ref(struct detector *d, const struct ip_addr *dst, uint32_t tgt, uint32_t th)
+{
+	if (tgt == NO_ID)
+		tgt = target_add(d, dst, th);
+	d->tg[tgt].refs++;
+	return tgt;
+}
+
 /* Insert or fold one contact of source sid (its key fields set in "in")
  * under the caps. h is its hash. */
 static void contact_upsert(struct detector *d, uint32_t sid, const struct contact *in, uint32_t h)
 {
 	struct src_state *s = &d->st[sid];
-	size_t pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
+	uint32_t th = 0;
+	uint32_t tgt = target_find(d, &in->dst, &th);
+	size_t pos = contact_probe(d, h, sid, tgt, in->proto, in->port);
 	if (!slot_empty(&d->cslots[pos])) {
 		uint32_t id = d->cslots[pos].idx - 1;
-		contact_fold(&d->c[id], in);
+		pcontact_fold(d, &d->c[id], in);
 		if (id == s->worst)
 			s->worst = NO_ID; /* it may have moved earlier */
 		return;
@@ -452,13 +643,10 @@ static void contact_upsert(struct detector *d, uint32_t sid, const struct contac
 	if (s->n < d->cfg.max_contacts && d->contacts_total < d->cfg.max_contacts_total) {
 		if ((d->contacts_total + 1) * 2 > d->cslot_mask + 1) {
 			slots_double(&d->cslot_r, &d->cslots, &d->cslot_mask);
-			pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
+			pos = contact_probe(d, h, sid, tgt, in->proto, in->port);
 		}
 		uint32_t id = contact_alloc(d);
-		struct contact *c = &d->c[id];
-		*c = *in;
-		c->src = sid;
-		c->next = s->head;
+		dc_store(d, id, in, sid, s->head, target_ref(d, &in->dst, tgt, th));
 		s->head = id;
 		s->n++;
 		d->contacts_total++;
@@ -474,23 +662,31 @@ static void contact_upsert(struct detector *d, uint32_t sid, const struct contac
 	/* Full: keep the earliest. Replace the latest kept contact if the new
 	 * one comes before it (rare when input is in time order, so the latest
 	 * is remembered and looked for again only after a replacement). */
+	struct contact wc;
 	if (s->worst == NO_ID) {
 		uint32_t w = s->head;
-		for (uint32_t id = d->c[w].next; id != NO_ID; id = d->c[id].next)
-			if (contact_before(&d->c[w], &d->c[id]))
+		dc_load(d, w, &wc);
+		for (uint32_t id = d->c[w].next; id != NO_ID; id = d->c[id].next) {
+			struct contact ic;
+			dc_load(d, id, &ic);
+			if (contact_before(&wc, &ic)) {
 				w = id;
+				wc = ic;
+			}
+		}
 		s->worst = w;
 	}
 	uint32_t worst = s->worst;
-	if (!contact_before(in, &d->c[worst]))
+	dc_load(d, worst, &wc);
+	if (!contact_before(in, &wc))
 		return;
 	s->worst = NO_ID;
 	slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, worst));
-	uint32_t next = d->c[worst].next;
-	d->c[worst] = *in;
-	d->c[worst].src = sid;
-	d->c[worst].next = next;
-	pos = contact_probe(d, h, sid, &in->dst, in->proto, in->port);
+	uint32_t old_tgt = d->c[worst].tgt;
+	/* referenced before the old one is released: it may be the same */
+	dc_store(d, worst, in, sid, d->c[worst].next, target_ref(d, &in->dst, tgt, th));
+	target_unref(d, old_tgt);
+	pos = contact_probe(d, h, sid, d->c[worst].tgt, in->proto, in->port);
 	d->cslots[pos].hash = h;
 	d->cslots[pos].idx = worst + 1;
 }
@@ -502,6 +698,7 @@ static void contacts_drop(struct detector *d, struct src_state *s)
 	while (id != NO_ID) {
 		uint32_t next = d->c[id].next;
 		slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, id));
+		target_unref(d, d->c[id].tgt);
 		d->c[id].src = NO_ID; /* free: not in any source's list */
 		d->c[id].next = d->c_free;
 		d->c_free = id;
@@ -637,6 +834,7 @@ struct detector *detect_new(const struct detect_config *cfg)
 	d->evict_level = 1;
 	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
 	slots_make(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
+	slots_make(&d->tslot_r, &d->tslots, &d->tslot_mask, 256);
 	return d;
 }
 
@@ -648,6 +846,10 @@ void detect_free(struct detector *d)
 		region_free(&d->sslot_r);
 		region_free(&d->c_r);
 		region_free(&d->cslot_r);
+		region_free(&d->tg_r);
+		region_free(&d->tslot_r);
+		free(d->tg_free);
+		free(d->wide);
 		free(d);
 		d = next;
 	}
@@ -691,7 +893,8 @@ static void account(struct detector *d, const struct pending *p)
 	if (p->fc == FC_NONPROBE)
 		return;
 	s->probes += p->count;
-	uint8_t fp = p->in.fp;
+	/* per source only the tool bits are read (background, hammering) */
+	uint8_t fp = p->in.fp & (FP_NMAP | FP_ZMAP | FP_MASSCAN | FP_MIRAI);
 	for (int b = 0; fp && b < FP_BITS; b++)
 		if (fp & (1u << b))
 			s->fp[b] = sat_add32(s->fp[b], p->count);
@@ -719,8 +922,10 @@ static void drain(struct detector *d)
 		}
 		if (p->contact) {
 			i = slot_peek(d->cslots, d->cslot_mask, p->ch);
-			if (i != NO_ID)
+			if (i != NO_ID) { /* 48 bytes: may span two lines */
 				__builtin_prefetch(&d->c[i]);
+				__builtin_prefetch((const char *)&d->c[i] + sizeof(d->c[i]) - 1);
+			}
 		}
 	}
 	for (unsigned k = 0; k < d->nq; k++)
@@ -803,6 +1008,7 @@ void detect_merge(struct detector *into, struct detector *from)
 	from->evict_level = 1;
 	slots_make(&from->sslot_r, &from->sslots, &from->sslot_mask, 4096);
 	slots_make(&from->cslot_r, &from->cslots, &from->cslot_mask, 8192);
+	slots_make(&from->tslot_r, &from->tslots, &from->tslot_mask, 256);
 }
 
 /* Index of the source in d, or NO_ID. */
@@ -1078,7 +1284,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				for (uint32_t q = 0; q < t->n; q++) {
 					if (q + 8 < t->n)
 						__builtin_prefetch(&det[jj]->c[tid[q + 8]]);
-					buf[n++] = det[jj]->c[tid[q]];
+					dc_load(det[jj], tid[q], &buf[n++]);
 				}
 				sort_by_time(buf + start, t->n);
 				if (parts < 64)
@@ -1132,7 +1338,9 @@ size_t detect_memory(struct detector *d)
 		drain(d);
 		b += sizeof(*d) + d->n * sizeof(*d->st) +
 		     (d->sslot_mask + 1) * sizeof(struct dslot) + d->c_n * sizeof(*d->c) +
-		     (d->cslot_mask + 1) * sizeof(struct dslot);
+		     (d->cslot_mask + 1) * sizeof(struct dslot) + d->tg_n * sizeof(*d->tg) +
+		     (d->tslot_mask + 1) * sizeof(struct dslot) + d->cap_wide * sizeof(*d->wide) +
+		     d->tg_capfree * sizeof(*d->tg_free);
 	}
 	return b;
 }
