@@ -860,6 +860,34 @@ static int succeeded(uint8_t outcome)
 	return outcome == EVENT_OUTCOME_OPEN || outcome == EVENT_OUTCOME_AUTH_SUCCESS;
 }
 
+/* Seconds in a periodicity cell: the short window. */
+static uint32_t cell_seconds(const struct detect_config *cfg)
+{
+	int64_t w = cfg->window_ns / 1000000000LL;
+	return w < 1 ? 1 : w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
+/* Adds the second sec to a source's earliest cells (detect_internal.h):
+ * the cell's first second kept, the latest cell dropped when full. */
+static unsigned cells_add(uint32_t *cell, unsigned n, unsigned *more, uint32_t sec, uint32_t w)
+{
+	uint32_t c = sec / w, i = n;
+	while (i > 0 && cell[i - 1] / w > c) /* most events land in the latest cell */
+		i--;
+	if (i > 0 && cell[i - 1] / w == c) {
+		if (sec < cell[i - 1])
+			cell[i - 1] = sec;
+		return n;
+	}
+	*more |= n == DETECT_CELLS;
+	if (i == DETECT_CELLS)
+		return n;
+	uint32_t k = n < DETECT_CELLS ? n : DETECT_CELLS - 1;
+	memmove(cell + i + 1, cell + i, (k - i) * sizeof(*cell));
+	cell[i] = sec;
+	return k + 1;
+}
+
 /* Account one queued event (see detect_add). */
 static void account(struct detector *d, const struct pending *p)
 {
@@ -872,13 +900,10 @@ static void account(struct detector *d, const struct pending *p)
 	int64_t t = p->in.first_ns;
 	s->events += p->count;
 	if (t) {
-		/* a new visit after a silence longer than the window */
-		if (!s->first_ns || t > s->last_ns + d->cfg.window_ns ||
-		    t < s->first_ns - d->cfg.window_ns) {
-			if (s->n_visit < DETECT_VISITS)
-				s->visit[s->n_visit] = (uint32_t)(t / 1000000000LL);
-			s->n_visit++;
-		}
+		unsigned more = s->cells_more;
+		s->n_cell = cells_add(s->cell, s->n_cell, &more, (uint32_t)(t / 1000000000LL),
+				      cell_seconds(&d->cfg));
+		s->cells_more = more;
 		if (!s->first_ns || t < s->first_ns)
 			s->first_ns = t;
 		if (t > s->last_ns)
@@ -1145,36 +1170,6 @@ static uint32_t *detect_order(const struct detector *d, uint32_t **off_out)
 	return ids;
 }
 
-static int cmp_u32(const void *pa, const void *pb)
-{
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
-/* Visits of all parts of a source: sorted, starts closer than the window
- * to the previous one taken as the same visit (a split across threads). */
-static void visits_union(struct src_view *v, const uint32_t *all, size_t n, uint32_t extra,
-			 int64_t window_ns)
-{
-	uint32_t buf[64 * DETECT_VISITS];
-	if (n > ARRAY_LEN(buf))
-		n = ARRAY_LEN(buf);
-	memcpy(buf, all, n * sizeof(*buf));
-	qsort(buf, n, sizeof(*buf), cmp_u32);
-	uint32_t gap = (uint32_t)(window_ns / 1000000000LL);
-	size_t k = 0;
-	uint32_t last = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (k && buf[i] - last <= gap)
-			continue;
-		last = buf[i];
-		if (k < DETECT_VISITS)
-			v->visit[k] = buf[i];
-		k++;
-	}
-	v->n_visit = (uint32_t)k + extra;
-}
-
 void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 {
 	detect_each_source_if(d, NULL, fn, arg);
@@ -1192,6 +1187,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	/* taken[j][i]: source i of detector j is part of a union formed at an
 	 * earlier detector (marked there, so it need not be looked up again) */
 	uint8_t **taken = xmalloc(k * sizeof(*taken));
+	const uint32_t cw = cell_seconds(&d->cfg);
 	k = 0;
 	for (struct detector *x = d; x; x = x->merged, k++) {
 		det[k] = x;
@@ -1240,9 +1236,9 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 			v.probes = s->probes;
 			v.truncated = s->truncated;
 			memcpy(fp, s->fp, sizeof(fp));
-			uint32_t vis[64 * DETECT_VISITS];
-			size_t nvis = 0;
-			uint32_t vis_extra = 0;
+			memcpy(v.cell, s->cell, sizeof(v.cell));
+			v.n_cell = s->n_cell;
+			v.cells_more = s->cells_more;
 			v.sig = s->sig;
 			v.sig_same = v.sig_all = 0;
 			size_t n = 0;
@@ -1255,12 +1251,12 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				if (jj != j)
 					taken[jj][si] = 1;
 				const struct src_state *t = &det[jj]->st[si];
-				uint32_t tv = t->n_visit < DETECT_VISITS ? t->n_visit : DETECT_VISITS;
-				if (nvis + tv <= ARRAY_LEN(vis)) {
-					memcpy(vis + nvis, t->visit, tv * sizeof(*vis));
-					nvis += tv;
+				if (jj != j) {
+					v.cells_more |= t->cells_more;
+					for (uint32_t q = 0; q < t->n_cell; q++)
+						v.n_cell = cells_add(v.cell, v.n_cell, &v.cells_more,
+								     t->cell[q], cw);
 				}
-				vis_extra += t->n_visit - tv;
 				if (!v.sig)
 					v.sig = t->sig;
 				if (t->sig == v.sig)
@@ -1310,7 +1306,6 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				n = d->cfg.max_contacts; /* the earliest, as under the cap */
 				v.truncated = 1;
 			}
-			visits_union(&v, vis, nvis, vis_extra, d->cfg.window_ns);
 			v.fp = fp;
 			v.c = buf;
 			v.n = (uint32_t)n;

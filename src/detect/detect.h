@@ -185,6 +185,7 @@ struct finding {
 			      * answered connection after the scan's end) */
 	uint32_t period_s;   /* the source returns every period_s seconds (0: not periodic) */
 	uint32_t period_returns;
+	uint8_t period_more; /* returned more often than period_returns (not all visits kept) */
 	/* FINDING_DISTRIBUTED: src is the first member */
 	uint8_t group_shape; /* enum finding_type of the union: vertical, horizontal, block */
 	uint64_t n_members;

@@ -101,9 +101,12 @@ struct wide_origin {
 };
 #define TARGET_CACHE 256
 
-/* Visit starts kept per source (periodicity): a visit is activity after
- * a silence longer than the short window. */
-#define DETECT_VISITS 6
+/* Periodicity: the earliest DETECT_CELLS active cells of a source (a cell
+ * is a --window long slice of time, aligned to the epoch), each as the
+ * first second seen in it. A visit is a run of adjacent cells. A set of
+ * cells comes out the same however the events were split between threads
+ * or ordered, so a merged source gets what one thread would. */
+#define DETECT_CELLS 7
 
 /* Per-source state: 128 bytes (the first cache line is what every event
  * touches), plus 64 bytes and two 8-byte hash slots per contact. */
@@ -114,14 +117,15 @@ struct src_state {
 	uint64_t probes;
 	uint32_t head;    /* first contact, or NO_ID */
 	uint32_t worst;   /* once full: the latest contact kept, or NO_ID */
-	uint32_t n : 31;  /* contacts (at most 2^24) */
+	uint32_t n : 25;  /* contacts (at most 2^24) */
 	uint32_t truncated : 1;
+	uint32_t n_cell : 4;     /* cells kept (below) */
+	uint32_t cells_more : 1; /* active in more cells than kept */
 	uint32_t fp[FP_BITS];    /* probes per fingerprint bit */
-	uint32_t visit[DETECT_VISITS]; /* visit starts, seconds since 1970, the earliest kept */
-	uint32_t n_visit;        /* visits seen (may exceed DETECT_VISITS) */
 	uint32_t sig;            /* signature of the first TCP probe with flags (probe_sig), or 0 */
 	uint32_t sig_same;       /* TCP probes with flags that had that signature */
 	uint32_t sig_all;        /* TCP probes with flags */
+	uint32_t cell[DETECT_CELLS]; /* first second seen in each kept cell, cells ascending */
 };
 
 /* A hash slot: the 32-bit keyed hash (home position and quick reject) and
@@ -226,8 +230,8 @@ struct src_view {
 	const struct contact *c;
 	uint32_t n;
 	uint8_t truncated;
-	uint32_t visit[DETECT_VISITS]; /* sorted, distinct visits (the earliest) */
-	uint32_t n_visit;
+	uint32_t cell[DETECT_CELLS]; /* as in src_state, of all its parts */
+	unsigned n_cell, cells_more;
 	uint32_t sig, sig_same, sig_all;
 };
 

@@ -995,7 +995,8 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 		sb_add(&b, "; then a connection from the same source succeeded");
 	if (f->period_s) {
 		char pd[48];
-		sb_add(&b, "; periodic: returned %u times, every %s", f->period_returns,
+		sb_add(&b, "; periodic: returned %s%u times, every %s",
+		       f->period_more ? "at least " : "", f->period_returns,
 		       dur_text((int64_t)f->period_s * NS_PER_SEC, pd, sizeof(pd)));
 	}
 	if (f->inside)
@@ -1228,19 +1229,28 @@ static int cmp_u32v(const void *pa, const void *pb)
 }
 
 /* A source that returns on a schedule: at least period_returns returns
- * (visits after the first) among those kept, each gap within
- * period_tolerance percent of the median gap. Returns the period in
- * seconds (0: none) and the returns seen. */
+ * (visits after the first) among its earliest cells, each gap between
+ * visit starts within period_tolerance percent of the median gap. Returns
+ * the period in seconds (0: none), the returns seen, and whether it had
+ * more cells than kept (more returns than counted). */
 static uint32_t periodic(const struct detect_config *cfg, const struct src_view *s,
-			 unsigned *returns)
+			 unsigned *returns, uint8_t *more)
 {
 	*returns = 0;
-	uint32_t k = s->n_visit < DETECT_VISITS ? s->n_visit : DETECT_VISITS;
-	if (!cfg->period_returns || k < 2 || k - 1 < cfg->period_returns)
+	*more = 0;
+	if (!cfg->period_returns)
 		return 0;
-	uint32_t gap[DETECT_VISITS], sorted[DETECT_VISITS];
+	int64_t w64 = cfg->window_ns / NS_PER_SEC;
+	uint32_t w = w64 < 1 ? 1 : w64 > UINT32_MAX ? UINT32_MAX : (uint32_t)w64;
+	uint32_t start[DETECT_CELLS], k = 0; /* a visit: a run of adjacent cells */
+	for (uint32_t i = 0; i < s->n_cell; i++)
+		if (i == 0 || s->cell[i] / w != s->cell[i - 1] / w + 1)
+			start[k++] = s->cell[i];
+	if (k < 2 || k - 1 < cfg->period_returns)
+		return 0;
+	uint32_t gap[DETECT_CELLS], sorted[DETECT_CELLS];
 	for (uint32_t i = 1; i < k; i++)
-		gap[i - 1] = sorted[i - 1] = s->visit[i] - s->visit[i - 1];
+		gap[i - 1] = sorted[i - 1] = start[i] - start[i - 1];
 	qsort(sorted, k - 1, sizeof(*sorted), cmp_u32v);
 	uint32_t med = sorted[(k - 1) / 2];
 	if (med == 0)
@@ -1251,7 +1261,8 @@ static uint32_t periodic(const struct detect_config *cfg, const struct src_view 
 		if (dd > tol)
 			return 0;
 	}
-	*returns = s->n_visit - 1;
+	*returns = k - 1;
+	*more = s->cells_more;
 	return med;
 }
 
@@ -1384,7 +1395,8 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 	}
 	int mirai_ports = has23 && has2323 && !other;
 	unsigned returns = 0;
-	uint32_t period = periodic(cfg, s, &returns);
+	uint8_t returns_more = 0;
+	uint32_t period = periodic(cfg, s, &returns, &returns_more);
 	for (size_t i = before; i < x->n; i++) {
 		struct finding *f = &x->items[i];
 		f->inside = (uint8_t)detect_inside(cfg, &f->src);
@@ -1393,6 +1405,7 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		f->followon = (uint8_t)followon(s, f);
 		f->period_s = period;
 		f->period_returns = returns;
+		f->period_more = returns_more;
 		f->severity = (uint8_t)detect_severity(cfg, f);
 		why(x, f, tk, tf, ts, mirai_ports);
 	}

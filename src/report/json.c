@@ -469,6 +469,7 @@ static void write_finding_context(struct jw *w, const struct finding *f)
 		report_buf_put(&w->rb, "null", 4);
 	comma(w);
 	kv_u64(w, "period_returns", f->period_returns); comma(w);
+	kv_bool(w, "period_more", f->period_more); comma(w);
 	key(w, "group");
 	if (f->type != FINDING_DISTRIBUTED || !f->n_members) {
 		report_buf_put(&w->rb, "null", 4);

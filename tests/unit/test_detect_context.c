@@ -240,6 +240,33 @@ static void periodic_sources(void **state)
 	for (size_t i = 0; i < f->n; i++)
 		assert_int_equal(f->items[i].period_s, 0);
 	detect_findings_free(f);
+	/* nine visits: seven slices kept, so "at least" six returns */
+	struct event many[9 * 7];
+	int64_t nine[9];
+	for (int v = 0; v < 9; v++)
+		nine[v] = (int64_t)v * 21600;
+	n = visits(many, "198.51.100.43", nine, 9);
+	f = run(&cfg, many, n);
+	assert_true(f->n >= 1);
+	assert_int_equal(f->items[0].period_s, 21600);
+	assert_int_equal(f->items[0].period_returns, 6);
+	assert_true(f->items[0].period_more);
+	assert_non_null(strstr(f->items[0].why, "periodic: returned at least 6 times, every 6 h"));
+	detect_findings_free(f);
+	/* the same events split between two detectors in turns (as threads
+	 * take chunks) and reversed in each: the same visits */
+	struct detector *d1 = detect_new(&cfg), *d2 = detect_new(&cfg);
+	for (size_t i = n; i-- > 0;)
+		detect_add((i / 4) % 2 ? d2 : d1, &many[i]);
+	detect_merge(d1, d2);
+	f = detect_findings(d1);
+	detect_free(d1);
+	detect_free(d2);
+	assert_true(f->n >= 1);
+	assert_int_equal(f->items[0].period_s, 21600);
+	assert_int_equal(f->items[0].period_returns, 6);
+	assert_true(f->items[0].period_more);
+	detect_findings_free(f);
 	/* a source with no finding is counted in the background */
 	for (int v = 0; v < 6; v++)
 		ev[v] = syn("198.51.100.42", "192.0.2.1", 22, (int64_t)v * 3600 * 1000);
