@@ -16,6 +16,7 @@
 #include "core/event.h"
 #include "core/hash.h"
 #include "core/timeconv.h"
+#include "core/util.h"
 #include "detect/detect.h"
 #include "detect/detect_internal.h"
 
@@ -128,6 +129,108 @@ static void fixed_key(void **state)
 	hash_init();
 }
 
+/* Live targets of a detector (interned, not on the free list). */
+static size_t live_targets(const struct detector *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->tg_n; i++)
+		n += d->tg[i].refs != 0;
+	assert_int_equal(n, d->tg_n - d->tg_nfree);
+	return n;
+}
+
+/* Unit of contact k in wide_origins: small, around the 24-bit packing
+ * limit, and near 2^32. */
+static uint32_t unit_of(uint32_t k)
+{
+	return k < 100 ? k : k < 200 ? (1u << 24) - 200 + k : 0xffffff00u + k - 200;
+}
+
+struct origins {
+	uint32_t n, bad;
+	uint64_t line_base;
+};
+
+static void check_origin(void *arg, const struct src_view *v)
+{
+	struct origins *o = arg;
+	for (uint32_t i = 0; i < v->n; i++, o->n++) {
+		const struct contact *c = &v->c[i];
+		uint32_t k = c->port - 1000u;
+		if (c->unit != unit_of(k) || c->line != o->line_base + k || c->count != 2)
+			o->bad++;
+	}
+}
+
+/* Units and lines too large to pack keep their exact values, also when
+ * the earlier event of a contact arrives second and replaces the origin. */
+static void wide_origins(void **state)
+{
+	(void)state;
+	static const uint64_t bases[] = {1, (1ull << 40) - 100, 1ull << 50};
+	for (size_t b = 0; b < ARRAY_LEN(bases); b++) {
+		struct detector *d = detect_new(NULL);
+		for (int round = 0; round < 2; round++) {
+			for (uint32_t k = 0; k < 300; k++) {
+				struct event ev = probe(1, 0, 0, 1);
+				ev.dport = (uint16_t)(1000 + k);
+				ev.time_ns = T0 * NS_PER_SEC; /* one time: the origin decides */
+				ev.unit = unit_of(k);
+				ev.line = bases[b] + k + (round == 0 ? 7 : 0);
+				detect_add(d, &ev);
+			}
+		}
+		struct origins o = {0, 0, bases[b]};
+		detect_each_source(d, check_origin, &o);
+		assert_int_equal(o.n, 300);
+		assert_int_equal(o.bad, 0);
+		detect_free(d);
+	}
+}
+
+/* Interned targets are released with the last contact naming them:
+ * evicted sources and contacts replaced under the per-source cap leave
+ * none behind. */
+static void targets_released(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_sources = 100;
+	cfg.max_contacts = 20;
+	struct detector *d = detect_new(&cfg);
+	/* 20,000 sources, each probing 3 targets of its own */
+	for (uint32_t i = 0; i < 20000; i++) {
+		for (uint32_t k = 0; k < 3; k++) {
+			struct event ev = probe(i, k, 0, (uint64_t)i * 3 + k + 1);
+			uint32_t t = i * 3 + k;
+			ev.dst.b[13] = (uint8_t)(t >> 16);
+			ev.dst.b[14] = (uint8_t)(t >> 8);
+			ev.dst.b[15] = (uint8_t)t;
+			detect_add(d, &ev);
+		}
+	}
+	detect_flush(d);
+	assert_true(d->n <= 100);
+	assert_int_equal(live_targets(d), d->contacts_total);
+	assert_true(d->tg_n <= 400); /* reused, not grown per flood source */
+	detect_free(d);
+
+	/* one source, 200 targets in reverse time order: the earliest 20 kept */
+	d = detect_new(&cfg);
+	for (uint32_t k = 0; k < 200; k++) {
+		struct event ev = probe(7, 0, k % 2, 1000 - k);
+		ev.src = src_of(7, 0);
+		ev.dst.b[15] = (uint8_t)k;
+		ev.dst.b[14] = (uint8_t)(k >> 8);
+		detect_add(d, &ev);
+	}
+	detect_flush(d);
+	assert_int_equal(d->contacts_total, 20);
+	assert_int_equal(live_targets(d), 20);
+	detect_free(d);
+}
+
 int main(void)
 {
 	hash_init();
@@ -135,6 +238,8 @@ int main(void)
 		cmocka_unit_test(small_tables),
 		cmocka_unit_test(large_tables),
 		cmocka_unit_test(fixed_key),
+		cmocka_unit_test(wide_origins),
+		cmocka_unit_test(targets_released),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
