@@ -99,6 +99,15 @@ static inline uint32_t ktable_lookup(struct ktable *t, const void *key, size_t k
 	return id;
 }
 
+/* Grow the slot array until n entries fit below the load limit. */
+void ktable_reserve_slots(struct ktable *t, size_t n);
+/* For merging: look up (inserting when new and the cap allows) every
+ * entry of from in into, in id order, and set map[i] to its id in into
+ * (KT_NONE: dropped) and added[i] to 1 if it was new. Both tables must
+ * have the same key layout and hash: from's tags are reused, nothing is
+ * hashed again, and the lookups are prefetched ahead. */
+void ktable_map(struct ktable *into, const struct ktable *from, uint32_t *map, uint8_t *added);
+
 /* The hash of a pair from the tags of its two ids: the murmur3 finaliser
  * (a bijection with full avalanche) over both tags. The tags are keyed
  * SipHash output, unknown to whoever writes the log, so colliding pairs
