@@ -1175,6 +1175,8 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 	detect_each_source_if(d, NULL, fn, arg);
 }
 
+#define GATHER_AHEAD 16
+
 void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
 {
 	size_t k = 0;
@@ -1202,6 +1204,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	uint32_t fp[FP_BITS];
 	for (size_t j = 0; j < k; j++) {
 		const struct detector *dj = det[j];
+		size_t pf = 0; /* next contact of dj to prefetch, in ids order */
 		for (size_t i = 0; i < dj->n; i++) {
 			const struct src_state *s = &dj->st[i];
 			uint32_t h = 0;
@@ -1225,11 +1228,16 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				continue; /* its union was formed where it was first found */
 			if (want && !want(arg, &s->addr))
 				continue;
-			/* the contacts of a source two ahead, which the pool order
-			 * scattered, fetched while this one is examined */
-			if (i + 2 < dj->n)
-				for (uint32_t q = off[j][i + 2]; q < off[j][i + 3] && q < off[j][i + 2] + 8; q++)
-					__builtin_prefetch(&dj->c[ids[j][q]]);
+			/* contacts, which the pool order scattered, fetched a fixed
+			 * number ahead in reading order: most sources have too few
+			 * for a distance counted in sources to hide the misses */
+			if (pf < off[j][i])
+				pf = off[j][i];
+			for (; pf < (size_t)off[j][i + 1] + GATHER_AHEAD && pf < off[j][dj->n]; pf++) {
+				const struct pcontact *pc = &dj->c[ids[j][pf]];
+				__builtin_prefetch(pc);
+				__builtin_prefetch((const char *)pc + sizeof(*pc) - 1);
+			}
 			struct src_view v;
 			v.addr = s->addr;
 			v.events = s->events;
@@ -1278,7 +1286,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				const uint32_t *tid = ids[jj] + off[jj][si];
 				size_t start = n;
 				for (uint32_t q = 0; q < t->n; q++) {
-					if (q + 8 < t->n)
+					if (jj != j && q + 8 < t->n)
 						__builtin_prefetch(&det[jj]->c[tid[q + 8]]);
 					dc_load(det[jj], tid[q], &buf[n++]);
 				}
