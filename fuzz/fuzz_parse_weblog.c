@@ -24,10 +24,16 @@
 
 #include "fuzz_check.h"
 
+/* Inside the line, or (weblog-json's decoded strings) inside the
+ * context's buffer. */
+static const struct parse_ctx *cur_ctx;
 static void check_slice(struct slice s, const char *line, size_t len)
 {
-	if (s.len)
-		CHECK(s.ptr >= line && s.ptr + s.len <= line + len);
+	if (!s.len)
+		return;
+	const char *u = cur_ctx->unescaped;
+	CHECK((s.ptr >= line && s.ptr + s.len <= line + len) ||
+	      (s.ptr >= u && s.ptr + s.len <= u + sizeof(cur_ctx->unescaped)));
 }
 
 static void run(const struct parser *p, struct parse_ctx *ctx, const char *b, size_t n)
@@ -42,6 +48,7 @@ static void run(const struct parser *p, struct parse_ctx *ctx, const char *b, si
 	if (r != PARSE_EVENT)
 		return;
 	CHECK(ev.http == &ctx->http);
+	cur_ctx = ctx;
 	const struct event_http *h = ev.http;
 	check_slice(h->method, b, n);
 	check_slice(h->version, b, n);

@@ -31,6 +31,8 @@ struct parse_ctx {
 					     * parser, or NULL to detect */
 	struct event_http http;        /* web parsers fill this and point
 					* ev->http at it (valid until the next line) */
+	char unescaped[8192];          /* weblog-json: the line's escaped strings,
+					* decoded (valid until the next line) */
 };
 
 struct syslog_header;

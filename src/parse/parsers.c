@@ -1,5 +1,6 @@
 /* The registry of line formats: one row per parser file, lookup by name,
  * detection by vote over a file's first lines, and per-file context. */
+#include <stddef.h>
 #include <string.h>
 
 #include "parse/parser.h"
@@ -122,7 +123,8 @@ const struct parser *parser_detect(const char *const *lines, const size_t *lens,
 void parse_ctx_init(struct parse_ctx *ctx, int64_t ref_utc_sec, int forced_year,
 		    const struct action_map *actions)
 {
-	memset(ctx, 0, sizeof(*ctx)); /* empty zone cache, no state */
+	/* empty zone cache, no state; the scratch buffer is written before it is read */
+	memset(ctx, 0, offsetof(struct parse_ctx, unescaped));
 	year_ref_init(&ctx->year, ref_utc_sec, forced_year);
 	ctx->actions = actions;
 	ctx->reason = NULL;

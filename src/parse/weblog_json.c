@@ -72,11 +72,15 @@ static uint8_t wj_time_kind(const struct slice *t, int number)
 	return digits >= 16 ? WLT_EPOCH_US : digits >= 13 ? WLT_EPOCH_MS : WLT_EPOCH;
 }
 
-/* Fill w from the object on the line. Returns 1 if it has a client, a
- * status and something of a request; 0 if not an access-log object; -1
- * if the text is no complete JSON object. */
-static int wj_fields(const char *line, const char *end, struct weblog_fields *w)
+/* Fill w from the object on the line; strings with escapes (nginx writes
+ * \" and \u0022 for a quote) are decoded into buf[0..cap) while it has
+ * room, else kept as written. Returns 1 if it has a client, a status and
+ * something of a request; 0 if not an access-log object; -1 if the text
+ * is no complete JSON object. */
+static int wj_fields(const char *line, const char *end, struct weblog_fields *w, char *buf,
+		     size_t cap)
 {
+	size_t used = 0;
 	struct json_val obj, k, v;
 	const char *p = json_value(line, end, &obj);
 	if (!p || obj.type != JSON_OBJECT)
@@ -97,6 +101,14 @@ static int wj_fields(const char *line, const char *end, struct weblog_fields *w)
 			continue;
 		w->v[f].ptr = v.p;
 		w->v[f].len = (uint32_t)v.len;
+		if (v.escaped && v.type == JSON_STRING && buf) {
+			long n = json_decode(&v, buf + used, cap - used);
+			if (n >= 0) {
+				w->v[f].ptr = buf + used;
+				w->v[f].len = (uint32_t)n;
+				used += (size_t)n;
+			}
+		}
 		if (f == WLF_TIME)
 			number_time = v.type == JSON_NUMBER;
 	}
@@ -119,7 +131,7 @@ static enum parse_result wj_parse_line(struct parse_ctx *ctx, const char *line, 
 	if (p >= end || *p != '{')
 		return PARSE_UNKNOWN;
 	struct weblog_fields w;
-	int r = wj_fields(p, end, &w);
+	int r = wj_fields(p, end, &w, ctx->unescaped, sizeof(ctx->unescaped));
 	if (r < 0) {
 		ctx->reason = "weblog-json: not one complete JSON object";
 		return PARSE_MALFORMED;
@@ -139,7 +151,7 @@ static int wj_detect(const char *line, size_t len)
 	if (p >= end || *p != '{' || !fwl_find(p, end, FWL_LIT("\"status\"")))
 		return 0;
 	struct weblog_fields w;
-	return wj_fields(p, end, &w) == 1 ? 70 : 0;
+	return wj_fields(p, end, &w, NULL, 0) == 1 ? 70 : 0;
 }
 
 static const struct parser_example wj_examples[] = {

