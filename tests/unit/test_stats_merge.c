@@ -384,6 +384,50 @@ static void test_prefix_cap(void **state)
 	stats_free(s);
 }
 
+/* A merge big enough for the paths small merges skip: the groups merged
+ * on a second thread (50 k groups and more), slot arrays that double in
+ * place while merging (2 MiB and more), pair lookups queued ahead. Split
+ * two ways and merged, it summarises exactly as one stats does. */
+static void test_large_merge(void **state)
+{
+	(void)state;
+	struct catalog *cat = catalog_new();
+	catalog_load_builtin(cat);
+	struct stats_config cfg;
+	stats_config_defaults(&cfg);
+	cfg.catalog = cat;
+	static const uint16_t ports[] = {23, 22, 445, 3389, 1433, 5900, 8080, 2323};
+	struct stats *all = stats_new(&cfg), *part[2] = {stats_new(&cfg), stats_new(&cfg)};
+	struct tz_cache tz = {0};
+	rng_state = 77;
+	const int64_t T = tu_utc(2024, 1, 1, 0, 0, 0);
+	for (uint32_t i = 0; i < 300000; i++) {
+		/* 150 k sources, each on a few ports of a few of 300 targets. */
+		uint32_t src = pick(150000), dst = pick(300);
+		char s[32], d[32];
+		snprintf(s, sizeof(s), "10.%u.%u.%u", src >> 16, (src >> 8) & 255, src & 255);
+		snprintf(d, sizeof(d), "192.0.2.%u", dst % 250 + 1);
+		if (dst >= 250)
+			snprintf(d, sizeof(d), "198.51.100.%u", dst - 249);
+		struct event ev = tu_event(s, d, IPPROTO_NUM_TCP, ports[pick(ARRAY_LEN(ports))],
+					   T + pick(86400 * 3), EVENT_ACTION_DROP);
+		ev.unit = i / 1000;
+		ev.line = i % 1000 + 1;
+		stats_add(all, &ev, &tz);
+		stats_add(part[(i / 1000) % 2], &ev, &tz);
+	}
+	stats_merge(part[0], part[1]);
+	struct summary *a = stats_summarise(all, 0), *b = stats_summarise(part[0], 0);
+	assert_true(a->n_alerts + a->n_warnings >= 100000);
+	tu_summary_equal(a, b);
+	summary_free(a);
+	summary_free(b);
+	stats_free(all);
+	stats_free(part[0]);
+	stats_free(part[1]);
+	catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_group_evidence),
 		cmocka_unit_test(test_group_membership),
 		cmocka_unit_test(test_prefix_cap),
+		cmocka_unit_test(test_large_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
