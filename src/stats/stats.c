@@ -461,8 +461,10 @@ static void stage_b(struct stats *s, struct pending *p)
 	if (p->has & PEND_PORT) {
 		p->pid = port_id(s, p->pkey, p->pindex);
 		/* Stage C adds to the entry: 94 k ports are 2.3 MB, a miss. */
-		if (p->pid != KT_NONE)
+		if (p->pid != KT_NONE) {
 			__builtin_prefetch(ktable_entry(&s->ports, p->pid));
+			__builtin_prefetch(&s->ports.tags[p->pid]); /* for the pair hashes */
+		}
 	}
 	p->sid = (p->has & PEND_SRC) ? entry_hint(&s->src, p->hs) : KT_NONE;
 	p->did = (p->has & PEND_DST) ? entry_hint(&s->dst, p->hd) : KT_NONE;
@@ -584,7 +586,10 @@ static void stage_c(struct stats *s, struct pending *p)
 		pairset_prefetch(&s->pt, p->h_pt);
 	}
 	if (pid != KT_NONE && (p->has & PEND_TIME)) {
+		/* A trend is 144 bytes: its day counter is often on another
+		 * line than its first/last day. */
 		__builtin_prefetch(&s->trend[pid]);
+		__builtin_prefetch(&s->trend[pid].cnt[(uint64_t)p->day % TREND_DAYS]);
 		if (((struct port_ent *)ktable_entry(&s->ports, pid))->named) {
 			p->h_mp = pair_hash((uint32_t)hash_u64(p->month), tp);
 			ktable_prefetch(&s->mp, p->h_mp);
