@@ -33,6 +33,7 @@
 #include "enrich/rdns.h"
 #include "input/input.h"
 #include "parse/action_map.h"
+#include "pipeline/line_keep.h"
 #include "pipeline/pipeline.h"
 #include "report/abuse_mail.h"
 #include "report/report.h"
@@ -40,7 +41,6 @@
 
 extern char **environ;
 
-#define EVIDENCE_TEXT_MAX 4096 /* bytes of one evidence line kept */
 
 enum {
 	A_YEAR = 256,
@@ -165,20 +165,9 @@ struct abuse_cli {
 
 /* ---- evidence gathering (second pass) ------------------------------------ */
 
-struct ev_line {
-	uint32_t unit;
-	uint64_t uline;
-	const char *path;
-	uint64_t line;
-	char *text;
-	size_t len;
-};
-
 struct incident {
 	struct abuse_incident inc;
-	struct ev_line *lines; /* the max_evidence earliest (unit, line) */
-	size_t n_lines;
-	uint64_t seen;         /* evidence events in the period */
+	struct line_keep keep; /* the max_evidence earliest lines in the period */
 	struct abuse_evidence *ev;
 	char *host;            /* logged client name */
 	uint32_t host_unit;
@@ -191,69 +180,12 @@ struct collect {
 	pthread_mutex_t mu;
 	struct incident *incs;   /* sorted by source */
 	size_t n;
-	size_t max_lines;
 	size_t n_named;          /* incidents of sources known only by name */
 };
 
 static int line_before(uint32_t u1, uint64_t l1, uint32_t u2, uint64_t l2)
 {
 	return u1 < u2 || (u1 == u2 && l1 < l2);
-}
-
-static char *event_text(const struct event *ev, const char *path, uint64_t line, const char *text,
-			size_t len, size_t *out_len)
-{
-	if (len == 0) { /* a capture's packet: its JSON Lines record */
-		char *buf = NULL;
-		size_t blen = 0;
-		FILE *m = open_memstream(&buf, &blen);
-		if (!m)
-			abort();
-		report_jsonl_event(m, ev, path, line);
-		fclose(m);
-		while (blen && buf[blen - 1] == '\n')
-			blen--;
-		buf[blen] = '\0';
-		*out_len = blen;
-		return buf;
-	}
-	if (len > EVIDENCE_TEXT_MAX) {
-		char *s = xasprintf("%.*s [... %zu more bytes]", EVIDENCE_TEXT_MAX, text,
-				    len - EVIDENCE_TEXT_MAX);
-		*out_len = strlen(s);
-		return s;
-	}
-	*out_len = len;
-	return xstrndup(text, len);
-}
-
-/* Keep the earliest max lines by origin, whatever order the threads
- * deliver them in, so the messages do not depend on the thread count. */
-static void keep_line(struct incident *in, size_t max, const struct event *ev, const char *path,
-		      uint64_t line, const char *text, size_t len)
-{
-	in->seen++;
-	size_t slot = in->n_lines;
-	if (in->n_lines == max) {
-		size_t worst = 0;
-		for (size_t i = 1; i < in->n_lines; i++)
-			if (line_before(in->lines[worst].unit, in->lines[worst].uline, in->lines[i].unit,
-					in->lines[i].uline))
-				worst = i;
-		if (max == 0 ||
-		    !line_before(ev->unit, ev->line, in->lines[worst].unit, in->lines[worst].uline))
-			return;
-		free(in->lines[worst].text);
-		slot = worst;
-	} else {
-		in->n_lines++;
-	}
-	struct ev_line *l = &in->lines[slot];
-	l->unit = ev->unit;
-	l->uline = ev->line;
-	l->path = path;
-	l->line = line;
-	l->text = event_text(ev, path, line, text, len, &l->len);
 }
 
 static int in_period(const struct incident *in, const struct event *ev)
@@ -273,7 +205,7 @@ static void on_named_event(struct collect *c, const struct event *ev, const char
 		const char *name = in->inc.source_name;
 		if (name && strlen(name) == cl->len && strncasecmp(name, cl->ptr, cl->len) == 0 &&
 		    in_period(in, ev))
-			keep_line(in, c->max_lines, ev, path, file_line, line, len);
+			line_keep_add(&in->keep, ev, path, file_line, line, len);
 	}
 	pthread_mutex_unlock(&c->mu);
 }
@@ -310,32 +242,25 @@ static void on_event(void *arg, const struct event *ev, const char *path, uint64
 		}
 		if (in->inc.source_name || !in_period(in, ev))
 			continue;
-		keep_line(in, c->max_lines, ev, path, file_line, line, len);
+		line_keep_add(&in->keep, ev, path, file_line, line, len);
 	}
 	pthread_mutex_unlock(&c->mu);
 }
 
-static int ev_line_cmp(const void *x, const void *y)
-{
-	const struct ev_line *a = x, *b = y;
-	if (line_before(a->unit, a->uline, b->unit, b->uline))
-		return -1;
-	return line_before(b->unit, b->uline, a->unit, a->uline);
-}
-
 static void finish_evidence(struct incident *in)
 {
-	qsort(in->lines, in->n_lines, sizeof(*in->lines), ev_line_cmp);
-	in->ev = xcalloc(in->n_lines ? in->n_lines : 1, sizeof(*in->ev));
-	for (size_t i = 0; i < in->n_lines; i++) {
-		in->ev[i].path = in->lines[i].path;
-		in->ev[i].line = in->lines[i].line;
-		in->ev[i].text = in->lines[i].text;
-		in->ev[i].len = in->lines[i].len;
+	struct line_keep *k = &in->keep;
+	line_keep_sort(k);
+	in->ev = xcalloc(k->n ? k->n : 1, sizeof(*in->ev));
+	for (size_t i = 0; i < k->n; i++) {
+		in->ev[i].path = k->lines[i].path;
+		in->ev[i].line = k->lines[i].line;
+		in->ev[i].text = k->lines[i].text;
+		in->ev[i].len = k->lines[i].len;
 	}
 	in->inc.evidence = in->ev;
-	in->inc.n_evidence = in->n_lines;
-	in->inc.evidence_more = in->seen - in->n_lines;
+	in->inc.n_evidence = k->n;
+	in->inc.evidence_more = k->seen - k->n;
 }
 
 /* ---- incidents from findings --------------------------------------------- */
@@ -921,13 +846,12 @@ static int prepare(struct abuse_run *r, int64_t now_ns)
  * of the incidents' sources handed to on_event. */
 static int gather_evidence(struct abuse_run *r, struct incident *incs, size_t n)
 {
-	struct collect c = {.incs = incs, .n = n, .max_lines = r->cli.max_evidence};
+	struct collect c = {.incs = incs, .n = n};
 	pthread_mutex_init(&c.mu, NULL);
 	for (size_t i = 0; i < n; i++)
 		c.n_named += incs[i].inc.source_name != NULL;
 	for (size_t i = 0; i < n; i++)
-		incs[i].lines = xcalloc(r->cli.max_evidence ? r->cli.max_evidence : 1,
-					sizeof(*incs[i].lines));
+		line_keep_init(&incs[i].keep, r->cli.max_evidence);
 	struct pipeline_options popt = r->popt;
 	popt.detect = NULL;
 	popt.web = NULL;
@@ -1159,9 +1083,7 @@ done:
 static void free_incidents(struct incident *incs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < incs[i].n_lines; k++)
-			free(incs[i].lines[k].text);
-		free(incs[i].lines);
+		line_keep_fini(&incs[i].keep);
 		free(incs[i].ev);
 		free(incs[i].host);
 		free(incs[i].to);

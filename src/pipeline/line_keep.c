@@ -1,0 +1,155 @@
+#include "pipeline/line_keep.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "report/report.h"
+
+static int origin_before(uint32_t u1, uint64_t l1, uint32_t u2, uint64_t l2)
+{
+	return u1 < u2 || (u1 == u2 && l1 < l2);
+}
+
+/* The line as kept: a capture's packet (no text) as its JSON Lines record,
+ * a line over LINE_KEEP_TEXT_MAX cut with a note of what is missing. */
+static char *kept_text(const struct event *ev, const char *path, uint64_t line, const char *text,
+		       size_t len, size_t *out_len)
+{
+	if (len == 0) {
+		char *buf = NULL;
+		size_t blen = 0;
+		FILE *m = open_memstream(&buf, &blen);
+		if (!m)
+			abort();
+		report_jsonl_event(m, ev, path, line);
+		fclose(m);
+		while (blen && buf[blen - 1] == '\n')
+			blen--;
+		buf[blen] = '\0';
+		*out_len = blen;
+		return buf;
+	}
+	if (len > LINE_KEEP_TEXT_MAX) {
+		char *s = xasprintf("%.*s [... %zu more bytes]", LINE_KEEP_TEXT_MAX, text,
+				    len - LINE_KEEP_TEXT_MAX);
+		*out_len = strlen(s);
+		return s;
+	}
+	*out_len = len;
+	return xstrndup(text, len);
+}
+
+void line_keep_init(struct line_keep *k, size_t max)
+{
+	memset(k, 0, sizeof(*k));
+	k->max = max;
+	k->lines = xcalloc(max ? max : 1, sizeof(*k->lines));
+}
+
+void line_keep_add(struct line_keep *k, const struct event *ev, const char *path,
+		   uint64_t file_line, const char *text, size_t len)
+{
+	k->seen++;
+	size_t slot = k->n;
+	if (k->n == k->max) {
+		if (k->max == 0)
+			return;
+		size_t latest = 0; /* the one to give way */
+		for (size_t i = 1; i < k->n; i++)
+			if (origin_before(k->lines[latest].unit, k->lines[latest].uline, k->lines[i].unit,
+					  k->lines[i].uline))
+				latest = i;
+		if (!origin_before(ev->unit, ev->line, k->lines[latest].unit, k->lines[latest].uline))
+			return;
+		free(k->lines[latest].text);
+		slot = latest;
+	} else {
+		k->n++;
+	}
+	struct kept_line *l = &k->lines[slot];
+	l->unit = ev->unit;
+	l->uline = ev->line;
+	l->path = path;
+	l->line = file_line;
+	l->text = kept_text(ev, path, file_line, text, len, &l->len);
+}
+
+static int kept_cmp(const void *x, const void *y)
+{
+	const struct kept_line *a = x, *b = y;
+	if (origin_before(a->unit, a->uline, b->unit, b->uline))
+		return -1;
+	return origin_before(b->unit, b->uline, a->unit, a->uline);
+}
+
+void line_keep_sort(struct line_keep *k)
+{
+	qsort(k->lines, k->n, sizeof(*k->lines), kept_cmp);
+}
+
+void line_keep_fini(struct line_keep *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->lines[i].text);
+	free(k->lines);
+	memset(k, 0, sizeof(*k));
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+struct session_pass {
+	pthread_mutex_t mu;
+	const struct ip_addr *src;
+	size_t n;
+	struct line_keep *keeps;
+};
+
+static void session_event(void *arg, const struct event *ev, const char *path,
+			  uint64_t file_line, const char *line, size_t len)
+{
+	struct session_pass *p = arg;
+	if (!(ev->flags & EVENT_HAS_SRC))
+		return;
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (addr_cmp(&p->src[mid], &ev->src) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == p->n || addr_cmp(&p->src[lo], &ev->src) != 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	line_keep_add(&p->keeps[lo], ev, path, file_line, line, len);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int line_keep_sessions(const struct input_list *in, const struct pipeline_options *first_pass,
+		       const struct ip_addr *src, size_t n, size_t max, struct line_keep **keeps)
+{
+	struct session_pass p = {.src = src, .n = n};
+	p.keeps = xcalloc(n ? n : 1, sizeof(*p.keeps));
+	for (size_t i = 0; i < n; i++)
+		line_keep_init(&p.keeps[i], max);
+	pthread_mutex_init(&p.mu, NULL);
+	struct pipeline_options popt = *first_pass;
+	popt.detect = NULL;
+	popt.web = NULL;
+	popt.progress = 0;
+	popt.mode = PIPELINE_SUMMARY;
+	popt.events_out = NULL;
+	popt.on_event = session_event;
+	popt.on_event_arg = &p;
+	struct pipeline_result res;
+	int rc = pipeline_run(in, &popt, &res);
+	pipeline_result_fini(&res);
+	pthread_mutex_destroy(&p.mu);
+	for (size_t i = 0; i < n; i++)
+		line_keep_sort(&p.keeps[i]);
+	*keeps = p.keeps;
+	return rc;
+}

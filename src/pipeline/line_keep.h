@@ -1,0 +1,47 @@
+/* Keeping the lines behind a source: a second pass over the inputs hands
+ * every event of the chosen sources to a keeper, which holds the earliest
+ * `max` by origin (unit, line), whatever order the worker threads deliver
+ * them in, and counts the rest. `clscan abuse` keeps an incident's
+ * evidence this way, `report -o html` a web prober's session. */
+#ifndef CLSCAN_PIPELINE_LINE_KEEP_H
+#define CLSCAN_PIPELINE_LINE_KEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/addr.h"
+#include "core/event.h"
+#include "pipeline/pipeline.h"
+
+#define LINE_KEEP_TEXT_MAX 4096 /* bytes of one line kept; longer ones are cut, saying so */
+
+struct kept_line {
+	uint32_t unit;     /* origin, for the order */
+	uint64_t uline;
+	const char *path;  /* the input's path (owned by the input list) */
+	uint64_t line;     /* in that file */
+	char *text;        /* the line as read, or a capture packet's JSON Lines record */
+	size_t len;
+};
+
+struct line_keep {
+	struct kept_line *lines; /* n of them; earliest first once sorted */
+	size_t n, max;
+	uint64_t seen;           /* lines offered, kept or not */
+};
+
+void line_keep_init(struct line_keep *k, size_t max);
+void line_keep_add(struct line_keep *k, const struct event *ev, const char *path,
+		   uint64_t file_line, const char *text, size_t len);
+void line_keep_sort(struct line_keep *k); /* earliest first */
+void line_keep_fini(struct line_keep *k);
+
+/* Sessions: every event of each source in src[0..n) (sorted with
+ * addr_cmp, distinct), read again from the inputs with the options of
+ * the first pass (detection and web matching off), max lines each.
+ * keeps[i] belongs to src[i]; the caller finis them and frees the array.
+ * Returns pipeline_run's status. */
+int line_keep_sessions(const struct input_list *in, const struct pipeline_options *first_pass,
+		       const struct ip_addr *src, size_t n, size_t max, struct line_keep **keeps);
+
+#endif
