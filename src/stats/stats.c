@@ -881,7 +881,8 @@ enum pair_kind { PAIR_SP, PAIR_ST, PAIR_PT };
 /* Re-add from's pairs with ids translated; a new pair bumps the distinct
  * counts of both its members, exactly as in stats_add. */
 static void merge_pairs(struct stats *into, const struct pairset *fp, enum pair_kind kind,
-			const uint32_t *amap, const uint32_t *bmap)
+			const uint32_t *amap, const uint32_t *bmap, int unbounded,
+			uint64_t *dropped)
 {
 	struct pairset *ip = kind == PAIR_SP ? &into->sp : kind == PAIR_ST ? &into->st : &into->pt;
 	/* Walking fp in slot order yields keys in hash order. Inserted into a
@@ -910,7 +911,7 @@ static void merge_pairs(struct stats *into, const struct pairset *fp, enum pair_
 			uint32_t a = amap[(uint32_t)(k >> 32) - 1];
 			uint32_t b = bmap[(uint32_t)k];
 			if (a == KT_NONE || b == KT_NONE) {
-				into->pairs_dropped++;
+				(*dropped)++;
 				continue;
 			}
 			size_t t = (qh + qn) % MERGE_AHEAD;
@@ -932,10 +933,10 @@ static void merge_pairs(struct stats *into, const struct pairset *fp, enum pair_
 		uint32_t a = q[qh].a, b = q[qh].b;
 		qh = (qh + 1) % MERGE_AHEAD;
 		qn--;
-		int r = ip->vals ? pairset_add_n(ip, key, h, pairs_room(into), val)
-				 : pairset_add(ip, key, h, pairs_room(into));
+		int room = unbounded || pairs_room(into);
+		int r = ip->vals ? pairset_add_n(ip, key, h, room, val) : pairset_add(ip, key, h, room);
 		if (r < 0) {
-			into->pairs_dropped++;
+			(*dropped)++;
 			continue;
 		}
 		if (r == 0)
@@ -1043,13 +1044,18 @@ static void merge_prefixes(struct stats *into, const struct stats *from)
 	into->pfx.other_events += from->pfx.other_events;
 }
 
-/* The ALERT/WARNING groups touch nothing the other merges do (their own
- * table, counter and the prefix table), so a second thread merges them
- * while this one does the rest: the merge is serial time between the
- * workers' end and the report. */
+/* Work a second thread does while this one merges the rest: the
+ * ALERT/WARNING groups touch nothing the other merges do (their own table,
+ * counter and the prefix table), and when the pair cap cannot be reached
+ * the three pair sets are independent (each only bumps its own counters
+ * in the entries), so the (source, target) and (port, target) sets go
+ * there too. The merge is serial time between the workers' end and the
+ * report. */
 struct side_merge {
 	struct stats *into;
 	const struct stats *from;
+	const uint32_t *smap, *dmap, *pmap; /* NULL: no pairs for this thread */
+	uint64_t pairs_dropped;
 };
 
 static void *merge_side(void *arg)
@@ -1057,10 +1063,14 @@ static void *merge_side(void *arg)
 	struct side_merge *m = arg;
 	merge_groups(m->into, m->from);
 	merge_prefixes(m->into, m->from);
+	if (m->smap) {
+		merge_pairs(m->into, &m->from->st, PAIR_ST, m->smap, m->dmap, 1, &m->pairs_dropped);
+		merge_pairs(m->into, &m->from->pt, PAIR_PT, m->pmap, m->dmap, 1, &m->pairs_dropped);
+	}
 	return NULL;
 }
 
-/* Below this many groups a thread costs more than it saves. */
+/* Below this many groups and pairs a thread costs more than it saves. */
 #define SIDE_MERGE_MIN 50000
 
 void stats_merge(struct stats *into, struct stats *from)
@@ -1088,28 +1098,43 @@ void stats_merge(struct stats *into, struct stats *from)
 	for (int i = 0; i < 7; i++)
 		into->weekdays[i] += from->weekdays[i];
 
-	struct side_merge side = {into, from};
-	pthread_t side_thread;
-	int side_started = from->groups.n >= SIDE_MERGE_MIN &&
-			   pthread_create(&side_thread, NULL, merge_side, &side) == 0;
-
 	uint32_t *smap = merge_sources(into, from);
 	uint32_t *dmap = merge_targets(into, from);
 	uint32_t *pmap = merge_ports(into, from);
-	merge_pairs(into, &from->sp, PAIR_SP, smap, pmap);
-	merge_pairs(into, &from->st, PAIR_ST, smap, dmap);
-	merge_pairs(into, &from->pt, PAIR_PT, pmap, dmap);
+
+	/* Whether every pair fits: then no insert checks the cap, and the
+	 * sets may be merged at the same time with the same result. */
+	uint64_t pairs_total = (uint64_t)into->sp.n + into->st.n + into->pt.n + from->sp.n +
+			       from->st.n + from->pt.n;
+	int unbounded = pairs_total <= into->cfg.max_pairs;
+	struct side_merge side = {into, from, NULL, NULL, NULL, 0};
+	if (unbounded) {
+		side.smap = smap;
+		side.dmap = dmap;
+		side.pmap = pmap;
+	}
+	pthread_t side_thread;
+	int side_started = from->groups.n + from->st.n + from->pt.n >= SIDE_MERGE_MIN &&
+			   pthread_create(&side_thread, NULL, merge_side, &side) == 0;
+
+	uint64_t pairs_dropped = 0;
+	merge_pairs(into, &from->sp, PAIR_SP, smap, pmap, unbounded, &pairs_dropped);
+	if (!unbounded) { /* in this order, as the cap decides what stays */
+		merge_pairs(into, &from->st, PAIR_ST, smap, dmap, 0, &pairs_dropped);
+		merge_pairs(into, &from->pt, PAIR_PT, pmap, dmap, 0, &pairs_dropped);
+	}
 	uint32_t *daymap = merge_days(into, from);
 	merge_months(into, from, pmap);
 	merge_trend(into, from, pmap);
-	free(smap);
-	free(dmap);
-	free(pmap);
-	free(daymap);
 	if (side_started)
 		pthread_join(side_thread, NULL);
 	else
 		merge_side(&side);
+	into->pairs_dropped += pairs_dropped + side.pairs_dropped;
+	free(smap);
+	free(dmap);
+	free(pmap);
+	free(daymap);
 
 	into->sources_dropped += from->sources_dropped;
 	into->targets_dropped += from->targets_dropped;
