@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/shared_options.h"
+#include "pipeline/line_keep.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "web/web.h"
@@ -267,6 +268,69 @@ static int report_html_page(FILE *out, const struct report *rep, const char *ass
 	r.lines = pipeline_lines;
 	r.html_assets = assets;
 	return report_html(out, &r);
+}
+
+/* -o html: the sessions of the first web probers the page lists, read
+ * again in a second pass (not when an input was standard input). */
+#define HTML_SESSIONS 100      /* sources */
+#define HTML_SESSION_LINES 100 /* lines of each */
+
+struct html_sessions {
+	struct report_session *s;
+	struct line_keep *keeps;
+	size_t n;
+};
+
+static int addr_sort_cmp(const void *x, const void *y)
+{
+	return addr_cmp(x, y);
+}
+
+static void html_sessions_read(struct html_sessions *hs, const struct input_list *in,
+			       const struct pipeline_options *popt, const struct web_findings *wf)
+{
+	memset(hs, 0, sizeof(*hs));
+	if (!wf || !wf->n_sources)
+		return;
+	for (size_t i = 0; i < in->n; i++)
+		if (in->files[i].is_stdin)
+			return;
+	size_t want = wf->n_sources < HTML_SESSIONS ? wf->n_sources : HTML_SESSIONS, n = 0;
+	struct ip_addr *src = xcalloc(want, sizeof(*src));
+	for (size_t i = 0; i < want; i++)
+		if (!wf->sources[i].client)
+			src[n++] = wf->sources[i].addr;
+	qsort(src, n, sizeof(*src), addr_sort_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || addr_cmp(&src[m - 1], &src[i]) != 0)
+			src[m++] = src[i];
+	if (m == 0) {
+		free(src);
+		return;
+	}
+	line_keep_sessions(in, popt, src, m, HTML_SESSION_LINES, &hs->keeps);
+	hs->s = xcalloc(m ? m : 1, sizeof(*hs->s));
+	hs->n = m;
+	for (size_t i = 0; i < m; i++) {
+		const struct line_keep *k = &hs->keeps[i];
+		struct report_line *l = xcalloc(k->n ? k->n : 1, sizeof(*l));
+		for (size_t j = 0; j < k->n; j++)
+			l[j] = (struct report_line){k->lines[j].path, k->lines[j].line,
+						    k->lines[j].text, k->lines[j].len};
+		hs->s[i] = (struct report_session){src[i], l, k->n, k->seen};
+	}
+	free(src);
+}
+
+static void html_sessions_free(struct html_sessions *hs)
+{
+	for (size_t i = 0; i < hs->n; i++) {
+		free((void *)hs->s[i].lines);
+		line_keep_fini(&hs->keeps[i]);
+	}
+	free(hs->s);
+	free(hs->keeps);
 }
 
 static void on_input_error(void *arg, const char *path, const char *reason)
@@ -687,8 +751,14 @@ static int run_report(int argc, char **argv)
 		wrc = report_text(out, &rep);
 	else if (cli.output == OUT_JSON)
 		wrc = report_json(out, &rep);
-	else if (cli.output == OUT_HTML)
+	else if (cli.output == OUT_HTML) {
+		struct html_sessions hs;
+		html_sessions_read(&hs, &inputs, &popt, webf);
+		rep.sessions = hs.s;
+		rep.n_sessions = hs.n;
 		wrc = report_html_page(out, &rep, cli.html_assets);
+		html_sessions_free(&hs);
+	}
 	if (fflush(out) != 0 || ferror(out) || wrc != 0 || prc != 0) {
 		fprintf(stderr, "clscan report: writing the report failed: %s\n", strerror(errno));
 		status = EXIT_INPUT_ERRORS;

@@ -8,8 +8,16 @@
 #include "core/util.h"
 #include "report/report.h"
 
-static int origin_before(uint32_t u1, uint64_t l1, uint32_t u2, uint64_t l2)
+static int64_t event_time(const struct event *ev)
 {
+	return (ev->flags & EVENT_HAS_TIME) ? ev->time_ns : 0;
+}
+
+/* Is (t1, u1, l1) earlier than (t2, u2, l2)? */
+static int before(int64_t t1, uint32_t u1, uint64_t l1, int64_t t2, uint32_t u2, uint64_t l2)
+{
+	if (t1 != t2)
+		return t1 < t2;
 	return u1 < u2 || (u1 == u2 && l1 < l2);
 }
 
@@ -58,11 +66,13 @@ void line_keep_add(struct line_keep *k, const struct event *ev, const char *path
 		if (k->max == 0)
 			return;
 		size_t latest = 0; /* the one to give way */
+		const struct kept_line *l = k->lines;
 		for (size_t i = 1; i < k->n; i++)
-			if (origin_before(k->lines[latest].unit, k->lines[latest].uline, k->lines[i].unit,
-					  k->lines[i].uline))
+			if (before(l[latest].time_ns, l[latest].unit, l[latest].uline, l[i].time_ns,
+				   l[i].unit, l[i].uline))
 				latest = i;
-		if (!origin_before(ev->unit, ev->line, k->lines[latest].unit, k->lines[latest].uline))
+		if (!before(event_time(ev), ev->unit, ev->line, l[latest].time_ns, l[latest].unit,
+			    l[latest].uline))
 			return;
 		free(k->lines[latest].text);
 		slot = latest;
@@ -70,6 +80,7 @@ void line_keep_add(struct line_keep *k, const struct event *ev, const char *path
 		k->n++;
 	}
 	struct kept_line *l = &k->lines[slot];
+	l->time_ns = event_time(ev);
 	l->unit = ev->unit;
 	l->uline = ev->line;
 	l->path = path;
@@ -80,9 +91,9 @@ void line_keep_add(struct line_keep *k, const struct event *ev, const char *path
 static int kept_cmp(const void *x, const void *y)
 {
 	const struct kept_line *a = x, *b = y;
-	if (origin_before(a->unit, a->uline, b->unit, b->uline))
+	if (before(a->time_ns, a->unit, a->uline, b->time_ns, b->unit, b->uline))
 		return -1;
-	return origin_before(b->unit, b->uline, a->unit, a->uline);
+	return before(b->time_ns, b->unit, b->uline, a->time_ns, a->unit, a->uline);
 }
 
 void line_keep_sort(struct line_keep *k)

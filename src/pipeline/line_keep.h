@@ -1,7 +1,9 @@
 /* Keeping the lines behind a source: a second pass over the inputs hands
  * every event of the chosen sources to a keeper, which holds the earliest
- * `max` by origin (unit, line), whatever order the worker threads deliver
- * them in, and counts the rest. `clscan abuse` keeps an incident's
+ * `max` by time (then by origin: unit, line), whatever order the worker
+ * threads deliver them in, and counts the rest. Time first, because an
+ * excerpt or a set of files given out of order is still shown in the order
+ * things happened. `clscan abuse` keeps an incident's
  * evidence this way, `report -o html` a web prober's session. */
 #ifndef CLSCAN_PIPELINE_LINE_KEEP_H
 #define CLSCAN_PIPELINE_LINE_KEEP_H
@@ -16,6 +18,7 @@
 #define LINE_KEEP_TEXT_MAX 4096 /* bytes of one line kept; longer ones are cut, saying so */
 
 struct kept_line {
+	int64_t time_ns;   /* the event's (0: none) */
 	uint32_t unit;     /* origin, for the order */
 	uint64_t uline;
 	const char *path;  /* the input's path (owned by the input list) */
@@ -33,7 +36,7 @@ struct line_keep {
 void line_keep_init(struct line_keep *k, size_t max);
 void line_keep_add(struct line_keep *k, const struct event *ev, const char *path,
 		   uint64_t file_line, const char *text, size_t len);
-void line_keep_sort(struct line_keep *k); /* earliest first */
+void line_keep_sort(struct line_keep *k); /* earliest first: time, then origin */
 void line_keep_fini(struct line_keep *k);
 
 /* Sessions: every event of each source in src[0..n) (sorted with

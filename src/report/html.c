@@ -582,6 +582,51 @@ static void web_hits_table(struct hw *w, const struct web_source *ws, size_t idx
 		    "signatures");
 }
 
+static const struct report_session *find_session(const struct report *r, const struct ip_addr *a)
+{
+	size_t lo = 0, hi = r->n_sessions;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = addr_cmp(&r->sessions[mid].src, a);
+		if (c == 0)
+			return &r->sessions[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Every request of the source in order, the benign ones around the probes
+ * included (read again from the files by the caller). */
+static void session_block(struct hw *w, const struct report_session *se)
+{
+	char num[32], num2[32], a[ADDR_STRLEN];
+	if (!se || !se->n)
+		return;
+	putf(w, "<details class=\"evidence session\"><summary>Session: its %s %s in order",
+	     html_group_digits(se->total, num), se->total == 1 ? "event" : "events");
+	if (se->total > se->n)
+		putf(w, ", the first %s shown", html_group_digits(se->n, num2));
+	puts_(w, "</summary>\n<pre class=\"line\">");
+	for (size_t j = 0; j < se->n; j++) {
+		const struct report_line *l = &se->lines[j];
+		esc(w, l->path ? l->path : "?");
+		putf(w, ":%" PRIu64 ": ", l->line);
+		if (l->text)
+			html_escape(&w->rb, l->text, l->len < EVIDENCE_MAX ? l->len : EVIDENCE_MAX);
+		puts_(w, "\n");
+	}
+	puts_(w, "</pre>");
+	if (se->total > se->n) {
+		puts_(w, "<p class=\"note\">The rest: <code>clscan explain ");
+		esc(w, addr_format(&se->src, a));
+		puts_(w, " FILES</code></p>");
+	}
+	puts_(w, "</details>\n");
+}
+
 static void web_source_details(struct hw *w, const struct web_source *ws, size_t i,
 			       const struct report_line *ev)
 {
@@ -628,6 +673,8 @@ static void web_source_details(struct hw *w, const struct web_source *ws, size_t
 		puts_(w, "</p>");
 	}
 	evidence_block(w, ev, 0);
+	if (!ws->client)
+		session_block(w, find_session(w->r, &ws->addr));
 	puts_(w, "</details>\n");
 }
 

@@ -59,6 +59,14 @@ struct report_line {
 };
 typedef void (*report_lines_fn)(void *arg, struct report_line *lines, size_t n);
 
+/* A source's session for the HTML report: its earliest lines, in order. */
+struct report_session {
+	struct ip_addr src;
+	const struct report_line *lines;
+	size_t n;
+	uint64_t total; /* its events; the first n are in lines */
+};
+
 struct report {
 	const struct summary *sum;
 	const struct report_file *files;
@@ -77,6 +85,9 @@ struct report {
 	const struct web_findings *web; /* web probe findings, or NULL (off) */
 	report_lines_fn lines;     /* evidence line text for HTML (arg: origin_arg), or NULL */
 	const char *html_assets;   /* directory overriding data/html/ files, or NULL */
+	const struct report_session *sessions; /* web probers' sessions, sorted by
+						* address (addr_cmp), for HTML; or NULL */
+	size_t n_sessions;
 	const struct summary_tables *tables; /* stats/geo_tables.h, or NULL */
 	const struct rdns *rdns;   /* reverse DNS names (--resolve), or NULL */
 };

@@ -135,6 +135,24 @@ expect_eq "built-in replaced" \
 expect_eq "--web-signatures-only set size" "$(jq '.web.signatures' "$TMP/o.json")" 2
 expect_status "missing signature file" 2 \
 	"$CLSCAN" report -q --format weblog --web-signatures "$TMP/none.tsv" "$T1"
+# -o html: each prober's whole session, read again from the files: every
+# line of that source, benign ones included, in order (up to 100 each)
+"$CLSCAN" report -q --format weblog -o html --out "$TMP/s.html" "$T1" "$T2" "$TX"
+n_sess=0
+for src in $(jq -r '[.web.sources[:100][] | select(.source != null and .requests <= 100)] |
+	sort_by(-.requests) | .[:5][] | .source' "$TMP/t.json"); do
+	want=$(all_lines | awk -v s="$src" '$1 == s' | wc -l)
+	got=$(grep -c "^[^<]*:[0-9]*: $src " <(sed 's/<pre class="line">/\n/g' "$TMP/s.html"))
+	expect_eq "session of $src: its lines" "$got" "$want"
+	n_sess=$((n_sess + 1))
+done
+[ "$n_sess" -gt 0 ] && ok "sessions checked: $n_sess" || not_ok "no session to check"
+first=$(jq -r '[.web.sources[] | select(.source != null and .requests >= 3)][0].source' "$TMP/t.json")
+order=$(sed 's/<pre class="line">/\n/g' "$TMP/s.html" | grep "^[^<]*:[0-9]*: $first " |
+	sed 's/^[^[]*\[\([^]]*\)\].*/\1/' | head -100)
+[ "$order" = "$(all_lines | awk -v s="$first" '$1 == s' | sed 's/^[^[]*\[\([^]]*\)\].*/\1/' |
+	sort -t/ -k3.1,3.4n -k2,2M -k1,1n -k3.6,3.13 -s | head -100)" ] && ok "session of $first in time order" ||
+	not_ok "session of $first out of order"
 "$CLSCAN" report -q --format weblog -o json --no-web "$T1" >"$TMP/n.json"
 expect_eq "--no-web" "$(jq 'has("web")' "$TMP/n.json")" false
 finish
