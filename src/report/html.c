@@ -25,6 +25,7 @@ extern const char builtin_html_page[], builtin_html_css[], builtin_html_js[];
 extern const size_t builtin_html_page_len, builtin_html_css_len, builtin_html_js_len;
 
 #define EVIDENCE_MAX 4096  /* bytes of an evidence line shown */
+#define SESSION_BUDGET (512 * 1024) /* bytes of session lines in one page (size target: 5 MB) */
 #define INPUTS_LISTED 20   /* files named in the header */
 #define TOP_PORTS_CHART 15
 #define DAYS_AS_BARS 62    /* up to two months of days are drawn as bars */
@@ -116,6 +117,7 @@ struct hw {
 	size_t n_ev;
 	size_t ev_findings, ev_alerts, ev_warnings; /* how many of each, in that order */
 	size_t ev_web;              /* then one per web source shown */
+	size_t session_left;        /* bytes of session lines the page may still take */
 };
 
 #define putf(w, ...) html_printf(&(w)->rb, __VA_ARGS__)
@@ -605,12 +607,31 @@ static void session_block(struct hw *w, const struct report_session *se)
 	char num[32], num2[32], a[ADDR_STRLEN];
 	if (!se || !se->n)
 		return;
+	/* as many lines as the page's budget still allows */
+	size_t shown = 0, bytes = 0;
+	while (shown < se->n) {
+		const struct report_line *l = &se->lines[shown];
+		size_t b = (l->len < EVIDENCE_MAX ? l->len : EVIDENCE_MAX) + 32;
+		if (bytes + b > w->session_left)
+			break;
+		bytes += b;
+		shown++;
+	}
+	w->session_left -= bytes;
+	if (shown == 0) {
+		putf(w, "<p class=\"note\">Session: its %s %s (no room left in this page): "
+			"<code>clscan explain ", html_group_digits(se->total, num),
+		     se->total == 1 ? "event" : "events");
+		esc(w, addr_format(&se->src, a));
+		puts_(w, " FILES</code></p>\n");
+		return;
+	}
 	putf(w, "<details class=\"evidence session\"><summary>Session: its %s %s in order",
 	     html_group_digits(se->total, num), se->total == 1 ? "event" : "events");
-	if (se->total > se->n)
-		putf(w, ", the first %s shown", html_group_digits(se->n, num2));
+	if (se->total > shown)
+		putf(w, ", the first %s shown", html_group_digits(shown, num2));
 	puts_(w, "</summary>\n<pre class=\"line\">");
-	for (size_t j = 0; j < se->n; j++) {
+	for (size_t j = 0; j < shown; j++) {
 		const struct report_line *l = &se->lines[j];
 		esc(w, l->path ? l->path : "?");
 		putf(w, ":%" PRIu64 ": ", l->line);
@@ -619,7 +640,7 @@ static void session_block(struct hw *w, const struct report_session *se)
 		puts_(w, "\n");
 	}
 	puts_(w, "</pre>");
-	if (se->total > se->n) {
+	if (se->total > shown) {
 		puts_(w, "<p class=\"note\">The rest: <code>clscan explain ");
 		esc(w, addr_format(&se->src, a));
 		puts_(w, " FILES</code></p>");
@@ -1533,6 +1554,7 @@ int report_html(FILE *out, const struct report *r)
 
 	memset(&w, 0, sizeof(w));
 	w.r = r;
+	w.session_left = SESSION_BUDGET;
 	w.s = r->sum ? r->sum : &empty;
 	w.tz = r->tz ? r->tz : &w.tz_local;
 	int bad = asset_load(&page, r->html_assets, "page.html", builtin_html_page,
