@@ -57,38 +57,60 @@ static void heap_down(struct rank *h, size_t n, size_t i)
 	}
 }
 
-/* Keep the best top_n of r[0..n) (all if top_n is 0 or >= n), sorted, in
- * r[0..result). A bounded heap keeps this O(n log top_n) for a million
- * sources and a top 50. */
-static size_t rank_select(struct rank *r, size_t n, size_t top_n)
+/* The best top_n rows (all if top_n is 0 or >= n), fed one at a time: a
+ * bounded heap, O(n log top_n), and the rows beyond the top are never
+ * stored (a million sources would take 32 MB at the peak of the run, for
+ * a top 20). */
+struct rank_stream {
+	struct rank *r;
+	size_t n, cap;  /* rows held; cap = top_n, or all rows */
+	int heap;       /* r[0..cap) is a heap */
+};
+
+static void rank_stream_init(struct rank_stream *st, size_t n, size_t top_n)
 {
-	if (top_n == 0 || top_n >= n) {
-		qsort(r, n, sizeof(*r), rank_cmp);
-		return n;
+	st->cap = top_n == 0 || top_n >= n ? n : top_n;
+	st->r = xmalloc((st->cap + 1) * sizeof(*st->r));
+	st->n = 0;
+	st->heap = 0;
+}
+
+static void rank_stream_add(struct rank_stream *st, const struct rank *x)
+{
+	if (st->n < st->cap) {
+		st->r[st->n++] = *x;
+		return;
 	}
-	for (size_t i = top_n / 2; i-- > 0;)
-		heap_down(r, top_n, i);
-	for (size_t i = top_n; i < n; i++) {
-		if (rank_cmp(&r[i], &r[0]) < 0) {
-			r[0] = r[i];
-			heap_down(r, top_n, 0);
-		}
+	if (!st->heap) {
+		for (size_t i = st->cap / 2; i-- > 0;)
+			heap_down(st->r, st->cap, i);
+		st->heap = 1;
 	}
-	qsort(r, top_n, sizeof(*r), rank_cmp);
-	return top_n;
+	if (st->cap && rank_cmp(x, &st->r[0]) < 0) {
+		st->r[0] = *x;
+		heap_down(st->r, st->cap, 0);
+	}
+}
+
+/* The kept rows, sorted. */
+static size_t rank_stream_end(struct rank_stream *st)
+{
+	qsort(st->r, st->n, sizeof(*st->r), rank_cmp);
+	return st->n;
 }
 
 static void fill_sources(struct summary *sum, const struct stats *s, size_t top_n)
 {
 	size_t n = s->src.n;
-	struct rank *r = xmalloc((n + 1) * sizeof(*r));
+	struct rank_stream st;
+	rank_stream_init(&st, n, top_n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct src_ent *e = ktable_entry(&s->src, i);
-		r[i].events = src_events(s, i);
-		r[i].addr = e->addr;
-		r[i].id = i;
+		struct rank x = {src_events(s, i), e->addr, i};
+		rank_stream_add(&st, &x);
 	}
-	size_t k = rank_select(r, n, top_n);
+	struct rank *r = st.r;
+	size_t k = rank_stream_end(&st);
 	sum->sources = xcalloc(k + 1, sizeof(*sum->sources));
 	for (size_t i = 0; i < k; i++) {
 		const struct src_ent *e = ktable_entry(&s->src, r[i].id);
@@ -108,14 +130,15 @@ static void fill_sources(struct summary *sum, const struct stats *s, size_t top_
 static void fill_targets(struct summary *sum, const struct stats *s, size_t top_n)
 {
 	size_t n = s->dst.n;
-	struct rank *r = xmalloc((n + 1) * sizeof(*r));
+	struct rank_stream st;
+	rank_stream_init(&st, n, top_n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct dst_ent *e = ktable_entry(&s->dst, i);
-		r[i].events = e->events;
-		r[i].addr = e->addr;
-		r[i].id = i;
+		struct rank x = {e->events, e->addr, i};
+		rank_stream_add(&st, &x);
 	}
-	size_t k = rank_select(r, n, top_n);
+	struct rank *r = st.r;
+	size_t k = rank_stream_end(&st);
 	sum->targets = xcalloc(k + 1, sizeof(*sum->targets));
 	for (size_t i = 0; i < k; i++) {
 		const struct dst_ent *e = ktable_entry(&s->dst, r[i].id);
@@ -286,24 +309,6 @@ static void group_heap_down(struct group_order *h, size_t n, size_t i, void *ctx
 	}
 }
 
-/* Sort the first k of o[0..n) in report order into o[0..k): with a list
- * limit of 1,000 and a million groups, a bounded heap is far cheaper than
- * sorting them all. */
-static void group_select(struct group_order *o, size_t n, size_t k, void *ctx)
-{
-	if (k < n) {
-		for (size_t i = k / 2; i-- > 0;)
-			group_heap_down(o, k, i, ctx);
-		for (size_t i = k; i < n; i++) {
-			if (group_cmp(&o[i], &o[0], ctx) < 0) {
-				o[0] = o[i];
-				group_heap_down(o, k, 0, ctx);
-			}
-		}
-	}
-	qsort_r(o, k, sizeof(*o), group_cmp, ctx);
-}
-
 /* The groups of class cls in report order: the first limit of them (all
  * if limit is 0) in *rows, their number in *count. */
 static struct summary_group *group_list(const struct stats *s, uint8_t cls, size_t limit,
@@ -312,18 +317,29 @@ static struct summary_group *group_list(const struct stats *s, uint8_t cls, size
 	size_t n = 0;
 	for (uint32_t i = 0; i < s->groups.n; i++)
 		n += ((const struct group_ent *)ktable_entry(&s->groups, i))->k.cls == cls;
-	struct group_order *ord = xmalloc((n + 1) * sizeof(*ord));
+	size_t kept = limit && limit < n ? limit : n;
+	/* Only the kept rows are stored: the heap of group_select, fed one
+	 * row at a time in the same order (a million groups would take 16 MB
+	 * at the peak of the run, for a list of 1,000). */
+	struct group_order *ord = xmalloc((kept + 1) * sizeof(*ord));
+	void *ctx = (void *)&s->groups;
 	size_t k = 0;
 	for (uint32_t i = 0; i < s->groups.n; i++) {
 		const struct group_ent *e = ktable_entry(&s->groups, i);
 		if (e->k.cls != cls)
 			continue;
-		ord[k].order = e->first;
-		ord[k].id = i;
-		k++;
+		struct group_order x = {.order = e->first, .id = i};
+		if (k < kept) {
+			ord[k++] = x;
+			if (k == kept && kept < n)
+				for (size_t j = kept / 2; j-- > 0;)
+					group_heap_down(ord, kept, j, ctx);
+		} else if (kept && group_cmp(&x, &ord[0], ctx) < 0) {
+			ord[0] = x;
+			group_heap_down(ord, kept, 0, ctx);
+		}
 	}
-	size_t kept = limit && limit < n ? limit : n;
-	group_select(ord, n, kept, (void *)&s->groups);
+	qsort_r(ord, kept, sizeof(*ord), group_cmp, ctx);
 	struct summary_group *out = xcalloc(kept + 1, sizeof(*out));
 	for (size_t i = 0; i < kept; i++) {
 		const struct group_ent *e = ktable_entry(&s->groups, ord[i].id);

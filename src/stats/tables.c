@@ -100,6 +100,24 @@ static int fold_by_port(const void *pa, const void *pb)
 	return c ? c : (a->cc > b->cc) - (a->cc < b->cc);
 }
 
+/* Max-heap under fold_by_cc: the root is the worst fold kept. */
+static void fold_heap_down(struct fold *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && fold_by_cc(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && fold_by_cc(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct fold t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
 /* Sources per (country, port) from the (source, port) pairs. */
 static struct fold *fold_pairs(const struct stats *s, const uint16_t *ccs, size_t *n_out)
 {
@@ -295,8 +313,12 @@ static void fill_targets(struct summary_tables *t, const struct stats *s, const 
 		idx[i].row = (uint32_t)i;
 	}
 	qsort(idx, n, sizeof(*idx), addr_row_cmp);
-	size_t nf = 0, capf = 0;
-	struct fold *f = NULL;
+	/* Per target row the best TABLES_TARGET_PORTS (port, events) by
+	 * events, then port: a bounded heap per row (root: the worst kept),
+	 * so the (port, target) pairs (millions on a big log) are never
+	 * copied and sorted whole. A target's pairs have distinct ports, so
+	 * the order is total and the kept rows are those a full sort gives. */
+	struct fold *heap = xcalloc(n * TABLES_TARGET_PORTS + 1, sizeof(*heap));
 	for (size_t i = 0; s->pt.slots && i <= s->pt.mask; i++) {
 		uint64_t k = s->pt.slots[i];
 		if (k == 0)
@@ -306,25 +328,36 @@ static void fill_targets(struct summary_tables *t, const struct stats *s, const 
 		const struct addr_row *hit = n ? bsearch(&key, idx, n, sizeof(*idx), addr_row_cmp) : NULL;
 		if (!hit)
 			continue;
-		f = xgrow(f, &capf, nf + 1, sizeof(*f));
-		f[nf].cc = hit->row;
-		f[nf].pkey = port_key_of(s, pid);
-		f[nf].count = s->pt.vals[i];
-		nf++;
-	}
-	if (nf)
-		qsort(f, nf, sizeof(*f), fold_by_cc);
-	for (size_t i = 0; i < nf; i++) {
-		struct tables_target *row = &t->targets[f[i].cc];
+		struct tables_target *row = &t->targets[hit->row];
+		struct fold x = {hit->row, port_key_of(s, pid), s->pt.vals[i]};
+		struct fold *h = &heap[(size_t)hit->row * TABLES_TARGET_PORTS];
+		size_t m = row->ports_total < TABLES_TARGET_PORTS ? (size_t)row->ports_total
+								     : TABLES_TARGET_PORTS;
 		row->ports_total++;
-		if (row->n_ports < TABLES_TARGET_PORTS) {
-			struct tables_port_count *pc = &row->ports[row->n_ports++];
-			pc->proto = (uint8_t)(f[i].pkey >> 16);
-			pc->port = (uint16_t)f[i].pkey;
-			pc->count = f[i].count;
+		if (m < TABLES_TARGET_PORTS) {
+			h[m] = x;
+			if (m + 1 == TABLES_TARGET_PORTS)
+				for (size_t j = TABLES_TARGET_PORTS / 2; j-- > 0;)
+					fold_heap_down(h, TABLES_TARGET_PORTS, j);
+		} else if (fold_by_cc(&x, &h[0]) < 0) {
+			h[0] = x;
+			fold_heap_down(h, TABLES_TARGET_PORTS, 0);
 		}
 	}
-	free(f);
+	for (size_t r = 0; r < n; r++) {
+		struct tables_target *row = &t->targets[r];
+		struct fold *h = &heap[r * TABLES_TARGET_PORTS];
+		size_t m = row->ports_total < TABLES_TARGET_PORTS ? (size_t)row->ports_total
+								     : TABLES_TARGET_PORTS;
+		qsort(h, m, sizeof(*h), fold_by_cc);
+		for (size_t i = 0; i < m; i++) {
+			struct tables_port_count *pc = &row->ports[row->n_ports++];
+			pc->proto = (uint8_t)(h[i].pkey >> 16);
+			pc->port = (uint16_t)h[i].pkey;
+			pc->count = h[i].count;
+		}
+	}
+	free(heap);
 	free(idx);
 }
 
@@ -601,6 +634,8 @@ void tables_free(struct summary_tables *t)
 	free(t->ports);
 	free(t->targets);
 	free(t->sources);
+	for (size_t i = 0; i < t->n_sensors; i++)
+		free(t->sensors[i].name);
 	free(t->sensors);
 	free(t->months);
 	free(t->series);
