@@ -8,6 +8,7 @@
 
 #include "cli/geo_opts.h"
 #include "core/util.h"
+#include "input/input.h"
 
 void geo_cli_init(struct geo_cli *g)
 {
@@ -116,6 +117,22 @@ static void attach_findings(struct summary_tables *t, const struct summary *sum,
 	}
 }
 
+static const struct report_file *sort_files; /* for sensor_cmp (single-threaded) */
+
+/* Files of one rotated set together, the sets by name. */
+static int sensor_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	const char *pa = sort_files[a].path, *pb = sort_files[b].path;
+	size_t la = input_rotation_base(pa), lb = input_rotation_base(pb);
+	int c = memcmp(pa, pb, la < lb ? la : lb);
+	if (c == 0 && la != lb)
+		c = la < lb ? -1 : 1;
+	if (c != 0)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
 struct summary_tables *geo_cli_tables(struct geo_cli *g, const struct stats *stats,
 				      const struct summary *sum, const struct detect_findings *f,
 				      const struct report_file *files, size_t n_files)
@@ -124,16 +141,40 @@ struct summary_tables *geo_cli_tables(struct geo_cli *g, const struct stats *sta
 	geo_tables_hooks(g->geo, &hooks);
 	struct summary_tables *t = stats_tables(stats, sum, &hooks, NULL);
 	attach_findings(t, sum, f);
-	/* Sensors: each input file, when it started and when it was first hit. */
+	/* Sensors: each log (a rotated set of files counts as one), when it
+	 * started and when it was first hit. */
 	t->sensors = xcalloc(n_files + 1, sizeof(*t->sensors));
-	for (size_t i = 0; i < n_files; i++) {
-		if (!files[i].first_event_ns)
-			continue;
-		struct tables_sensor *s = &t->sensors[t->n_sensors++];
-		s->name = files[i].path;
-		s->first_line_ns = files[i].first_line_ns;
-		s->first_event_ns = files[i].first_event_ns;
+	size_t *order = xcalloc(n_files + 1, sizeof(*order));
+	for (size_t i = 0; i < n_files; i++)
+		order[i] = i;
+	sort_files = files;
+	qsort(order, n_files, sizeof(*order), sensor_cmp);
+	struct tables_sensor *s = NULL;
+	size_t s_len = 0;
+	for (size_t k = 0; k < n_files; k++) {
+		const struct report_file *rf = &files[order[k]];
+		size_t len = input_rotation_base(rf->path);
+		if (!s || len != s_len || memcmp(s->name, rf->path, len) != 0) {
+			if (s && !s->first_event_ns) { /* a log without events: dropped */
+				free(s->name);
+				t->n_sensors--;
+			}
+			s = &t->sensors[t->n_sensors++];
+			memset(s, 0, sizeof(*s));
+			s->name = xstrndup(rf->path, len);
+			s_len = len;
+		}
+		s->files++;
+		if (rf->first_line_ns && (!s->first_line_ns || rf->first_line_ns < s->first_line_ns))
+			s->first_line_ns = rf->first_line_ns;
+		if (rf->first_event_ns && (!s->first_event_ns || rf->first_event_ns < s->first_event_ns))
+			s->first_event_ns = rf->first_event_ns;
 	}
+	if (s && !s->first_event_ns) {
+		free(s->name);
+		t->n_sensors--;
+	}
+	free(order);
 	return t;
 }
 

@@ -51,6 +51,9 @@ void input_list_fini(struct input_list *l);
 
 /* Order two file names for the rotation rule above (exposed for tests). */
 int input_rotation_cmp(const char *a, const char *b);
+/* The length of path without its rotation and compression suffixes: the
+ * name every file of its rotated set shares ("messages" for messages.2.gz). */
+size_t input_rotation_base(const char *path);
 
 /* Sniff the compression of the first bytes of a file. */
 enum input_compression input_sniff(const unsigned char *buf, size_t n);

@@ -153,6 +153,13 @@ static void rotation_key(const char *path, struct rot_key *k)
 	}
 }
 
+size_t input_rotation_base(const char *path)
+{
+	struct rot_key k;
+	rotation_key(path, &k);
+	return k.base_len;
+}
+
 int input_rotation_cmp(const char *a, const char *b)
 {
 	struct rot_key ka, kb;

@@ -28,8 +28,15 @@ static enum parse_result syslog_mixed_parse(struct parse_ctx *ctx, const char *l
 		if (!p->parse_syslog)
 			continue;
 		enum parse_result r = p->parse_syslog(ctx, &h, ev);
+		if (r == PARSE_OTHER)
+			break;
 		if (r != PARSE_UNKNOWN)
 			return r;
+	}
+	/* no event, but the line's time tells when the log began ("found after") */
+	if (!(ev->flags & EVENT_HAS_TIME)) {
+		ev->time_ns = h.time_ns;
+		ev->flags |= EVENT_HAS_TIME;
 	}
 	return PARSE_OTHER;
 }

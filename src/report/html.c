@@ -1192,7 +1192,7 @@ static void write_target_ports(struct hw *w, const struct summary_tables *t)
 static void write_sensors(struct hw *w, const struct summary_tables *t)
 {
 	static const struct hcol cols[] = {
-		{"Sensor (file)", 0}, {"First line", 0}, {"First event", 0}, {"Found after", 0},
+		{"Sensor (log)", 0}, {"First line", 0}, {"First event", 0}, {"Found after", 0},
 	};
 	char d[48];
 	size_t n = capped(t->n_sensors, 0);

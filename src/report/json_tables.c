@@ -259,6 +259,7 @@ static void write_sensors(struct report_buf *rb, const struct report *r,
 		int64_t start = s->first_line_ns ? s->first_line_ns : s->first_event_ns;
 		item(rb, i);
 		jstr(rb, "file", s->name); report_buf_putc(rb, ',');
+		ju64(rb, "files", s->files); report_buf_putc(rb, ',');
 		jstr(rb, "first_line", report_format_local_rfc3339(r->tz, start, buf));
 		report_buf_putc(rb, ',');
 		jstr(rb, "first_event", report_format_local_rfc3339(r->tz, s->first_event_ns, buf));

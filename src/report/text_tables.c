@@ -223,7 +223,7 @@ static void section_sensors(FILE *out, const struct report *r, const struct summ
 			       t->sensors[i].first_line_ns < t->sensors[i].first_event_ns;
 	if (!found_later)
 		return; /* every file starts with an event: nothing to tell */
-	heading(out, "FOUND AFTER", "(per input file: its first line with a time, its first event)");
+	heading(out, "FOUND AFTER", "(per log, rotated files as one: its first line with a time, its first event)");
 	for (size_t i = 0; i < t->n_sensors; i++) {
 		const struct tables_sensor *s = &t->sensors[i];
 		int64_t start = s->first_line_ns ? s->first_line_ns : s->first_event_ns;

@@ -145,7 +145,8 @@ struct tables_source {
  * contacted. first_line_ns is the earliest time on any line of the file,
  * first_event_ns the earliest event counted; 0 when unknown. */
 struct tables_sensor {
-	const char *name;            /* the file's path */
+	char *name;                  /* the log: its files' path without rotation suffixes (owned) */
+	size_t files;                /* files of its rotated set read */
 	int64_t first_line_ns;
 	int64_t first_event_ns;
 };

@@ -54,6 +54,20 @@ grep -q 'Evil\\x1b\[31mNet' "$TMP/evil.txt" && ok "text: org control byte shown 
 grep -q $'\033' "$TMP/evil.txt" && not_ok "text: a raw ESC in the output" ||
 	ok "text: no raw ESC"
 
+# Found after: a rotated set is one log; its first line (any program's) to
+# its first event, here three hours later in the next file.
+mkdir -p "$TMP/rot"
+{
+	echo "May  8 00:00:00 vps systemd[1]: Started Daily apt upgrade and clean activities."
+	echo "May  8 01:00:00 vps systemd[1]: Starting Rotate log files..."
+} >"$TMP/rot/fw.log.1"
+head -1 "$LOG" | sed 's/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]*/May  8 03:00:00/' >"$TMP/rot/fw.log"
+"$CLSCAN" report -q -o json --year 2022 --tz UTC "$TMP/rot" >"$TMP/rot.json"
+expect_eq "rotated set: one sensor" "$(jq '.tables.sensors | length' "$TMP/rot.json")" 1
+expect_eq "rotated set: its files" "$(jq '.tables.sensors[0].files' "$TMP/rot.json")" 2
+expect_eq "found after the first line of the older file" \
+	"$(jq '.tables.sensors[0].found_after_s' "$TMP/rot.json")" 10800
+
 expect_status "a file that is no database" 2 "$CLSCAN" report -q --geoip "$LOG" "$LOG"
 expect_status "a bad country code" 2 "$CLSCAN" report -q --geoip "$MMDB" --exclude-country XYZ "$LOG"
 finish
