@@ -671,6 +671,13 @@ static int run_report(int argc, char **argv)
 				       cli.output == OUT_DSHIELD) != 0)
 		goto done;
 	popt.geo_filter = geo_cli_filter(&geo);
+	{
+		/* the background per country: one lookup per source without a finding */
+		struct tables_geo gh;
+		geo_tables_hooks(geo.geo, &gh);
+		dcfg.country = gh.country;
+		dcfg.country_ctx = gh.ctx;
+	}
 
 	if (cli.out_path) {
 		out = fopen(cli.out_path, "w");

@@ -32,6 +32,10 @@ struct detect_allow {
 
 struct detect_config {
 	const struct catalog *catalog; /* port classes for severity; may be NULL */
+	/* The country of an address, for the background per country: 0 and
+	 * two letters and a NUL in cc, or -1 if unknown. NULL: not counted. */
+	int (*country)(void *ctx, const struct ip_addr *a, char cc[3]);
+	void *country_ctx;
 	int64_t window_ns;        /* short window (default 300 s, Zeek's) */
 	int64_t slow_window_ns;   /* slow-scan window (default 24 h) */
 	unsigned weight_low;      /* weight of a port below 1024 (default 3, scanlogd) */
@@ -207,6 +211,13 @@ struct background_row {
 	uint64_t events;
 };
 
+/* The background per country (with detect_config.country). */
+struct background_country {
+	char cc[3];      /* "--" when unknown */
+	uint64_t sources;
+	uint64_t events;
+};
+
 struct detect_findings {
 	struct finding *items;
 	size_t n;
@@ -218,6 +229,8 @@ struct detect_findings {
 	uint64_t background_sources, background_events;
 	uint64_t background_zmap, background_masscan, background_mirai; /* sources with the fingerprint */
 	uint64_t background_periodic; /* sources returning on a schedule */
+	struct background_country *background_countries; /* by sources, then events */
+	size_t n_background_countries;
 	/* Limits: what the caps refused. */
 	uint64_t sources;          /* tracked */
 	uint64_t sources_evicted;  /* removed to make room (their events no longer count) */

@@ -70,6 +70,13 @@ struct ctx {
 	uint32_t min_n;        /* contacts below which only hammering can fire */
 	struct dist_src *dist; /* every source's summary, for distributed.c */
 	size_t n_dist, cap_dist;
+	struct bg_cc *bg_cc;   /* background per country (cfg->country), BG_CC_N */
+};
+
+/* Background per country: "AA".."ZZ" by index, then unknown. */
+#define BG_CC_N (26 * 26 + 1)
+struct bg_cc {
+	uint64_t sources, events;
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -1137,6 +1144,17 @@ static void background_add(struct ctx *x, const struct src_view *s)
 		return;
 	out->background_sources++;
 	out->background_events += s->events;
+	if (x->cfg->country) {
+		char cc[3];
+		size_t k = BG_CC_N - 1;
+		if (x->cfg->country(x->cfg->country_ctx, &s->addr, cc) == 0 && cc[0] >= 'A' &&
+		    cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z')
+			k = (size_t)(cc[0] - 'A') * 26 + (size_t)(cc[1] - 'A');
+		if (!x->bg_cc)
+			x->bg_cc = xcalloc(BG_CC_N, sizeof(*x->bg_cc));
+		x->bg_cc[k].sources++;
+		x->bg_cc[k].events += s->events;
+	}
 	if (s->probes) {
 		if ((uint64_t)s->fp[FPB_ZMAP] * 10 >= s->probes * 9)
 			out->background_zmap++;
@@ -1173,6 +1191,16 @@ static int cmp_bg(const void *pa, const void *pb)
 	return a->port < b->port ? -1 : a->port > b->port;
 }
 
+static int cmp_bg_country(const void *pa, const void *pb)
+{
+	const struct background_country *a = pa, *b = pb;
+	if (a->sources != b->sources)
+		return a->sources > b->sources ? -1 : 1;
+	if (a->events != b->events)
+		return a->events > b->events ? -1 : 1;
+	return strcmp(a->cc, b->cc);
+}
+
 static void background_rows(struct ctx *x)
 {
 	struct detect_findings *out = x->out;
@@ -1201,6 +1229,28 @@ static void background_rows(struct ctx *x)
 	}
 	if (out->n_background)
 		qsort(out->background, out->n_background, sizeof(*out->background), cmp_bg);
+	if (!x->bg_cc)
+		return;
+	size_t n = 0;
+	for (size_t k = 0; k < BG_CC_N; k++)
+		n += x->bg_cc[k].sources != 0;
+	out->background_countries = xcalloc(n + 1, sizeof(*out->background_countries));
+	for (size_t k = 0; k < BG_CC_N; k++) {
+		if (!x->bg_cc[k].sources)
+			continue;
+		struct background_country *c = &out->background_countries[out->n_background_countries++];
+		if (k == BG_CC_N - 1) {
+			memcpy(c->cc, "--", 3);
+		} else {
+			c->cc[0] = (char)('A' + k / 26);
+			c->cc[1] = (char)('A' + k % 26);
+			c->cc[2] = '\0';
+		}
+		c->sources = x->bg_cc[k].sources;
+		c->events = x->bg_cc[k].events;
+	}
+	qsort(out->background_countries, out->n_background_countries,
+	      sizeof(*out->background_countries), cmp_bg_country);
 }
 
 /* ---- behaviour: follow-on, periodicity ----------------------------------------- */
@@ -1524,6 +1574,7 @@ struct detect_findings *detect_findings(struct detector *d)
 	free(x.bg_icmp6);
 	free(x.bg_proto);
 	free(x.dist);
+	free(x.bg_cc);
 	return out;
 }
 
@@ -1539,6 +1590,7 @@ void detect_findings_free(struct detect_findings *f)
 	}
 	free(f->items);
 	free(f->background);
+	free(f->background_countries);
 	free(f);
 }
 

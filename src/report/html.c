@@ -502,10 +502,19 @@ static void write_findings(struct hw *w)
 	if (w->ev_findings < df->n)
 		putf(w, "<p class=\"note\">%zu of %zu findings shown (--list-limit); the JSON report "
 			"has them all.</p>\n", w->ev_findings, df->n);
-	if (df->background_sources)
-		putf(w, "<p class=\"note\">Background: %s sources without a finding sent %s events.</p>\n",
+	if (df->background_sources) {
+		putf(w, "<p class=\"note\">Background: %s sources without a finding sent %s events",
 		     html_group_digits(df->background_sources, num),
 		     html_group_digits(df->background_events, num2));
+		for (size_t i = 0; i < df->n_background_countries && i < 10; i++) {
+			const struct background_country *c = &df->background_countries[i];
+			putf(w, "%s%s %s", i ? ", " : "; by country (sources): ", c->cc,
+			     html_group_digits(c->sources, num));
+		}
+		if (df->n_background_countries > 10)
+			puts_(w, ", ...");
+		puts_(w, ".</p>\n");
+	}
 	puts_(w, "</section>\n");
 }
 

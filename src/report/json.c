@@ -636,6 +636,22 @@ static void write_findings(struct jw *w)
 	kv_u64(w, "masscan_sources", df->background_masscan); comma(w);
 	kv_u64(w, "mirai_sources", df->background_mirai); comma(w);
 	kv_u64(w, "periodic_sources", df->background_periodic); comma(w);
+	key(w, "countries");
+	report_buf_putc(&w->rb, '[');
+	size_t nbc = df->n_background_countries;
+	if (lim && lim < nbc)
+		nbc = lim;
+	for (size_t i = 0; i < nbc; i++) {
+		const struct background_country *row = &df->background_countries[i];
+		if (i)
+			comma(w);
+		report_buf_putc(&w->rb, '{');
+		kv_str(w, "country", row->cc); comma(w);
+		kv_u64(w, "sources", row->sources); comma(w);
+		kv_u64(w, "events", row->events);
+		report_buf_putc(&w->rb, '}');
+	}
+	report_buf_put(&w->rb, "],", 2);
 	key(w, "services");
 	report_buf_putc(&w->rb, '[');
 	size_t nb = lim && lim < df->n_background ? lim : df->n_background;

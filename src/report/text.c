@@ -580,6 +580,15 @@ static void findings_block(struct tw *w, int with_background)
 	if (df->n_background > 8)
 		fputs(", ...", w->out);
 	fputc('\n', w->out);
+	if (df->n_background_countries) {
+		fputs("    by country (sources):", w->out);
+		for (size_t i = 0; i < df->n_background_countries && i < 10; i++)
+			fprintf(w->out, "%s %s %s", i ? "," : "", df->background_countries[i].cc,
+				fmt_count(df->background_countries[i].sources, a));
+		if (df->n_background_countries > 10)
+			fputs(", ...", w->out);
+		fputc('\n', w->out);
+	}
 	if (df->background_zmap || df->background_masscan || df->background_mirai)
 		fprintf(w->out, "    of them with a tool's fingerprint: zmap %s, masscan %s, Mirai %s\n",
 			fmt_count(df->background_zmap, a), fmt_count(df->background_masscan, b),

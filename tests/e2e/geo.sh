@@ -54,6 +54,17 @@ grep -q 'Evil\\x1b\[31mNet' "$TMP/evil.txt" && ok "text: org control byte shown 
 grep -q $'\033' "$TMP/evil.txt" && not_ok "text: a raw ESC in the output" ||
 	ok "text: no raw ESC"
 
+# The background (sources with no finding) per country adds up to its total.
+"$CLSCAN" report -q -o json --list-limit 0 --year 2022 --tz UTC --geoip "$MMDB" "$LOG" >"$TMP/bg.json"
+expect_eq "background per country: sources add up" \
+	"$(jq '[.detection.background.countries[].sources] | add' "$TMP/bg.json")" \
+	"$(jq '.detection.background.sources' "$TMP/bg.json")"
+expect_eq "background per country: events add up" \
+	"$(jq '[.detection.background.countries[].events] | add' "$TMP/bg.json")" \
+	"$(jq '.detection.background.events' "$TMP/bg.json")"
+jq -e '.detection.background.countries | map(.country) | index("US")' "$TMP/bg.json" >/dev/null &&
+	ok "background per country: US named" || not_ok "background per country: no US row"
+
 # Found after: a rotated set is one log; its first line (any program's) to
 # its first event, here three hours later in the next file.
 mkdir -p "$TMP/rot"
