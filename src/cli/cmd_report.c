@@ -333,6 +333,11 @@ static void html_sessions_free(struct html_sessions *hs)
 	free(hs->keeps);
 }
 
+static int country_of(void *ctx, const struct ip_addr *a, char cc[3])
+{
+	return geo_country(ctx, a, cc);
+}
+
 static void on_input_error(void *arg, const char *path, const char *reason)
 {
 	size_t *count = arg;
@@ -671,12 +676,10 @@ static int run_report(int argc, char **argv)
 				       cli.output == OUT_DSHIELD) != 0)
 		goto done;
 	popt.geo_filter = geo_cli_filter(&geo);
-	{
+	if (geo_has_country(geo.geo)) {
 		/* the background per country: one lookup per source without a finding */
-		struct tables_geo gh;
-		geo_tables_hooks(geo.geo, &gh);
-		dcfg.country = gh.country;
-		dcfg.country_ctx = gh.ctx;
+		dcfg.country = country_of;
+		dcfg.country_ctx = geo.geo;
 	}
 
 	if (cli.out_path) {

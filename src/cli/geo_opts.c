@@ -57,6 +57,7 @@ static void load_dir(struct geo_cli *g, const char *dir, int explicit, int quiet
 int geo_cli_open(struct geo_cli *g, int quiet)
 {
 	char err[512];
+	g->quiet = quiet;
 	g->geo = geo_new();
 	for (size_t i = 0; i < g->n_files; i++) {
 		if (geo_add_file(g->geo, g->files[i], err, sizeof(err)) != 0) {
@@ -137,6 +138,9 @@ struct summary_tables *geo_cli_tables(struct geo_cli *g, const struct stats *sta
 				      const struct summary *sum, const struct detect_findings *f,
 				      const struct report_file *files, size_t n_files)
 {
+	const char *late = geo_wait(g->geo); /* the ASN CSVs loaded meanwhile */
+	if (late && !g->quiet)
+		fprintf(stderr, "clscan report: geo data: %s\n", late);
 	struct tables_geo hooks;
 	geo_tables_hooks(g->geo, &hooks);
 	struct summary_tables *t = stats_tables(stats, sum, &hooks, NULL);

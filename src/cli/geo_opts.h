@@ -23,6 +23,7 @@ struct geo_cli {
 	size_t n_lists;
 	struct geo *geo;
 	struct geo_filter filter;
+	int quiet;                            /* as given to geo_cli_open */
 };
 
 void geo_cli_init(struct geo_cli *g);

@@ -33,6 +33,10 @@ const char *geo_default_dir(char *buf, size_t len);
 
 int geo_has_country(const struct geo *g);
 int geo_has_asn(const struct geo *g);
+/* A directory's ASN CSVs load on a thread while the input is read;
+ * anything asking for ASNs waits for it. geo_wait waits now and returns
+ * the first problem the loading met (a message naming the file), or NULL. */
+const char *geo_wait(struct geo *g);
 /* Describes what is loaded, e.g. "geo-whois-asn-country.mmdb (country ipvAll)". */
 const char *geo_country_source(const struct geo *g);
 const char *geo_asn_source(const struct geo *g);
