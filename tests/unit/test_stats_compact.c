@@ -104,21 +104,6 @@ static void test_wide_merge(void **state)
 	stats_free(y);
 }
 
-static void assert_group_equal(const struct summary_group *x, const struct summary_group *y)
-{
-	assert_int_equal(x->cls, y->cls);
-	assert_int_equal(x->proto, y->proto);
-	assert_int_equal(x->port, y->port);
-	assert_memory_equal(&x->src, &y->src, sizeof(x->src));
-	assert_memory_equal(&x->dst, &y->dst, sizeof(x->dst));
-	assert_ptr_equal(x->svc, y->svc);
-	assert_true(x->events == y->events);
-	assert_true(x->first_ns == y->first_ns);
-	assert_true(x->last_ns == y->last_ns);
-	assert_int_equal(x->first_unit, y->first_unit);
-	assert_true(x->first_line == y->first_line);
-}
-
 /* Groups with tied times (the order then comes from the keys), listed
  * with limits below, at and above their number. */
 static void test_list_limit(void **state)
@@ -154,11 +139,11 @@ static void test_list_limit(void **state)
 		size_t want = limits[l] && limits[l] < all->n_alerts ? limits[l] : all->n_alerts;
 		assert_true(part->n_alert_rows == want);
 		for (size_t i = 0; i < want; i++)
-			assert_group_equal(&part->alerts[i], &all->alerts[i]);
+			tu_group_equal(&part->alerts[i], &all->alerts[i]);
 		want = limits[l] && limits[l] < all->n_warnings ? limits[l] : all->n_warnings;
 		assert_true(part->n_warning_rows == want);
 		for (size_t i = 0; i < want; i++)
-			assert_group_equal(&part->warnings[i], &all->warnings[i]);
+			tu_group_equal(&part->warnings[i], &all->warnings[i]);
 		summary_free(part);
 	}
 	summary_free(all);

@@ -67,6 +67,22 @@ static inline int64_t tu_utc(int y, unsigned mo, unsigned d, unsigned h, unsigne
 
 #define TU_EQ(field) assert_true(a->field == b->field)
 
+/* Two ALERT/WARNING rows alike in every field. */
+static inline void tu_group_equal(const struct summary_group *x, const struct summary_group *y)
+{
+	assert_int_equal(x->cls, y->cls);
+	assert_int_equal(x->proto, y->proto);
+	assert_int_equal(x->port, y->port);
+	assert_memory_equal(&x->src, &y->src, sizeof(x->src));
+	assert_memory_equal(&x->dst, &y->dst, sizeof(x->dst));
+	assert_ptr_equal(x->svc, y->svc);
+	assert_true(x->events == y->events);
+	assert_true(x->first_ns == y->first_ns);
+	assert_true(x->last_ns == y->last_ns);
+	assert_int_equal(x->first_unit, y->first_unit);
+	assert_true(x->first_line == y->first_line);
+}
+
 static inline void tu_summary_equal(const struct summary *a, const struct summary *b)
 {
 	TU_EQ(events);
@@ -133,20 +149,8 @@ static inline void tu_summary_equal(const struct summary *a, const struct summar
 		const struct summary_group *gb = list ? b->warnings : b->alerts;
 		size_t n = list ? a->n_warnings : a->n_alerts;
 		assert_true(n == (list ? b->n_warnings : b->n_alerts));
-		for (size_t i = 0; i < n; i++) {
-			const struct summary_group *x = &ga[i], *y = &gb[i];
-			assert_int_equal(x->cls, y->cls);
-			assert_int_equal(x->proto, y->proto);
-			assert_int_equal(x->port, y->port);
-			assert_memory_equal(&x->src, &y->src, sizeof(x->src));
-			assert_memory_equal(&x->dst, &y->dst, sizeof(x->dst));
-			assert_ptr_equal(x->svc, y->svc);
-			assert_true(x->events == y->events);
-			assert_true(x->first_ns == y->first_ns);
-			assert_true(x->last_ns == y->last_ns);
-			assert_int_equal(x->first_unit, y->first_unit);
-			assert_true(x->first_line == y->first_line);
-		}
+		for (size_t i = 0; i < n; i++)
+			tu_group_equal(&ga[i], &gb[i]);
 	}
 	TU_EQ(sources_dropped);
 	TU_EQ(targets_dropped);
