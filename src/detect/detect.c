@@ -740,19 +740,23 @@ static void source_init(struct src_state *s, const struct ip_addr *a)
 /* Make room for one more source and return the index it may take. A clock
  * hand walks the table in order and takes the first source with at most
  * evict_level probes; after EVICT_SCAN sources without one the level
- * doubles, and it falls back to 1 when the hand comes round. A flood of
- * single probes thus evicts single probes, in order, each found at once,
- * while sources with many probes (scanners) stay. */
+ * doubles, and it falls back to 1 when the hand comes round (unless this
+ * search already had to raise it: with fewer sources than EVICT_SCAN, all
+ * above the level, falling back would search for ever). A flood of single
+ * probes thus evicts single probes, in order, each found at once, while
+ * sources with many probes (scanners) stay. */
 static uint32_t evict_one(struct detector *d)
 {
 	size_t victim;
+	int raised = 0;
 	for (;;) {
 		size_t k;
 		for (k = 0; k < EVICT_SCAN; k++) {
 			size_t i = d->hand;
 			if (++d->hand >= d->n) {
 				d->hand = 0;
-				d->evict_level = 1;
+				if (!raised)
+					d->evict_level = 1;
 			}
 			if (d->st[i].probes <= d->evict_level) {
 				victim = i;
@@ -760,6 +764,7 @@ static uint32_t evict_one(struct detector *d)
 			}
 		}
 		d->evict_level = d->evict_level > UINT64_MAX / 2 ? UINT64_MAX : d->evict_level * 2;
+		raised = 1;
 	}
 found:;
 	struct src_state *v = &d->st[victim];
