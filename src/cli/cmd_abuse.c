@@ -859,7 +859,10 @@ static int gather_evidence(struct abuse_run *r, struct incident *incs, size_t n)
 	popt.on_event_arg = &c;
 	struct pipeline_result res;
 	int rc = pipeline_run(&r->inputs, &popt, &res);
-	/* paths point into r->inputs, which outlives the messages */
+	/* lines as numbered in their files; paths point into r->inputs, which
+	 * outlives the messages */
+	for (size_t i = 0; i < n; i++)
+		line_keep_to_file_lines(&incs[i].keep, &res);
 	pipeline_result_fini(&res);
 	pthread_mutex_destroy(&c.mu);
 	for (size_t i = 0; i < n; i++)

@@ -309,7 +309,9 @@ static void html_sessions_read(struct html_sessions *hs, const struct input_list
 		free(src);
 		return;
 	}
-	line_keep_sessions(in, popt, src, m, HTML_SESSION_LINES, &hs->keeps);
+	if (line_keep_sessions(in, popt, src, m, HTML_SESSION_LINES, &hs->keeps) != 0)
+		fprintf(stderr, "clscan report: reading the web probers' sessions again failed; "
+			"the page shows what was read\n");
 	hs->s = xcalloc(m ? m : 1, sizeof(*hs->s));
 	hs->n = m;
 	for (size_t i = 0; i < m; i++) {

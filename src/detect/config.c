@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "detect/detect_internal.h"
 
 extern const char builtin_scanners[];
 extern const size_t builtin_scanners_len;
@@ -278,7 +279,7 @@ const char detect_usage[] =
 	"                         probe (a TRW failure, +1 severity, named in the reason)\n"
 	"      --distributed-sources N  distributed scans: sources at least (3; 0 = off)\n"
 	"      --periodic N,PCT   periodic: N returns at least, gaps within PCT percent of the\n"
-	"                         period (default 4,10; 0 = off)\n";
+	"                         period (default 4,10; N at most 6; 0 = off)\n";
 
 static int num_arg(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *out,
 		   char *err, size_t errlen)
@@ -424,10 +425,12 @@ int detect_option_apply(struct detect_config *c, size_t i, const char *arg, int 
 	case O_PERIOD: {
 		const char *comma = strchr(arg, ',');
 		uint64_t n = 0, pct = c->period_tolerance;
-		if (parse_u64(arg, comma ? (size_t)(comma - arg) : strlen(arg), 1000, &n) != 0 ||
+		/* returns are counted among the earliest DETECT_CELLS active windows */
+		if (parse_u64(arg, comma ? (size_t)(comma - arg) : strlen(arg), DETECT_CELLS - 1,
+			      &n) != 0 ||
 		    (comma && (parse_u64(comma + 1, strlen(comma + 1), 50, &pct) != 0))) {
-			snprintf(err, errlen, "--periodic wants RETURNS[,PERCENT] (0..1000, 0..50), not '%s'",
-				 arg);
+			snprintf(err, errlen, "--periodic wants RETURNS[,PERCENT] (0..%d, 0..50), not '%s'",
+				 DETECT_CELLS - 1, arg);
 			return -1;
 		}
 		c->period_returns = (unsigned)n;

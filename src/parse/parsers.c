@@ -123,7 +123,11 @@ const struct parser *parser_detect(const char *const *lines, const size_t *lens,
 void parse_ctx_init(struct parse_ctx *ctx, int64_t ref_utc_sec, int forced_year,
 		    const struct action_map *actions)
 {
-	/* empty zone cache, no state; the scratch buffer is written before it is read */
+	/* empty zone cache, no state; the scratch buffer (the last member) is
+	 * written before it is read */
+	_Static_assert(offsetof(struct parse_ctx, unescaped) + sizeof(ctx->unescaped) ==
+			       sizeof(struct parse_ctx),
+		       "parse_ctx.unescaped must stay the last member");
 	memset(ctx, 0, offsetof(struct parse_ctx, unescaped));
 	year_ref_init(&ctx->year, ref_utc_sec, forced_year);
 	ctx->actions = actions;

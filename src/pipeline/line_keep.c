@@ -40,10 +40,13 @@ static char *kept_text(const struct event *ev, const char *path, uint64_t line, 
 		*out_len = blen;
 		return buf;
 	}
-	if (len > LINE_KEEP_TEXT_MAX) {
-		char *s = xasprintf("%.*s [... %zu more bytes]", LINE_KEEP_TEXT_MAX, text,
-				    len - LINE_KEEP_TEXT_MAX);
-		*out_len = strlen(s);
+	if (len > LINE_KEEP_TEXT_MAX) { /* copied, not printed: the line may hold NUL bytes */
+		char note[48];
+		int nl = snprintf(note, sizeof(note), " [... %zu more bytes]", len - LINE_KEEP_TEXT_MAX);
+		char *s = xmalloc(LINE_KEEP_TEXT_MAX + (size_t)nl + 1);
+		memcpy(s, text, LINE_KEEP_TEXT_MAX);
+		memcpy(s + LINE_KEEP_TEXT_MAX, note, (size_t)nl + 1);
+		*out_len = LINE_KEEP_TEXT_MAX + (size_t)nl;
 		return s;
 	}
 	*out_len = len;
@@ -99,6 +102,19 @@ static int kept_cmp(const void *x, const void *y)
 void line_keep_sort(struct line_keep *k)
 {
 	qsort(k->lines, k->n, sizeof(*k->lines), kept_cmp);
+}
+
+void line_keep_to_file_lines(struct line_keep *k, void *result)
+{
+	for (size_t j = 0; j < k->n; j++) {
+		struct kept_line *l = &k->lines[j];
+		uint64_t fl = l->uline;
+		const char *path = pipeline_origin(result, l->unit, l->uline, &fl);
+		if (path) {
+			l->path = path;
+			l->line = fl;
+		}
+	}
 }
 
 void line_keep_fini(struct line_keep *k)
@@ -157,6 +173,9 @@ int line_keep_sessions(const struct input_list *in, const struct pipeline_option
 	popt.on_event_arg = &p;
 	struct pipeline_result res;
 	int rc = pipeline_run(in, &popt, &res);
+	/* a summary pass numbers lines within their unit: now the file's */
+	for (size_t i = 0; i < n; i++)
+		line_keep_to_file_lines(&p.keeps[i], &res);
 	pipeline_result_fini(&res);
 	pthread_mutex_destroy(&p.mu);
 	for (size_t i = 0; i < n; i++)

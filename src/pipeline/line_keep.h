@@ -37,6 +37,10 @@ void line_keep_init(struct line_keep *k, size_t max);
 void line_keep_add(struct line_keep *k, const struct event *ev, const char *path,
 		   uint64_t file_line, const char *text, size_t len);
 void line_keep_sort(struct line_keep *k); /* earliest first: time, then origin */
+/* In a PIPELINE_SUMMARY pass on_event gets lines counted within their unit
+ * (a chunk of a big file): turn them into the file's, with the pass's
+ * result (a struct pipeline_result) before it is released. */
+void line_keep_to_file_lines(struct line_keep *k, void *result);
 void line_keep_fini(struct line_keep *k);
 
 /* Sessions: every event of each source in src[0..n) (sorted with

@@ -616,18 +616,7 @@ static void session_block(struct hw *w, const struct report_session *se)
 	char num[32], num2[32], a[ADDR_STRLEN];
 	if (!se || !se->n)
 		return;
-	/* as many lines as the page's budget still allows */
-	size_t shown = 0, bytes = 0;
-	while (shown < se->n) {
-		const struct report_line *l = &se->lines[shown];
-		size_t b = (l->len < EVIDENCE_MAX ? l->len : EVIDENCE_MAX) + 32;
-		if (bytes + b > w->session_left)
-			break;
-		bytes += b;
-		shown++;
-	}
-	w->session_left -= bytes;
-	if (shown == 0) {
+	if (w->session_left < 1024) {
 		putf(w, "<p class=\"note\">Session: its %s %s (no room left in this page): "
 			"<code>clscan explain ", html_group_digits(se->total, num),
 		     se->total == 1 ? "event" : "events");
@@ -635,22 +624,26 @@ static void session_block(struct hw *w, const struct report_session *se)
 		puts_(w, " FILES</code></p>\n");
 		return;
 	}
-	putf(w, "<details class=\"evidence session\"><summary>Session: its %s %s in order",
+	putf(w, "<details class=\"evidence session\"><summary>Session: its %s %s in time order",
 	     html_group_digits(se->total, num), se->total == 1 ? "event" : "events");
-	if (se->total > shown)
-		putf(w, ", the first %s shown", html_group_digits(shown, num2));
 	puts_(w, "</summary>\n<pre class=\"line\">");
-	for (size_t j = 0; j < shown; j++) {
-		const struct report_line *l = &se->lines[j];
+	/* lines while the page's budget lasts, counted as written (escaped) */
+	uint64_t start = report_buf_size(&w->rb);
+	size_t shown = 0;
+	while (shown < se->n && report_buf_size(&w->rb) - start < w->session_left) {
+		const struct report_line *l = &se->lines[shown++];
 		esc(w, l->path ? l->path : "?");
 		putf(w, ":%" PRIu64 ": ", l->line);
-		if (l->text)
-			html_escape(&w->rb, l->text, l->len < EVIDENCE_MAX ? l->len : EVIDENCE_MAX);
+		if (l->text) /* already bounded by the keeper, with a note of what is cut */
+			html_escape(&w->rb, l->text, l->len);
 		puts_(w, "\n");
 	}
+	uint64_t used = report_buf_size(&w->rb) - start;
+	w->session_left = used < w->session_left ? w->session_left - (size_t)used : 0;
 	puts_(w, "</pre>");
 	if (se->total > shown) {
-		puts_(w, "<p class=\"note\">The rest: <code>clscan explain ");
+		putf(w, "<p class=\"note\">%s of %s shown; all of them, in file order: <code>clscan explain ",
+		     html_group_digits(shown, num2), html_group_digits(se->total, num));
 		esc(w, addr_format(&se->src, a));
 		puts_(w, " FILES</code></p>");
 	}

@@ -17,6 +17,7 @@
 struct report_buf {
 	FILE *out;
 	size_t n;
+	uint64_t flushed; /* bytes handed to out before b[0..n) */
 	char b[8192];
 };
 
@@ -24,13 +25,21 @@ static inline void report_buf_init(struct report_buf *rb, FILE *out)
 {
 	rb->out = out;
 	rb->n = 0;
+	rb->flushed = 0;
 }
 
 static inline void report_buf_flush(struct report_buf *rb)
 {
 	if (rb->n)
 		fwrite(rb->b, 1, rb->n, rb->out);
+	rb->flushed += rb->n;
 	rb->n = 0;
+}
+
+/* Bytes written so far, flushed or not. */
+static inline uint64_t report_buf_size(const struct report_buf *rb)
+{
+	return rb->flushed + rb->n;
 }
 
 static inline void report_buf_put(struct report_buf *rb, const char *s, size_t len)
@@ -39,6 +48,7 @@ static inline void report_buf_put(struct report_buf *rb, const char *s, size_t l
 		report_buf_flush(rb);
 		if (len > sizeof(rb->b)) {
 			fwrite(s, 1, len, rb->out);
+			rb->flushed += len;
 			return;
 		}
 	}

@@ -18,6 +18,13 @@ for fmt in text json; do
 		done
 	done
 done
+# -o html reads web probers' sessions in a second pass: FILE:LINE there
+# too must be the file's, not a chunk's, whatever the split.
+W="$DATA/webprobe"
+"$CLSCAN" report -q -o html --tz UTC --threads 1 "$W" >"$TMP/one.html"
+"$CLSCAN" report -q -o html --tz UTC --threads 2 --chunk-size 3000 "$W" >"$TMP/many.html"
+cmp -s "$TMP/one.html" "$TMP/many.html" && ok "html (sessions): --threads 2 --chunk-size 3000 same" ||
+	not_ok "html (sessions) differs with --threads 2 --chunk-size 3000"
 # Event output keeps input order and file line numbers.
 "$CLSCAN" report -q -o jsonl --year 2022 --threads 1 "$IN/ufw.log" >"$TMP/one.jsonl"
 "$CLSCAN" report -q -o jsonl --year 2022 --threads 2 --chunk-size 5000 "$IN/ufw.log" >"$TMP/two.jsonl"

@@ -443,6 +443,9 @@ static void options(void **state)
 	assert_int_equal(cfg.period_tolerance, 20);
 	assert_int_equal(detect_option_apply(&cfg, o_per, "5,60", &disabled, err, sizeof(err)), -1);
 	assert_int_equal(detect_option_apply(&cfg, o_per, "x", &disabled, err, sizeof(err)), -1);
+	/* 7 kept windows hold 6 returns at most: more could never be seen */
+	assert_int_equal(detect_option_apply(&cfg, o_per, "7", &disabled, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "0..6"));
 	assert_false(disabled);
 	detect_config_fini(&cfg);
 }
