@@ -977,8 +977,11 @@ void detect_add(struct detector *d, const struct event *ev)
 	p->src = ev->src;
 	p->count = ev->count ? ev->count : 1;
 	p->fc = (uint8_t)fc;
+	/* A web request whose log gave no server port is the web stage's to
+	 * judge: as a contact it would only be "port 0" noise. */
 	p->contact = fc != FC_NONPROBE &&
-		     !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst));
+		     !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst)) &&
+		     !(ev->http && !(ev->flags & EVENT_HAS_PORTS));
 	struct contact *in = &p->in;
 	memset(in, 0, sizeof(*in));
 	if (ev->flags & EVENT_HAS_DST)
