@@ -268,6 +268,8 @@ void fwl_time_local(struct parse_ctx *ctx, struct event *ev, int y, unsigned mon
 		    unsigned h, unsigned mi, unsigned s, uint32_t ns)
 {
 	int64_t sec = timeconv_local_to_utc(&ctx->tz, y, mon, d, h, mi, s);
+	if (sec > INT64_MAX / NS_PER_SEC - 1 || sec < INT64_MIN / NS_PER_SEC + 1)
+		return; /* past 2262 (or before 1677): no time rather than a wrong one */
 	ev->time_ns = sec * NS_PER_SEC + ns;
 	ev->flags |= EVENT_HAS_TIME;
 }
@@ -277,6 +279,8 @@ void fwl_time_offset(struct event *ev, int y, unsigned mon, unsigned d, unsigned
 {
 	int64_t sec = days_from_civil(y, mon, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 +
 		      (int64_t)s - off;
+	if (sec > INT64_MAX / NS_PER_SEC - 1 || sec < INT64_MIN / NS_PER_SEC + 1)
+		return; /* past 2262 (or before 1677): no time rather than a wrong one */
 	ev->time_ns = sec * NS_PER_SEC + ns;
 	ev->flags |= EVENT_HAS_TIME;
 }
@@ -286,18 +290,20 @@ int fwl_time_epoch(struct event *ev, const char *s, const char *e)
 	uint64_t v;
 	if (e <= s || parse_u64(s, (size_t)(e - s), UINT64_MAX, &v) != 0)
 		return -1;
-	/* 1e11 s is the year 5138; 1e14 ms and 1e17 us are the same year. */
-	int64_t ns;
+	/* The unit by size: 1e11 s is the year 5138, as are 1e14 ms and 1e17 us.
+	 * Nanoseconds since 1970 fit an int64 until 2262: later is refused. */
+	uint64_t mul;
 	if (v < 100000000000ULL)
-		ns = (int64_t)v * NS_PER_SEC;
+		mul = NS_PER_SEC;
 	else if (v < 100000000000000ULL)
-		ns = (int64_t)v * 1000000;
+		mul = 1000000;
 	else if (v < 100000000000000000ULL)
-		ns = (int64_t)v * 1000;
-	else if (v <= (uint64_t)INT64_MAX)
-		ns = (int64_t)v;
+		mul = 1000;
 	else
+		mul = 1;
+	if (v > (uint64_t)INT64_MAX / mul)
 		return -1;
+	int64_t ns = (int64_t)(v * mul);
 	ev->time_ns = ns;
 	ev->flags |= EVENT_HAS_TIME;
 	return 0;

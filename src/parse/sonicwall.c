@@ -161,6 +161,8 @@ static inline int at(const char *p, const char *e, const char *w)
 static unsigned words_of(struct slice s)
 {
 	unsigned w = 0;
+	if (!s.len)
+		return 0; /* an empty slice may have no pointer */
 	const char *p = s.ptr, *e = s.ptr + s.len;
 	for (; p < e; p++) {
 		switch (*p | 0x20) {
