@@ -20,7 +20,7 @@
 
 static const struct parser *const parsers[] = {
 	&parser_sshd,     &parser_tcp_wrappers, &parser_xinetd, &parser_scanlogd,
-	&parser_portsentry, &parser_psad,       NULL,
+	&parser_portsentry, &parser_psad,       &parser_dropbear, &parser_ftpd, NULL,
 };
 
 static void check_slice(struct slice s, const char *line, size_t len)

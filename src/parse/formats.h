@@ -19,6 +19,8 @@ extern const struct parser parser_fortigate;
 extern const struct parser parser_sonicwall;
 extern const struct parser parser_checkpoint;
 extern const struct parser parser_sshd;
+extern const struct parser parser_dropbear;
+extern const struct parser parser_ftpd;
 extern const struct parser parser_tcp_wrappers;
 extern const struct parser parser_xinetd;
 extern const struct parser parser_scanlogd;

@@ -30,6 +30,8 @@ const struct parser *const parser_table[] = {
 	&parser_mikrotik,
 	&parser_winfw,
 	&parser_sshd,
+	&parser_dropbear,
+	&parser_ftpd,
 	&parser_xinetd, /* before tcp_wrappers: xinetd's own refusal lines */
 	&parser_tcp_wrappers,
 	&parser_scanlogd,
