@@ -92,3 +92,24 @@ unsigned auth_daemon_port(struct slice tag)
 			return daemons[i].port;
 	return 0;
 }
+
+enum parse_result auth_parse_line(struct parse_ctx *ctx, const char *line, size_t len,
+				  struct event *ev, auth_msg_fn fn)
+{
+	const char *end = fwl_eol(line, len);
+	struct syslog_header h;
+	if (syslog_header_parse(ctx, line, (size_t)(end - line), &h) != 0)
+		return PARSE_UNKNOWN;
+	return fn(ctx, &h, ev, 1);
+}
+
+int auth_detect_header(const char *line, size_t len, struct syslog_header *h)
+{
+	const char *end = fwl_eol(line, len);
+	struct parse_ctx ctx;
+	parse_ctx_init(&ctx, 0, 2000, NULL);
+	if (!syslog_header_looks_like(line, (size_t)(end - line)) ||
+	    syslog_header_parse(&ctx, line, (size_t)(end - line), h) != 0)
+		return -1;
+	return 0;
+}

@@ -32,4 +32,18 @@ enum parse_result auth_refused(const char *msg, const char *end, unsigned dport,
  * "vsftpd", "sshd"); 0 if unknown. */
 unsigned auth_daemon_port(struct slice tag);
 
+/* A syslog-borne daemon's reader of one message: claim_others says
+ * whether lines of other programs are "other" (its own file) or
+ * PARSE_UNKNOWN (a shared syslog file: another parser may know them). */
+typedef enum parse_result (*auth_msg_fn)(struct parse_ctx *ctx, const struct syslog_header *h,
+					  struct event *ev, int claim_others);
+
+/* parse_line of such a daemon: the envelope, then fn claiming the rest. */
+enum parse_result auth_parse_line(struct parse_ctx *ctx, const char *line, size_t len,
+				  struct event *ev, auth_msg_fn fn);
+
+/* For detect(): the line's envelope into *h (its pointers into line), 0;
+ * -1 if the line does not start like syslog. */
+int auth_detect_header(const char *line, size_t len, struct syslog_header *h);
+
 #endif

@@ -114,7 +114,7 @@ done:
 	return PARSE_EVENT;
 }
 
-static enum parse_result dropbear_from_header(const struct syslog_header *h, struct event *ev,
+static enum parse_result dropbear_from_header(struct parse_ctx *ctx, const struct syslog_header *h, struct event *ev,
 					      int claim_others)
 {
 	if (!auth_tag_is(h, FWL_LIT("dropbear")))
@@ -126,27 +126,19 @@ static enum parse_result dropbear_from_header(const struct syslog_header *h, str
 static enum parse_result dropbear_parse_line(struct parse_ctx *ctx, const char *line, size_t len,
 					     struct event *ev)
 {
-	const char *end = fwl_eol(line, len);
-	struct syslog_header h;
-	if (syslog_header_parse(ctx, line, (size_t)(end - line), &h) != 0)
-		return PARSE_UNKNOWN;
-	return dropbear_from_header(&h, ev, 1);
+	return auth_parse_line(ctx, line, len, ev, dropbear_from_header);
 }
 
 static enum parse_result dropbear_parse_syslog(struct parse_ctx *ctx,
 					       const struct syslog_header *h, struct event *ev)
 {
-	return dropbear_from_header(h, ev, 0);
+	return dropbear_from_header(ctx, h, ev, 0);
 }
 
 static int dropbear_detect(const char *line, size_t len)
 {
-	const char *end = fwl_eol(line, len);
 	struct syslog_header h;
-	struct parse_ctx ctx;
-	parse_ctx_init(&ctx, 0, 2000, NULL);
-	if (!syslog_header_looks_like(line, (size_t)(end - line)) ||
-	    syslog_header_parse(&ctx, line, (size_t)(end - line), &h) != 0)
+	if (auth_detect_header(line, len, &h) != 0)
 		return 0;
 	return auth_tag_is(&h, FWL_LIT("dropbear")) ? 80 : 0;
 }

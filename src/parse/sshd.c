@@ -553,7 +553,7 @@ static int old_pam_tag(const struct syslog_header *h, const char *end)
 	       (!h->tag.len && fwl_starts(h->msg, end, FWL_LIT("sshd(pam_unix)")));
 }
 
-static enum parse_result sshd_from_header(const struct syslog_header *h, struct event *ev,
+static enum parse_result sshd_from_header(struct parse_ctx *ctx, const struct syslog_header *h, struct event *ev,
 					  int claim_others)
 {
 	const char *end = fwl_eol(h->msg, h->msg_len);
@@ -573,28 +573,20 @@ static enum parse_result sshd_from_header(const struct syslog_header *h, struct 
 static enum parse_result sshd_parse_line(struct parse_ctx *ctx, const char *line, size_t len,
 					 struct event *ev)
 {
-	const char *end = fwl_eol(line, len);
-	struct syslog_header h;
-	if (syslog_header_parse(ctx, line, (size_t)(end - line), &h) != 0)
-		return PARSE_UNKNOWN;
-	/* other programs of auth.log (CRON, sudo, systemd-logind): other */
-	return sshd_from_header(&h, ev, 1);
+	return auth_parse_line(ctx, line, len, ev, sshd_from_header);
 }
 
 static enum parse_result sshd_parse_syslog(struct parse_ctx *ctx, const struct syslog_header *h,
 					   struct event *ev)
 {
-	return sshd_from_header(h, ev, 0);
+	return sshd_from_header(ctx, h, ev, 0);
 }
 
 static int sshd_detect(const char *line, size_t len)
 {
 	const char *end = fwl_eol(line, len);
 	struct syslog_header h;
-	struct parse_ctx ctx;
-	parse_ctx_init(&ctx, 0, 2000, NULL);
-	if (!syslog_header_looks_like(line, (size_t)(end - line)) ||
-	    syslog_header_parse(&ctx, line, (size_t)(end - line), &h) != 0)
+	if (auth_detect_header(line, len, &h) != 0)
 		return 0;
 	if (sshd_tag(&h) || old_pam_tag(&h, end))
 		return 80;

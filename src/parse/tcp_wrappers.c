@@ -12,7 +12,7 @@
 #include "parse/parser.h"
 #include "parse/syslog_header.h"
 
-static enum parse_result tcpw_from_header(const struct syslog_header *h, struct event *ev,
+static enum parse_result tcpw_from_header(struct parse_ctx *ctx, const struct syslog_header *h, struct event *ev,
 					  int claim_others)
 {
 	const char *end = fwl_eol(h->msg, h->msg_len);
@@ -30,27 +30,20 @@ static enum parse_result tcpw_from_header(const struct syslog_header *h, struct 
 static enum parse_result tcpw_parse_line(struct parse_ctx *ctx, const char *line, size_t len,
 					 struct event *ev)
 {
-	const char *end = fwl_eol(line, len);
-	struct syslog_header h;
-	if (syslog_header_parse(ctx, line, (size_t)(end - line), &h) != 0)
-		return PARSE_UNKNOWN;
-	return tcpw_from_header(&h, ev, 1);
+	return auth_parse_line(ctx, line, len, ev, tcpw_from_header);
 }
 
 static enum parse_result tcpw_parse_syslog(struct parse_ctx *ctx, const struct syslog_header *h,
 					   struct event *ev)
 {
-	return tcpw_from_header(h, ev, 0);
+	return tcpw_from_header(ctx, h, ev, 0);
 }
 
 static int tcpw_detect(const char *line, size_t len)
 {
 	const char *end = fwl_eol(line, len);
 	struct syslog_header h;
-	struct parse_ctx ctx;
-	parse_ctx_init(&ctx, 0, 2000, NULL);
-	if (!syslog_header_looks_like(line, (size_t)(end - line)) ||
-	    syslog_header_parse(&ctx, line, (size_t)(end - line), &h) != 0)
+	if (auth_detect_header(line, len, &h) != 0)
 		return 0;
 	/* sshd's and xinetd's refusals belong to their own parsers */
 	if (auth_tag_is(&h, FWL_LIT("sshd")) || auth_tag_is(&h, FWL_LIT("xinetd")))

@@ -58,7 +58,7 @@ static enum parse_result xinetd_msg(const char *m, const char *end, struct event
 	return PARSE_EVENT;
 }
 
-static enum parse_result xinetd_from_header(const struct syslog_header *h, struct event *ev,
+static enum parse_result xinetd_from_header(struct parse_ctx *ctx, const struct syslog_header *h, struct event *ev,
 					    int claim_others)
 {
 	if (!auth_tag_is(h, FWL_LIT("xinetd")))
@@ -71,27 +71,19 @@ static enum parse_result xinetd_from_header(const struct syslog_header *h, struc
 static enum parse_result xinetd_parse_line(struct parse_ctx *ctx, const char *line, size_t len,
 					   struct event *ev)
 {
-	const char *end = fwl_eol(line, len);
-	struct syslog_header h;
-	if (syslog_header_parse(ctx, line, (size_t)(end - line), &h) != 0)
-		return PARSE_UNKNOWN;
-	return xinetd_from_header(&h, ev, 1);
+	return auth_parse_line(ctx, line, len, ev, xinetd_from_header);
 }
 
 static enum parse_result xinetd_parse_syslog(struct parse_ctx *ctx,
 					     const struct syslog_header *h, struct event *ev)
 {
-	return xinetd_from_header(h, ev, 0);
+	return xinetd_from_header(ctx, h, ev, 0);
 }
 
 static int xinetd_detect(const char *line, size_t len)
 {
-	const char *end = fwl_eol(line, len);
 	struct syslog_header h;
-	struct parse_ctx ctx;
-	parse_ctx_init(&ctx, 0, 2000, NULL);
-	if (!syslog_header_looks_like(line, (size_t)(end - line)) ||
-	    syslog_header_parse(&ctx, line, (size_t)(end - line), &h) != 0)
+	if (auth_detect_header(line, len, &h) != 0)
 		return 0;
 	return auth_tag_is(&h, FWL_LIT("xinetd")) ? 80 : 0;
 }
