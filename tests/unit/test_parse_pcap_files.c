@@ -27,50 +27,7 @@
 #endif
 #include "test_parse_pcap_build.h"
 
-struct rec {
-	enum parse_result r;
-	uint64_t record;
-	struct event ev;
-	const char *reason;
-	char prefix[64];
-};
-
-struct run {
-	struct rec *v;
-	size_t n, cap;
-	int rc;
-	char err[256];
-	size_t events, other, malformed;
-};
-
-static void collect(void *arg, struct parse_ctx *ctx, enum parse_result r, struct event *ev,
-		    uint64_t record)
-{
-	struct run *run = arg;
-	if (run->n == run->cap) {
-		run->cap = run->cap ? run->cap * 2 : 1024;
-		run->v = realloc(run->v, run->cap * sizeof(*run->v));
-		assert_non_null(run->v);
-	}
-	struct rec *x = &run->v[run->n++];
-	memset(x, 0, sizeof(*x));
-	x->r = r;
-	x->record = record;
-	if (r == PARSE_EVENT) {
-		x->ev = *ev;
-		size_t l = ev->prefix.len < 63 ? ev->prefix.len : 63;
-		if (l)
-			memcpy(x->prefix, ev->prefix.ptr, l);
-		x->ev.prefix.ptr = NULL;
-		run->events++;
-	} else if (r == PARSE_MALFORMED) {
-		x->reason = ctx->reason;
-		run->malformed++;
-	} else {
-		assert_int_equal(r, PARSE_OTHER);
-		run->other++;
-	}
-}
+#include "test_pcap_collect.h"
 
 /* Read path; check that records 1..n each came out exactly once. */
 static void read_path(const char *path, struct run *run, uint64_t want_records)

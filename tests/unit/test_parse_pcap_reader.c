@@ -24,44 +24,7 @@
 #endif
 #include "test_parse_pcap_build.h"
 
-struct rec {
-	uint64_t record;
-	enum parse_result r;
-	const char *reason;
-	struct event ev;
-	char prefix[64];
-};
-
-struct run {
-	struct rec *v;
-	size_t n, cap;
-	int rc;
-	char err[256];
-};
-
-static void collect(void *arg, struct parse_ctx *ctx, enum parse_result r, struct event *ev,
-		    uint64_t record)
-{
-	struct run *run = arg;
-	if (run->n == run->cap) {
-		run->cap = run->cap ? run->cap * 2 : 256;
-		run->v = realloc(run->v, run->cap * sizeof(*run->v));
-		assert_non_null(run->v);
-	}
-	struct rec *x = &run->v[run->n++];
-	memset(x, 0, sizeof(*x));
-	x->record = record;
-	x->r = r;
-	if (r == PARSE_MALFORMED)
-		x->reason = ctx->reason;
-	if (r == PARSE_EVENT) {
-		x->ev = *ev;
-		size_t l = ev->prefix.len < 63 ? ev->prefix.len : 63;
-		if (l)
-			memcpy(x->prefix, ev->prefix.ptr, l);
-		x->ev.prefix.ptr = NULL;
-	}
-}
+#include "test_pcap_collect.h"
 
 static void read_with(const char *path, int use_libpcap, struct run *run)
 {
