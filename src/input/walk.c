@@ -145,8 +145,9 @@ static void rotation_key(const char *path, struct rot_key *k)
 		}
 	}
 	/* logrotate counts with ".N"; "-N" is left alone since names such
-	 * as "node-2" are common. */
-	if (sep == '.' && ndig <= 9) {
+	 * as "node-2" are common, and so is ".N" after a digit: files named
+	 * by address ("10.0.0.1", rsyslog's %FROMHOST-IP%) or version. */
+	if (sep == '.' && ndig <= 9 && !is_digit(path[d - 2])) {
 		k->base_len = d - 1;
 		k->rank = ROT_NUMBERED;
 		k->num = digits_value(path + d, ndig);

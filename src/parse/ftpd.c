@@ -122,17 +122,54 @@ static const char *proftpd_body(const struct syslog_header *h, const char *end)
 /* ---- vsftpd ------------------------------------------------------------------ */
 
 /* "... rhost=ADDR [user=U]" of a PAM failure line. */
+/* pam_unix writes "... ruser=U rhost=R[ user=U]", and for vsftpd U is the
+ * name the client typed, spaces and all: a name with " rhost=" in it must
+ * not choose the address. The real rhost is the one whose rest of the line
+ * is nothing, or " user=" and the same text as between "ruser=" and it
+ * (or anything, when ruser is empty: then nothing came before it). */
+static const char *pam_real_rhost(const char *m, const char *end, const char **user,
+				  const char **user_end)
+{
+	const char *ru = fwl_find(m, end, FWL_LIT(" ruser="));
+	const char *from = ru ? ru + 7 : m;
+	const char *alone = NULL;
+	while (end > m && end[-1] == ' ')
+		end--;
+	for (const char *r = from; (r = fwl_find(r, end, FWL_LIT(" rhost="))) != NULL; r += 7) {
+		const char *ve = fwl_tok_end(r + 7, end);
+		if (ve == end) {
+			alone = r; /* the last field: no user= after it */
+			continue;
+		}
+		if (!ru || !fwl_starts(ve, end, FWL_LIT(" user=")))
+			continue;
+		/* an empty ruser (older pam_unix) leaves nothing to imitate */
+		size_t un = (size_t)(r - from);
+		if (un == 0 ||
+		    ((size_t)(end - (ve + 6)) == un && memcmp(ve + 6, from, un) == 0)) {
+			*user = ve + 6;
+			*user_end = end;
+			return r + 7;
+		}
+	}
+	if (alone && ru) {
+		*user = from;
+		*user_end = alone;
+	}
+	return alone ? alone + 7 : NULL;
+}
+
 static enum parse_result pam_rhost(const char *m, const char *end, struct event *ev)
 {
-	const char *r = fwl_find(m, end, FWL_LIT("rhost="));
-	if (!r || (r != m && r[-1] != ' '))
+	const char *u = NULL, *ue = NULL;
+	const char *as = pam_real_rhost(m, end, &u, &ue);
+	if (!as)
 		return PARSE_OTHER;
-	const char *as = r + 6, *ae = fwl_tok_end(as, end);
+	const char *ae = fwl_tok_end(as, end);
 	if (ae == as || addr_parse(as, (size_t)(ae - as), &ev->src) != 0)
 		return PARSE_OTHER; /* no rhost, or a host name */
-	const char *u = fwl_find(ae, end, FWL_LIT(" user="));
-	if (u)
-		fwl_slice(&ev->user, u + 6, fwl_tok_end(u + 6, end));
+	if (u && ue > u)
+		fwl_slice(&ev->user, u, ue);
 	const char *semi = memchr(m, ';', (size_t)(end - m));
 	fwl_slice(&ev->detail, m, semi ? semi : m);
 	ftp_event(ev, EVENT_OUTCOME_AUTH_FAILURE);
@@ -145,12 +182,16 @@ static enum parse_result vsftpd_login(struct parse_ctx *ctx, const char *q, cons
 				      struct event *ev)
 {
 	struct slice user = {0};
-	if (q < end && *q == '[') { /* the user, once known */
-		const char *ue = memchr(q, ']', (size_t)(end - q));
+	if (q < end && *q == '[') {
+		/* the user, once known, as typed: "]" and quotes included, so
+		 * vsftpd's own words are the last "] ... LOGIN: Client" */
+		const char *f = fwl_rfind(q, end, FWL_LIT("] FAIL LOGIN: Client \""));
+		const char *o = fwl_rfind(q, end, FWL_LIT("] OK LOGIN: Client \""));
+		const char *ue = !f ? o : !o ? f : f > o ? f : o;
 		if (!ue)
 			return PARSE_UNKNOWN;
 		fwl_slice(&user, q + 1, ue);
-		q = fwl_skip_sp(ue + 1, end);
+		q = ue + 2;
 	}
 	uint8_t outcome;
 	if (fwl_starts(q, end, FWL_LIT("FAIL LOGIN: Client \"")))

@@ -158,6 +158,10 @@ static void test_rotation_only_last_component(void **state)
 	assert_true(input_rotation_cmp("d/app.2", "d/app.1") < 0);
 	/* a name that is only digits is a name */
 	assert_true(input_rotation_cmp("d/20240102", "d/20240101") > 0);
+	/* files named by address (rsyslog's %FROMHOST-IP%) are different logs */
+	assert_true(input_rotation_base("remote/10.0.0.1") == strlen("remote/10.0.0.1"));
+	assert_true(input_rotation_cmp("remote/10.0.0.2", "remote/10.0.0.10") > 0); /* by bytes */
+	assert_true(input_rotation_base("d/messages.3.gz") == strlen("d/messages"));
 }
 
 /* --- sniffing -------------------------------------------------------------- */

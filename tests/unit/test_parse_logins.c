@@ -134,7 +134,36 @@ static void test_vsftpd(void **state)
 		 &(struct vt_want){.time = "2023-10-23T21:15:42Z", .src = "58.254.172.161", FTP_TCP,
 				   .sport = 0, .action = EVENT_ACTION_LOG,
 				   .outcome = EVENT_OUTCOME_AUTH_FAILURE, .sensor = "vps",
-				   .detail = "authentication failure"});
+				   .user = "test", .detail = "authentication failure"});
+	/* the typed name is ruser (and user): one that imitates " rhost=" does
+	 * not choose the address */
+	vt_event(FTP,
+		 "Oct 23 21:15:42 vps vsftpd: pam_unix(vsftpd:auth): authentication failure; "
+		 "logname= uid=0 euid=0 tty=ftp ruser=x rhost=203.0.113.66 rhost=58.254.172.161",
+		 &(struct vt_want){.time = "2023-10-23T21:15:42Z", .src = "58.254.172.161", FTP_TCP,
+				   .sport = 0, .action = EVENT_ACTION_LOG,
+				   .outcome = EVENT_OUTCOME_AUTH_FAILURE, .sensor = "vps",
+				   .user = "x rhost=203.0.113.66", .detail = "authentication failure"});
+	vt_event(FTP,
+		 "Oct 23 21:15:43 vps vsftpd: pam_unix(vsftpd:auth): authentication failure; "
+		 "logname= uid=0 euid=0 tty=ftp ruser=x rhost=203.0.113.66 rhost=58.254.172.161 "
+		 "user=x rhost=203.0.113.66",
+		 &(struct vt_want){.time = "2023-10-23T21:15:43Z", .src = "58.254.172.161", FTP_TCP,
+				   .sport = 0, .action = EVENT_ACTION_LOG,
+				   .outcome = EVENT_OUTCOME_AUTH_FAILURE, .sensor = "vps",
+				   .user = "x rhost=203.0.113.66", .detail = "authentication failure"});
+	/* a name with "] OK LOGIN: Client ..." in it: vsftpd's words are the last */
+	vt_event(FTP, "Fri Jan 19 12:20:33 2007 [pid 2] [x] OK LOGIN: Client \"203.0.113.66\"] "
+		      "FAIL LOGIN: Client \"64.106.46.98\"",
+		 &(struct vt_want){.time = "2007-01-19T12:20:33Z", .src = "64.106.46.98", FTP_TCP,
+				   .sport = 0, .action = EVENT_ACTION_LOG,
+				   .outcome = EVENT_OUTCOME_AUTH_FAILURE,
+				   .user = "x] OK LOGIN: Client \"203.0.113.66\"", .detail = "FAIL LOGIN"});
+	vt_event(FTP, "Oct 23 21:15:45 vps vsftpd[12]: [a]b] FAIL LOGIN: Client \"58.254.172.161\"",
+		 &(struct vt_want){.time = "2023-10-23T21:15:45Z", .src = "58.254.172.161", FTP_TCP,
+				   .sport = 0, .action = EVENT_ACTION_LOG,
+				   .outcome = EVENT_OUTCOME_AUTH_FAILURE, .sensor = "vps", .user = "a]b",
+				   .detail = "FAIL LOGIN"});
 	/* vsftpd.log: its own ctime stamp, local time with the year */
 	vt_event(FTP, "Thu Sep  8 00:39:49 2016 [pid 15019] [guest] FAIL LOGIN: Client "
 		      "\"::ffff:192.0.2.1\", \"User is not in the allow user list.\"",
