@@ -571,8 +571,7 @@ static void contact_fold(struct contact *c, const struct contact *in)
 		c->fclass = in->fclass;
 		c->fp = in->fp;
 	}
-	int64_t ds = (last - c->first_ns) / 1000000LL;
-	c->last_ms = ds < 0 ? 0 : ds > UINT32_MAX ? UINT32_MAX : (uint32_t)ds;
+	c->last_ms = ms_since(c->first_ns, last);
 }
 
 /* The same for a stored contact (the common repeat of a probe). */
@@ -582,7 +581,7 @@ static void pcontact_fold(struct detector *d, struct pcontact *c, const struct c
 	c->fails = sat_add32(c->fails, in->fails);
 	c->outcomes |= in->outcomes;
 	c->succ |= in->succ;
-	int64_t last = c->first_ns + (int64_t)c->last_ms * 1000000LL, in_last = contact_last_ns(in);
+	int64_t last = last_from_ms(c->first_ns, c->last_ms), in_last = contact_last_ns(in);
 	if (in_last > last)
 		last = in_last;
 	int earlier = in->first_ns < c->first_ns;
@@ -599,8 +598,7 @@ static void pcontact_fold(struct detector *d, struct pcontact *c, const struct c
 		c->fclass = in->fclass;
 		c->fp = in->fp;
 	}
-	int64_t ds = (last - c->first_ns) / 1000000LL;
-	c->last_ms = ds < 0 ? 0 : ds > UINT32_MAX ? UINT32_MAX : (uint32_t)ds;
+	c->last_ms = ms_since(c->first_ns, last);
 }
 
 static uint32_t contact_alloc(struct detector *d)

@@ -203,9 +203,30 @@ static inline uint32_t sat_add32(uint32_t a, uint64_t b)
 	return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
 }
 
+/* A contact's latest event is kept as a count of whole milliseconds on the
+ * clock (not from first_ns: that would round differently depending on
+ * which thread's part came first, and a merged source would end a
+ * millisecond apart). */
+static inline int64_t ms_floor(int64_t ns)
+{
+	return ns >= 0 ? ns / 1000000LL : -((-ns + 999999LL) / 1000000LL);
+}
+
+static inline int64_t last_from_ms(int64_t first_ns, uint32_t last_ms)
+{
+	int64_t l = (ms_floor(first_ns) + (int64_t)last_ms) * 1000000LL;
+	return l > first_ns ? l : first_ns;
+}
+
+static inline uint32_t ms_since(int64_t first_ns, int64_t last_ns)
+{
+	int64_t d = ms_floor(last_ns) - ms_floor(first_ns);
+	return d < 0 ? 0 : d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
 static inline int64_t contact_last_ns(const struct contact *c)
 {
-	return c->first_ns + (int64_t)c->last_ms * 1000000LL;
+	return last_from_ms(c->first_ns, c->last_ms);
 }
 
 /* Contact order: time, then origin, so the contacts kept under the cap are
