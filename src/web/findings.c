@@ -37,6 +37,11 @@ static int source_cmp(const void *a, const void *b)
 	return addr_cmp(&x->addr, &y->addr);
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void fill_hits(struct web_source *o, const struct web_sigset *set,
 		      const struct web_src *s)
 {
@@ -71,6 +76,9 @@ static void fill_hits(struct web_source *o, const struct web_sigset *set,
 		o->vhosts[i] = xstrdup(d->vhosts[i]);
 	o->n_vhosts = d->n_vhosts;
 	o->vhosts_dropped = d->vhosts_dropped;
+	/* by text: first-seen order would depend on how threads split the input */
+	qsort(o->agents, o->n_agents, sizeof(*o->agents), str_cmp);
+	qsort(o->vhosts, o->n_vhosts, sizeof(*o->vhosts), str_cmp);
 }
 
 static void fill_source(struct web_source *o, const struct web_watch *w, const struct web_src *s)
