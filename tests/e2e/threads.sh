@@ -25,6 +25,15 @@ W="$DATA/webprobe"
 "$CLSCAN" report -q -o html --tz UTC --threads 2 --chunk-size 3000 "$W" >"$TMP/many.html"
 cmp -s "$TMP/one.html" "$TMP/many.html" && ok "html (sessions): --threads 2 --chunk-size 3000 same" ||
 	not_ok "html (sessions) differs with --threads 2 --chunk-size 3000"
+# Every fixture of every format at once (web sources, honeypots, captures,
+# the detector's merged sources): the same document for any split.
+for fmt in json html; do
+	"$CLSCAN" report -q -o $fmt --tz UTC --year 2023 --threads 1 "$DATA" >"$TMP/all1.$fmt" 2>/dev/null
+	"$CLSCAN" report -q -o $fmt --tz UTC --year 2023 --threads 2 --chunk-size 3000 "$DATA" \
+		>"$TMP/all2.$fmt" 2>/dev/null
+	cmp -s "$TMP/all1.$fmt" "$TMP/all2.$fmt" && ok "all fixtures, $fmt: same for any split" ||
+		not_ok "all fixtures, $fmt: differs with --threads 2 --chunk-size 3000"
+done
 # Event output keeps input order and file line numbers.
 "$CLSCAN" report -q -o jsonl --year 2022 --threads 1 "$IN/ufw.log" >"$TMP/one.jsonl"
 "$CLSCAN" report -q -o jsonl --year 2022 --threads 2 --chunk-size 5000 "$IN/ufw.log" >"$TMP/two.jsonl"
