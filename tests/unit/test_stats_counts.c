@@ -47,11 +47,8 @@ static void test_counts(void **state)
 {
 	(void)state;
 	assert_int_equal(timeconv_set_zone("UTC"), 0);
-	struct catalog *cat = catalog_new();
-	assert_int_equal(catalog_load_builtin(cat), 0);
 	struct stats_config cfg;
-	stats_config_defaults(&cfg);
-	cfg.catalog = cat;
+	struct catalog *cat = tu_config(&cfg);
 	struct stats *s = stats_new(&cfg);
 	struct tz_cache tz = {0};
 	struct event ev[16];

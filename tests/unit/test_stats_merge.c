@@ -82,11 +82,8 @@ static void test_merge_property(void **state)
 {
 	(void)state;
 	assert_int_equal(timeconv_set_zone("Europe/Berlin"), 0);
-	struct catalog *cat = catalog_new();
-	assert_int_equal(catalog_load_builtin(cat), 0);
 	struct stats_config cfg;
-	stats_config_defaults(&cfg);
-	cfg.catalog = cat;
+	struct catalog *cat = tu_config(&cfg);
 
 	enum { N = 1500, MAXPARTS = 6 };
 	struct event *evs = calloc(N, sizeof(*evs));
@@ -159,11 +156,8 @@ static void test_merge_property(void **state)
 static void test_caps(void **state)
 {
 	(void)state;
-	struct catalog *cat = catalog_new();
-	catalog_load_builtin(cat);
 	struct stats_config cfg;
-	stats_config_defaults(&cfg);
-	cfg.catalog = cat;
+	struct catalog *cat = tu_config(&cfg);
 	cfg.max_sources = 2;
 	cfg.max_targets = 1;
 	cfg.max_pairs = 3;
@@ -245,11 +239,8 @@ static struct event group_event(int64_t t, uint32_t unit, uint64_t line)
 static void test_group_evidence(void **state)
 {
 	(void)state;
-	struct catalog *cat = catalog_new();
-	catalog_load_builtin(cat);
 	struct stats_config cfg;
-	stats_config_defaults(&cfg);
-	cfg.catalog = cat;
+	struct catalog *cat = tu_config(&cfg);
 	const int64_t T = tu_utc(2024, 2, 29, 12, 0, 0);
 	struct event ev[5] = {
 		group_event(T + 10, 0, 50),
@@ -296,11 +287,8 @@ static void test_group_evidence(void **state)
 static void test_group_membership(void **state)
 {
 	(void)state;
-	struct catalog *cat = catalog_new();
-	catalog_load_builtin(cat);
 	struct stats_config cfg;
-	stats_config_defaults(&cfg);
-	cfg.catalog = cat;
+	struct catalog *cat = tu_config(&cfg);
 	struct stats *s = stats_new(&cfg);
 	struct tz_cache tz = {0};
 
@@ -391,11 +379,8 @@ static void test_prefix_cap(void **state)
 static void test_large_merge(void **state)
 {
 	(void)state;
-	struct catalog *cat = catalog_new();
-	catalog_load_builtin(cat);
 	struct stats_config cfg;
-	stats_config_defaults(&cfg);
-	cfg.catalog = cat;
+	struct catalog *cat = tu_config(&cfg);
 	static const uint16_t ports[] = {23, 22, 445, 3389, 1433, 5900, 8080, 2323};
 	struct stats *all = stats_new(&cfg), *part[2] = {stats_new(&cfg), stats_new(&cfg)};
 	struct tz_cache tz = {0};

@@ -15,6 +15,7 @@
 #include "core/addr.h"
 #include "core/event.h"
 #include "core/timeconv.h"
+#include "enrich/catalog.h"
 #include "stats/stats.h"
 
 static inline struct ip_addr tu_addr(const char *s)
@@ -66,6 +67,17 @@ static inline int64_t tu_utc(int y, unsigned mo, unsigned d, unsigned h, unsigne
 }
 
 #define TU_EQ(field) assert_true(a->field == b->field)
+
+/* A stats configuration with the built-in catalog (the caller frees the
+ * catalog it returns). */
+static inline struct catalog *tu_config(struct stats_config *cfg)
+{
+	struct catalog *cat = catalog_new();
+	assert_int_equal(catalog_load_builtin(cat), 0);
+	stats_config_defaults(cfg);
+	cfg->catalog = cat;
+	return cat;
+}
 
 /* Two ALERT/WARNING rows alike in every field. */
 static inline void tu_group_equal(const struct summary_group *x, const struct summary_group *y)
