@@ -813,6 +813,18 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 
 /* ---- public -------------------------------------------------------------- */
 
+/* The state of a detector with no source yet (d->cfg set, the rest zero). */
+static void start_empty(struct detector *d)
+{
+	d->cell_w = detect_cell_seconds(&d->cfg); /* not divided again per event */
+	d->last = SIZE_MAX;
+	d->c_free = NO_ID;
+	d->evict_level = 1;
+	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
+	slots_make(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
+	slots_make(&d->tslot_r, &d->tslots, &d->tslot_mask, 256);
+}
+
 struct detector *detect_new(const struct detect_config *cfg)
 {
 	struct detector *d = xcalloc(1, sizeof(*d));
@@ -832,12 +844,7 @@ struct detector *detect_new(const struct detect_config *cfg)
 		d->cfg.max_contacts_total = 1;
 	if (d->cfg.max_contacts_total > (1u << 31))
 		d->cfg.max_contacts_total = 1u << 31;
-	d->last = SIZE_MAX;
-	d->c_free = NO_ID;
-	d->evict_level = 1;
-	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
-	slots_make(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
-	slots_make(&d->tslot_r, &d->tslots, &d->tslot_mask, 256);
+	start_empty(d);
 	return d;
 }
 
@@ -861,13 +868,6 @@ void detect_free(struct detector *d)
 static int succeeded(uint8_t outcome)
 {
 	return outcome == EVENT_OUTCOME_OPEN || outcome == EVENT_OUTCOME_AUTH_SUCCESS;
-}
-
-/* Seconds in a periodicity cell: the short window. */
-static uint32_t cell_seconds(const struct detect_config *cfg)
-{
-	int64_t w = cfg->window_ns / 1000000000LL;
-	return w < 1 ? 1 : w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
 }
 
 /* Adds the second sec to a source's earliest cells (detect_internal.h):
@@ -905,7 +905,7 @@ static void account(struct detector *d, const struct pending *p)
 	if (t) {
 		unsigned more = s->cells_more;
 		s->n_cell = cells_add(s->cell, s->n_cell, &more, (uint32_t)(t / 1000000000LL),
-				      cell_seconds(&d->cfg));
+				      d->cell_w);
 		s->cells_more = more;
 		if (!s->first_ns || t < s->first_ns)
 			s->first_ns = t;
@@ -1034,12 +1034,7 @@ void detect_merge(struct detector *into, struct detector *from)
 	struct detect_config cfg = from->cfg;
 	memset(from, 0, sizeof(*from));
 	from->cfg = cfg;
-	from->last = SIZE_MAX;
-	from->c_free = NO_ID;
-	from->evict_level = 1;
-	slots_make(&from->sslot_r, &from->sslots, &from->sslot_mask, 4096);
-	slots_make(&from->cslot_r, &from->cslots, &from->cslot_mask, 8192);
-	slots_make(&from->tslot_r, &from->tslots, &from->tslot_mask, 256);
+	start_empty(from);
 }
 
 /* Index of the source in d, or NO_ID. */
@@ -1195,7 +1190,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	/* taken[j][i]: source i of detector j is part of a union formed at an
 	 * earlier detector (marked there, so it need not be looked up again) */
 	uint8_t **taken = xmalloc(k * sizeof(*taken));
-	const uint32_t cw = cell_seconds(&d->cfg);
+	const uint32_t cw = d->cell_w;
 	k = 0;
 	for (struct detector *x = d; x; x = x->merged, k++) {
 		det[k] = x;

@@ -108,6 +108,13 @@ struct wide_origin {
  * or ordered, so a merged source gets what one thread would. */
 #define DETECT_CELLS 7
 
+/* Seconds in a periodicity cell: the short window, at least 1. */
+static inline uint32_t detect_cell_seconds(const struct detect_config *cfg)
+{
+	int64_t w = cfg->window_ns / 1000000000LL;
+	return w < 1 ? 1 : w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
 /* Per-source state: 128 bytes (the first cache line is what every event
  * touches), plus 64 bytes and two 8-byte hash slots per contact. */
 struct src_state {
@@ -162,6 +169,7 @@ struct pending {
 
 struct detector {
 	struct detect_config cfg; /* a copy; home/allow point into the caller's */
+	uint32_t cell_w;          /* detect_cell_seconds(&cfg) */
 	struct region st_r;       /* struct src_state[] */
 	struct src_state *st;
 	size_t n;                 /* sources in use (indices below n) */

@@ -1290,8 +1290,7 @@ static uint32_t periodic(const struct detect_config *cfg, const struct src_view 
 	*more = 0;
 	if (!cfg->period_returns)
 		return 0;
-	int64_t w64 = cfg->window_ns / NS_PER_SEC;
-	uint32_t w = w64 < 1 ? 1 : w64 > UINT32_MAX ? UINT32_MAX : (uint32_t)w64;
+	uint32_t w = detect_cell_seconds(cfg);
 	uint32_t start[DETECT_CELLS], k = 0; /* a visit: a run of adjacent cells */
 	for (uint32_t i = 0; i < s->n_cell; i++)
 		if (i == 0 || s->cell[i] / w != s->cell[i - 1] / w + 1)
