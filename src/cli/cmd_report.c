@@ -335,11 +335,6 @@ static void html_sessions_free(struct html_sessions *hs)
 	free(hs->keeps);
 }
 
-static int country_of(void *ctx, const struct ip_addr *a, char cc[3])
-{
-	return geo_country(ctx, a, cc);
-}
-
 static void on_input_error(void *arg, const char *path, const char *reason)
 {
 	size_t *count = arg;
@@ -680,7 +675,7 @@ static int run_report(int argc, char **argv)
 	popt.geo_filter = geo_cli_filter(&geo);
 	if (geo_has_country(geo.geo)) {
 		/* the background per country: one lookup per source without a finding */
-		dcfg.country = country_of;
+		dcfg.country = geo_country_cb;
 		dcfg.country_ctx = geo.geo;
 	}
 

@@ -641,7 +641,7 @@ int geo_asn(struct geo *g, const struct ip_addr *a, uint32_t *asn, const char **
 	return -1;
 }
 
-static int hook_country(void *ctx, const struct ip_addr *a, char cc[3])
+int geo_country_cb(void *ctx, const struct ip_addr *a, char cc[3])
 {
 	return geo_country(ctx, a, cc);
 }
@@ -655,7 +655,7 @@ void geo_tables_hooks(struct geo *g, struct tables_geo *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->ctx = g;
-	out->country = geo_has_country(g) ? hook_country : NULL;
+	out->country = geo_has_country(g) ? geo_country_cb : NULL;
 	out->asn = geo_has_asn(g) ? hook_asn : NULL;
 	out->country_source = geo_country_source(g);
 	out->asn_source = geo_asn_source(g);

@@ -43,6 +43,8 @@ const char *geo_asn_source(const struct geo *g);
 
 /* 0 and a code in cc, or -1 if no database knows the address. */
 int geo_country(const struct geo *g, const struct ip_addr *a, char cc[3]);
+/* geo_country for callbacks (ctx: the struct geo). */
+int geo_country_cb(void *ctx, const struct ip_addr *a, char cc[3]);
 /* 0 with *asn (and *org, valid while g lives, or NULL), or -1. */
 int geo_asn(struct geo *g, const struct ip_addr *a, uint32_t *asn, const char **org);
 
