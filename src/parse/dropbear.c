@@ -18,22 +18,6 @@
 
 #define SSH_PORT 22
 
-/* "ADDR:PORT" in [s, e): the address and port, or -1. */
-static int addr_colon_port(const char *s, const char *e, struct event *ev)
-{
-	const char *c = NULL;
-	for (const char *p = s; p < e; p++)
-		if (*p == ':')
-			c = p;
-	uint16_t port;
-	if (!c || c == s || fwl_port(c + 1, e, &port) != 0)
-		return -1;
-	if (addr_parse(s, (size_t)(c - s), &ev->src) != 0)
-		return -1;
-	ev->sport = port;
-	return 0;
-}
-
 /* The quoted user after lead ("for 'root'"), into ev->user. */
 static void quoted_user(const char *p, const char *end, struct event *ev)
 {
@@ -85,7 +69,7 @@ static enum parse_result dropbear_msg(const char *m, const char *end, struct eve
 		if (!fwl_find(m, end, FWL_LIT("Max auth tries reached")))
 			return PARSE_OTHER;
 		const char *as = m + 23, *ae = memchr(as, '>', (size_t)(end - as));
-		if (!ae || addr_colon_port(as, ae, ev) != 0)
+		if (!ae || fwl_addr_port(as, ae, &ev->src, &ev->sport) != 0)
 			return PARSE_OTHER;
 		const char *u = fwl_find(ae, end, FWL_LIT("(user "));
 		if (u)
@@ -100,7 +84,7 @@ static enum parse_result dropbear_msg(const char *m, const char *end, struct eve
 	if (!f)
 		return PARSE_OTHER;
 	const char *as = f + 6, *ae = fwl_tok_end(as, end);
-	if (addr_colon_port(as, ae, ev) != 0)
+	if (fwl_addr_port(as, ae, &ev->src, &ev->sport) != 0)
 		return PARSE_OTHER;
 	if (user)
 		quoted_user(user, f, ev);

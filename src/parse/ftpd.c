@@ -41,12 +41,8 @@ static void proftpd_to(const char *p, const char *end, struct event *ev)
 	if (!t)
 		return;
 	const char *s = t + 4, *e = fwl_tok_end(s, end);
-	const char *c = NULL;
-	for (const char *q = s; q < e; q++)
-		if (*q == ':')
-			c = q;
 	uint16_t port;
-	if (!c || fwl_port(c + 1, e, &port) != 0 || addr_parse(s, (size_t)(c - s), &ev->dst) != 0)
+	if (fwl_addr_port(s, e, &ev->dst, &port) != 0)
 		return;
 	ev->flags |= EVENT_HAS_DST;
 	ev->dport = port;

@@ -308,3 +308,20 @@ int fwl_time_epoch(struct event *ev, const char *s, const char *e)
 	ev->flags |= EVENT_HAS_TIME;
 	return 0;
 }
+
+/* "ADDR:PORT" in [s, e), the port after the last ':'. */
+int fwl_addr_port(const char *s, const char *e, struct ip_addr *a, uint16_t *port)
+{
+	const char *c = NULL;
+	for (const char *q = e; q > s; q--)
+		if (q[-1] == ':') {
+			c = q - 1;
+			break;
+		}
+	if (!c || fwl_port(c + 1, e, port) != 0)
+		return -1;
+	/* "[::1]:22" as well as "::1:22" */
+	if (c - s >= 2 && *s == '[' && c[-1] == ']')
+		return addr_parse(s + 1, (size_t)(c - 1 - (s + 1)), a);
+	return addr_parse(s, (size_t)(c - s), a);
+}

@@ -44,6 +44,10 @@ const char *fwl_uint(const char *p, const char *end, uint64_t max, uint64_t *out
 /* The whole of [s, e) as a port number 0..65535. */
 int fwl_port(const char *s, const char *e, uint16_t *out);
 
+/* "ADDR:PORT" in [s, e), the port after the last ':' ("[::1]:22" and
+ * "::1:22" alike). Returns 0, or -1. */
+int fwl_addr_port(const char *s, const char *e, struct ip_addr *a, uint16_t *port);
+
 /* An IP protocol by name ("tcp", "UDP", "icmp", "ipv6-icmp", "gre", ...) or
  * by number ("6"); -1 if unknown. */
 int fwl_proto(const char *s, size_t n);

@@ -23,23 +23,6 @@
 #include "parse/parser.h"
 #include "parse/syslog_header.h"
 
-/* "ADDR:PORT" in [s, e), the port after the last ':'. */
-static int kp_addr_port(const char *s, const char *e, struct ip_addr *a, uint16_t *port)
-{
-	const char *c = NULL;
-	for (const char *q = e; q > s; q--)
-		if (q[-1] == ':') {
-			c = q - 1;
-			break;
-		}
-	if (!c || fwl_port(c + 1, e, port) != 0)
-		return -1;
-	/* "[::1]:22" as well as "::1:22" */
-	if (c - s >= 2 && *s == '[' && c[-1] == ']')
-		return addr_parse(s + 1, (size_t)(c - 1 - (s + 1)), a);
-	return addr_parse(s, (size_t)(c - s), a);
-}
-
 /* The stamp and the context at the start of [p, end): sets *cs and *ce
  * and returns the message, or NULL if the text is no Twisted log line. */
 static const char *kp_head(const char *p, const char *end, struct event *ev, const char **cs,
@@ -124,8 +107,8 @@ static enum parse_result kp_message(struct parse_ctx *ctx, const char *p, const 
 		if (b >= end || *b != '(')
 			goto bad_conn;
 		const char *be = memchr(b, ')', (size_t)(end - b));
-		if (!be || kp_addr_port(a, ae, &ev->src, &ev->sport) != 0 ||
-		    kp_addr_port(b + 1, be, &ev->dst, &ev->dport) != 0)
+		if (!be || fwl_addr_port(a, ae, &ev->src, &ev->sport) != 0 ||
+		    fwl_addr_port(b + 1, be, &ev->dst, &ev->dport) != 0)
 			goto bad_conn;
 		ev->flags |= EVENT_HAS_SRC | EVENT_HAS_DST | EVENT_HAS_PORTS;
 		ev->outcome = EVENT_OUTCOME_OPEN;
