@@ -1,7 +1,8 @@
 /* The detector's per-event side: classify each event (probe or not, TCP
  * flag class, tool fingerprint bits), find its source in a bounded keyed
  * hash table, and keep the source's first contacts: the earliest event
- * for each distinct (target, protocol, port), up to a cap. Merging two
+ * for each distinct (target, protocol, port), up to a cap, in one block
+ * per source (detect_internal.h). Merging two
  * detectors keeps, per source, the earliest contacts by (time, origin),
  * so the result does not depend on how the input was split. Large tables
  * live in their own mappings, grown in place. */
@@ -18,7 +19,7 @@
 
 /* README "Memory" states these sizes. */
 _Static_assert(sizeof(struct src_state) == 128, "a source is 128 bytes");
-_Static_assert(sizeof(struct pcontact) == 48, "a stored contact is 48 bytes");
+_Static_assert(sizeof(struct pcontact) == 40, "a stored contact is 40 bytes");
 
 /* Sources the eviction hand passes before it accepts busier ones. */
 #define EVICT_SCAN 32
@@ -321,34 +322,12 @@ static void slots_delete_at(struct dslot *slots, size_t mask, size_t pos)
 	slots[hole].idx = 0;
 }
 
-/* ---- contacts --------------------------------------------------------------- */
-
-/* Keyed by the source's keyed hash (src_hash), not its index, so that
- * it can be computed before the source is looked up. An IPv4 target
- * takes its 4 bytes: 11 bytes hash in two SipHash blocks, the 23 of an
- * IPv6 key in three (the length is part of the hash, so the two kinds
- * cannot be made to collide). */
-static uint32_t contact_hash(uint32_t sh, const struct ip_addr *dst, uint8_t proto, uint16_t port)
-{
-	unsigned char key[23];
-	size_t len;
-	memcpy(key, &sh, 4);
-	if (addr_is_v4(dst)) {
-		memcpy(key + 4, dst->b + 12, 4);
-		len = 8;
-	} else {
-		memcpy(key + 4, dst->b, 16);
-		len = 20;
-	}
-	key[len] = proto;
-	key[len + 1] = (unsigned char)(port >> 8);
-	key[len + 2] = (unsigned char)port;
-	return (uint32_t)hash_bytes(key, len + 3);
-}
-
-static uint32_t src_hash(const struct ip_addr *a);
-
 /* ---- targets and origins ------------------------------------------------------ */
+
+static uint32_t src_hash(const struct ip_addr *a)
+{
+	return (uint32_t)hash_bytes(a->b, 16);
+}
 
 /* Cache position of an address: unkeyed, since a collision costs only a
  * keyed lookup; the table itself is keyed. */
@@ -402,6 +381,16 @@ static uint32_t target_add(struct detector *d, const struct ip_addr *a, uint32_t
 	return id;
 }
 
+/* The target id of dst, interned (and referenced once more); tgt is
+ * target_find's answer and th the hash it set. */
+static uint32_t target_ref(struct detector *d, const struct ip_addr *dst, uint32_t tgt, uint32_t th)
+{
+	if (tgt == NO_ID)
+		tgt = target_add(d, dst, th);
+	d->tg[tgt].refs++;
+	return tgt;
+}
+
 /* Drop one reference; the last removes the target. */
 static void target_unref(struct detector *d, uint32_t id)
 {
@@ -431,18 +420,39 @@ static void origin_get(const struct detector *d, const struct pcontact *c, uint3
 	}
 }
 
-/* Set c's origin. A contact that had a wide origin keeps its entry (also
- * one taken from the free list), so the wide origins never outnumber the
- * contacts. */
+static int origin_is_wide(const struct pcontact *c)
+{
+	return (uint32_t)(c->origin >> ORIGIN_LINE_BITS) == ORIGIN_WIDE_UNIT;
+}
+
+/* Give back c's wide origin entry, if it has one (the contact is going). */
+static void origin_release(struct detector *d, struct pcontact *c)
+{
+	if (!origin_is_wide(c))
+		return;
+	uint64_t w = c->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+	d->wide[w].unit = UINT32_MAX;
+	d->wide[w].line = d->wide_free;
+	d->wide_free = w;
+	c->origin = 0;
+}
+
+/* Set c's origin (c->origin must be valid: 0 for a new contact). A
+ * contact that has a wide entry keeps it; released entries are reused, so
+ * the wide origins never outnumber the contacts. */
 static void origin_set(struct detector *d, struct pcontact *c, uint32_t unit, uint64_t line)
 {
 	if (unit < ORIGIN_WIDE_UNIT && line < (1ull << ORIGIN_LINE_BITS)) {
+		origin_release(d, c);
 		c->origin = (uint64_t)unit << ORIGIN_LINE_BITS | line;
 		return;
 	}
 	uint64_t w;
-	if ((uint32_t)(c->origin >> ORIGIN_LINE_BITS) == ORIGIN_WIDE_UNIT) {
+	if (origin_is_wide(c)) {
 		w = c->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+	} else if (d->wide_free != UINT64_MAX) {
+		w = d->wide_free;
+		d->wide_free = d->wide[w].line;
 	} else {
 		d->wide = xgrow(d->wide, &d->cap_wide, d->n_wide + 1, sizeof(*d->wide));
 		w = d->n_wide++;
@@ -452,18 +462,17 @@ static void origin_set(struct detector *d, struct pcontact *c, uint32_t unit, ui
 	c->origin = (uint64_t)ORIGIN_WIDE_UNIT << ORIGIN_LINE_BITS | w;
 }
 
-/* The stored contact id in the form findings.c reads. */
-static void dc_load(const struct detector *d, uint32_t id, struct contact *out)
+/* ---- contacts --------------------------------------------------------------- */
+
+/* The stored contact c of source sid in the form findings.c reads. */
+static void dc_load(const struct detector *d, const struct pcontact *c, struct contact *out)
 {
-	const struct pcontact *c = &d->c[id];
 	out->dst = d->tg[c->tgt].a;
 	out->first_ns = c->first_ns;
 	origin_get(d, c, &out->unit, &out->line);
 	out->count = c->count;
 	out->fails = c->fails;
 	out->last_ms = c->last_ms;
-	out->src = c->src;
-	out->next = c->next;
 	out->port = c->port;
 	out->proto = c->proto;
 	out->outcome = c->outcome;
@@ -474,20 +483,16 @@ static void dc_load(const struct detector *d, uint32_t id, struct contact *out)
 	out->honey = c->honey;
 }
 
-/* Store in as contact id of source src (target tgt, already referenced
- * for it; any target the slot named before is the caller's to release). */
-static void dc_store(struct detector *d, uint32_t id, const struct contact *in, uint32_t src,
-		     uint32_t next, uint32_t tgt)
+/* Store in as c (target tgt, already referenced for it; any target c
+ * named before is the caller's to release; c->origin valid). */
+static void dc_store(struct detector *d, struct pcontact *c, const struct contact *in, uint32_t tgt)
 {
-	struct pcontact *c = &d->c[id];
 	c->first_ns = in->first_ns;
 	origin_set(d, c, in->unit, in->line);
 	c->tgt = tgt;
 	c->count = in->count;
 	c->fails = in->fails;
 	c->last_ms = in->last_ms;
-	c->src = src;
-	c->next = next;
 	c->port = in->port;
 	c->proto = in->proto;
 	c->outcome = in->outcome;
@@ -496,14 +501,6 @@ static void dc_store(struct detector *d, uint32_t id, const struct contact *in, 
 	c->fp = in->fp;
 	c->succ = in->succ;
 	c->honey = in->honey;
-}
-
-/* ---- contacts (continued) ---------------------------------------------------- */
-
-static int contact_same(const struct pcontact *c, uint32_t src, uint32_t tgt, uint8_t proto,
-			uint16_t port)
-{
-	return c->src == src && c->tgt == tgt && c->port == port && c->proto == proto;
 }
 
 /* Total order used for the cap: time, origin, then the key itself. */
@@ -524,32 +521,6 @@ static int contact_cmp(const void *a, const void *b)
 {
 	const struct contact *x = a, *y = b;
 	return contact_before(x, y) ? -1 : contact_before(y, x) ? 1 : 0;
-}
-
-/* Slot position of the contact key, or of the empty slot where it would
- * go; tgt NO_ID (a target not interned) matches no contact. */
-static size_t contact_probe(const struct detector *d, uint32_t h, uint32_t src, uint32_t tgt,
-			    uint8_t proto, uint16_t port)
-{
-	size_t pos = h & d->cslot_mask;
-	for (;;) {
-		const struct dslot *sl = &d->cslots[pos];
-		if (slot_empty(sl) ||
-		    (sl->hash == h && contact_same(&d->c[sl->idx - 1], src, tgt, proto, port)))
-			return pos;
-		pos = (pos + 1) & d->cslot_mask;
-	}
-}
-
-/* Slot holding contact id (which must be present). */
-static size_t contact_slot_of(const struct detector *d, uint32_t id)
-{
-	const struct pcontact *c = &d->c[id];
-	uint32_t h = contact_hash(src_hash(&d->st[c->src].addr), &d->tg[c->tgt].a, c->proto, c->port);
-	size_t pos = h & d->cslot_mask;
-	while (d->cslots[pos].idx != id + 1)
-		pos = (pos + 1) & d->cslot_mask;
-	return pos;
 }
 
 /* Fold "in" (an event made contact, or another detector's contact) into
@@ -601,55 +572,179 @@ static void pcontact_fold(struct detector *d, struct pcontact *c, const struct c
 	c->last_ms = ms_since(c->first_ns, last);
 }
 
-static uint32_t contact_alloc(struct detector *d)
+/* ---- contact blocks (detect_internal.h) ---------------------------------- */
+
+static inline struct pcontact *block_contacts(const struct detector *d, uint32_t blk)
 {
-	if (d->c_free != NO_ID) {
-		uint32_t id = d->c_free;
-		d->c_free = d->c[id].next;
-		return id;
+	return (struct pcontact *)(void *)(d->pool + blk);
+}
+
+static inline uint32_t *block_index(const struct detector *d, uint32_t blk, unsigned cls)
+{
+	return (uint32_t *)(void *)(d->pool + blk + (5u << cls));
+}
+
+/* A contact's key as one word, and its keyed hash for the index (keyed:
+ * a scanner chooses its ports and targets). */
+static inline uint64_t contact_key(uint32_t tgt, uint8_t proto, uint16_t port)
+{
+	return (uint64_t)tgt | (uint64_t)proto << 32 | (uint64_t)port << 40;
+}
+
+static inline uint64_t pcontact_key(const struct pcontact *c)
+{
+	return contact_key(c->tgt, c->proto, c->port);
+}
+
+/* A block of class cls, or NO_ID when the pool cannot be addressed any
+ * further (offsets are 32-bit: 32 GiB of contacts). Its index, if any,
+ * is cleared. */
+static uint32_t block_alloc(struct detector *d, unsigned cls)
+{
+	uint32_t blk = d->blk_free[cls];
+	uint32_t units = block_units(cls);
+	if (blk != NO_ID) {
+		d->blk_free[cls] = (uint32_t)d->pool[blk];
+	} else {
+		if (d->pool_n + units >= NO_ID)
+			return NO_ID;
+		d->pool = region_grow(&d->pool_r, (d->pool_n + units) * sizeof(*d->pool));
+		blk = (uint32_t)d->pool_n;
+		d->pool_n += units;
 	}
-	/* c_n stays below 2^31: contacts are reused from the free list before
-	 * new ones are made, and max_contacts_total is at most 2^31. */
-	d->c = region_grow(&d->c_r, (d->c_n + 1) * sizeof(*d->c));
-	return (uint32_t)d->c_n++;
+	if (cls > BLOCK_LINEAR)
+		memset(block_index(d, blk, cls), 0, (2u << cls) * sizeof(uint32_t));
+	return blk;
 }
 
-/* The target id of dst, interned (and referenced once more). */
-static uint32_t target_ref(struct detector *d, const struct ip_addr *dst, uint32_t tgt, uint32_t th)
+static void block_free(struct detector *d, uint32_t blk, unsigned cls)
 {
-	if (tgt == NO_ID)
-		tgt = target_add(d, dst, th);
-	d->tg[tgt].refs++;
-	return tgt;
+	d->pool[blk] = d->blk_free[cls];
+	d->blk_free[cls] = blk;
 }
 
-/* Insert or fold one contact of source sid (its key fields set in "in")
- * under the caps. h is its hash. */
-static void contact_upsert(struct detector *d, uint32_t sid, const struct contact *in, uint32_t h)
+/* An index slot: the contact's index + 1 in the low 25 bits (0: empty),
+ * 7 more bits of its hash above, so that a probe loads only the contacts
+ * that probably match (a new contact, the common case in a scan, none). */
+#define IX_IDX(v) ((v) & 0x1ffffffu)
+#define IX_TAG(h) ((uint32_t)((h) >> 57) << 25)
+
+/* Slot of the contact with key k (hash h) in an index, or of the empty
+ * slot where it would go. */
+static size_t index_probe(const uint32_t *ix, size_t mask, const struct pcontact *c, uint64_t k,
+			  uint64_t h)
 {
-	struct src_state *s = &d->st[sid];
+	size_t pos = h & mask;
+	uint32_t tag = IX_TAG(h);
+	for (; ix[pos]; pos = (pos + 1) & mask)
+		if ((ix[pos] & ~0x1ffffffu) == tag && pcontact_key(&c[IX_IDX(ix[pos]) - 1]) == k)
+			break;
+	return pos;
+}
+
+static void index_add(const struct detector *d, const struct src_state *s, uint32_t i)
+{
+	const struct pcontact *c = block_contacts(d, s->blk);
+	uint32_t *ix = block_index(d, s->blk, s->cls);
+	uint64_t k = pcontact_key(&c[i]), h = hash_u64(k);
+	ix[index_probe(ix, (2u << s->cls) - 1, c, k, h)] = IX_TAG(h) | (i + 1);
+}
+
+/* Remove contact i from its source's index, without tombstones: later
+ * entries of the run move back when their home position allows it. */
+static void index_remove(const struct detector *d, const struct src_state *s, uint32_t i)
+{
+	const struct pcontact *c = block_contacts(d, s->blk);
+	uint32_t *ix = block_index(d, s->blk, s->cls);
+	size_t mask = (2u << s->cls) - 1;
+	uint64_t k = pcontact_key(&c[i]);
+	size_t hole = index_probe(ix, mask, c, k, hash_u64(k)), j = hole;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!ix[j])
+			break;
+		size_t home = hash_u64(pcontact_key(&c[IX_IDX(ix[j]) - 1])) & mask;
+		int inside = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+		if (!inside) {
+			ix[hole] = ix[j];
+			hole = j;
+		}
+	}
+	ix[hole] = 0;
+}
+
+/* Index in s's block of its contact (tgt, proto, port), or NO_ID; h is
+ * hash_u64 of its key, for a source with an index. */
+static uint32_t contact_find(const struct detector *d, const struct src_state *s, uint64_t k,
+			     uint64_t h)
+{
+	const struct pcontact *c = block_contacts(d, s->blk);
+	if (s->cls <= BLOCK_LINEAR) {
+		for (uint32_t i = 0; i < s->n; i++)
+			if (pcontact_key(&c[i]) == k)
+				return i;
+		return NO_ID;
+	}
+	const uint32_t *ix = block_index(d, s->blk, s->cls);
+	size_t pos = index_probe(ix, (2u << s->cls) - 1, c, k, h);
+	return ix[pos] ? IX_IDX(ix[pos]) - 1 : NO_ID;
+}
+
+/* Room for one more contact of s: its block moved to the next class.
+ * 0 if the pool is exhausted. */
+static int block_grow(struct detector *d, struct src_state *s)
+{
+	unsigned cls = s->blk == NO_ID ? 0 : s->cls + 1u;
+	uint32_t blk = block_alloc(d, cls);
+	if (blk == NO_ID)
+		return 0;
+	if (s->blk != NO_ID) {
+		memcpy(block_contacts(d, blk), block_contacts(d, s->blk),
+		       s->n * sizeof(struct pcontact));
+		block_free(d, s->blk, s->cls);
+	}
+	s->blk = blk;
+	s->cls = cls;
+	if (cls > BLOCK_LINEAR)
+		for (uint32_t i = 0; i < s->n; i++)
+			index_add(d, s, i);
+	return 1;
+}
+
+/* Insert or fold one contact of source s (its key fields set in "in")
+ * under the caps. p_tgt and p_h: a target id found for in->dst before,
+ * and the hash of the key with it, or NO_ID. */
+static void contact_upsert(struct detector *d, struct src_state *s, const struct contact *in,
+			   uint32_t p_tgt, uint64_t p_h)
+{
 	uint32_t th = 0;
 	uint32_t tgt = target_find(d, &in->dst, &th);
-	size_t pos = contact_probe(d, h, sid, tgt, in->proto, in->port);
-	if (!slot_empty(&d->cslots[pos])) {
-		uint32_t id = d->cslots[pos].idx - 1;
-		pcontact_fold(d, &d->c[id], in);
-		if (id == s->worst)
-			s->worst = NO_ID; /* it may have moved earlier */
-		return;
+	if (tgt != NO_ID && s->n) {
+		uint64_t k = contact_key(tgt, in->proto, in->port);
+		uint64_t h = 0;
+		if (s->cls > BLOCK_LINEAR)
+			h = tgt == p_tgt ? p_h : hash_u64(k);
+		uint32_t i = contact_find(d, s, k, h);
+		if (i != NO_ID) {
+			pcontact_fold(d, &block_contacts(d, s->blk)[i], in);
+			if (i == s->worst)
+				s->worst = NO_WORST; /* it may have moved earlier */
+			return;
+		}
 	}
 	if (s->n < d->cfg.max_contacts && d->contacts_total < d->cfg.max_contacts_total) {
-		if ((d->contacts_total + 1) * 2 > d->cslot_mask + 1) {
-			slots_double(&d->cslot_r, &d->cslots, &d->cslot_mask);
-			pos = contact_probe(d, h, sid, tgt, in->proto, in->port);
+		if ((s->blk == NO_ID || s->n == (1u << s->cls)) && !block_grow(d, s)) {
+			s->truncated = 1;
+			d->contacts_refused++;
+			return;
 		}
-		uint32_t id = contact_alloc(d);
-		dc_store(d, id, in, sid, s->head, target_ref(d, &in->dst, tgt, th));
-		s->head = id;
-		s->n++;
+		uint32_t i = s->n++;
+		struct pcontact *c = &block_contacts(d, s->blk)[i];
+		c->origin = 0;
+		dc_store(d, c, in, target_ref(d, &in->dst, tgt, th));
+		if (s->cls > BLOCK_LINEAR)
+			index_add(d, s, i);
 		d->contacts_total++;
-		d->cslots[pos].hash = h;
-		d->cslots[pos].idx = id + 1;
 		return;
 	}
 	s->truncated = 1;
@@ -660,59 +755,55 @@ static void contact_upsert(struct detector *d, uint32_t sid, const struct contac
 	/* Full: keep the earliest. Replace the latest kept contact if the new
 	 * one comes before it (rare when input is in time order, so the latest
 	 * is remembered and looked for again only after a replacement). */
+	struct pcontact *c = block_contacts(d, s->blk);
 	struct contact wc;
-	if (s->worst == NO_ID) {
-		uint32_t w = s->head;
-		dc_load(d, w, &wc);
-		for (uint32_t id = d->c[w].next; id != NO_ID; id = d->c[id].next) {
+	if (s->worst == NO_WORST) {
+		uint32_t w = 0;
+		dc_load(d, &c[0], &wc);
+		for (uint32_t i = 1; i < s->n; i++) {
 			struct contact ic;
-			dc_load(d, id, &ic);
+			dc_load(d, &c[i], &ic);
 			if (contact_before(&wc, &ic)) {
-				w = id;
+				w = i;
 				wc = ic;
 			}
 		}
 		s->worst = w;
 	}
-	uint32_t worst = s->worst;
-	dc_load(d, worst, &wc);
+	uint32_t w = s->worst;
+	dc_load(d, &c[w], &wc);
 	if (!contact_before(in, &wc))
 		return;
-	s->worst = NO_ID;
-	slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, worst));
-	uint32_t old_tgt = d->c[worst].tgt;
+	s->worst = NO_WORST;
+	if (s->cls > BLOCK_LINEAR)
+		index_remove(d, s, w);
+	uint32_t old_tgt = c[w].tgt;
 	/* referenced before the old one is released: it may be the same */
-	dc_store(d, worst, in, sid, d->c[worst].next, target_ref(d, &in->dst, tgt, th));
+	dc_store(d, &c[w], in, target_ref(d, &in->dst, tgt, th));
 	target_unref(d, old_tgt);
-	pos = contact_probe(d, h, sid, d->c[worst].tgt, in->proto, in->port);
-	d->cslots[pos].hash = h;
-	d->cslots[pos].idx = worst + 1;
+	if (s->cls > BLOCK_LINEAR)
+		index_add(d, s, w);
 }
 
 /* Forget every contact of a source (eviction). */
 static void contacts_drop(struct detector *d, struct src_state *s)
 {
-	uint32_t id = s->head;
-	while (id != NO_ID) {
-		uint32_t next = d->c[id].next;
-		slots_delete_at(d->cslots, d->cslot_mask, contact_slot_of(d, id));
-		target_unref(d, d->c[id].tgt);
-		d->c[id].src = NO_ID; /* free: not in any source's list */
-		d->c[id].next = d->c_free;
-		d->c_free = id;
-		d->contacts_total--;
-		id = next;
+	if (s->blk == NO_ID)
+		return;
+	struct pcontact *c = block_contacts(d, s->blk);
+	for (uint32_t i = 0; i < s->n; i++) {
+		target_unref(d, c[i].tgt);
+		origin_release(d, &c[i]);
 	}
-	s->head = NO_ID;
+	d->contacts_total -= s->n;
+	block_free(d, s->blk, s->cls);
+	s->blk = NO_ID;
+	s->cls = 0;
 	s->n = 0;
+	s->worst = NO_WORST;
 }
 
 /* ---- the source table ---------------------------------------------------- */
-
-static uint32_t src_hash(const struct ip_addr *a)
-{
-	return (uint32_t)hash_bytes(a->b, 16);
-}
 
 /* Slot of the source, or of the empty slot where it would go. */
 static size_t source_probe(const struct detector *d, const struct ip_addr *a, uint32_t h)
@@ -731,9 +822,11 @@ static void source_init(struct src_state *s, const struct ip_addr *a)
 {
 	memset(s, 0, sizeof(*s));
 	s->addr = *a;
-	s->head = NO_ID;
-	s->worst = NO_ID;
+	s->blk = NO_ID;
+	s->worst = NO_WORST;
 }
+
+static void queue_finish_d(struct detector *d);
 
 /* Make room for one more source and return the index it may take. A clock
  * hand walks the table in order and takes the first source with at most
@@ -745,6 +838,9 @@ static void source_init(struct src_state *s, const struct ip_addr *a)
  * sources with many probes (scanners) stay. */
 static uint32_t evict_one(struct detector *d)
 {
+	/* the contacts of events already counted are kept first, as they
+	 * would have been without the queue: the victim may be theirs */
+	queue_finish_d(d);
 	size_t victim;
 	int raised = 0;
 	for (;;) {
@@ -775,7 +871,7 @@ found:;
 }
 
 /* The entry a slot table probably holds for hash h (the first slot of
- * the run with that hash), fetched ahead of its use; NO_ID if none. */
+ * the run with that hash), to fetch ahead of its use; NO_ID if none. */
 static inline uint32_t slot_peek(const struct dslot *slots, size_t mask, uint32_t h)
 {
 	size_t pos = h & mask;
@@ -810,7 +906,6 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 	return idx;
 }
 
-
 /* ---- public -------------------------------------------------------------- */
 
 /* The state of a detector with no source yet (d->cfg set, the rest zero). */
@@ -818,10 +913,11 @@ static void start_empty(struct detector *d)
 {
 	d->cell_w = detect_cell_seconds(&d->cfg); /* not divided again per event */
 	d->last = SIZE_MAX;
-	d->c_free = NO_ID;
+	d->wide_free = UINT64_MAX;
 	d->evict_level = 1;
+	for (unsigned c = 0; c < BLOCK_CLASSES; c++)
+		d->blk_free[c] = NO_ID;
 	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
-	slots_make(&d->cslot_r, &d->cslots, &d->cslot_mask, 8192);
 	slots_make(&d->tslot_r, &d->tslots, &d->tslot_mask, 256);
 }
 
@@ -854,8 +950,7 @@ void detect_free(struct detector *d)
 		struct detector *next = d->merged;
 		region_free(&d->st_r);
 		region_free(&d->sslot_r);
-		region_free(&d->c_r);
-		region_free(&d->cslot_r);
+		region_free(&d->pool_r);
 		region_free(&d->tg_r);
 		region_free(&d->tslot_r);
 		free(d->tg_free);
@@ -891,14 +986,30 @@ static unsigned cells_add(uint32_t *cell, unsigned n, unsigned *more, uint32_t s
 	return k + 1;
 }
 
-/* Account one queued event (see detect_add). */
-static void account(struct detector *d, const struct pending *p)
+/* ---- the pipeline (struct pending) ----------------------------------------- */
+
+/* B: the source's state fetched. always_inline: a function that only
+ * fetches is "const" to GCC, and its calls are dropped. */
+static inline __attribute__((always_inline)) void det_stage_b(struct detector *d,
+							      const struct pending *p)
+{
+	uint32_t i = slot_peek(d->sslots, d->sslot_mask, p->sh);
+	if (i != NO_ID) { /* both lines: an event touches counters in each */
+		__builtin_prefetch(&d->st[i]);
+		__builtin_prefetch((const char *)&d->st[i] + 64);
+	}
+}
+
+/* C: the event counted in its source; the source's contacts fetched. */
+static void det_stage_c(struct detector *d, struct pending *p)
 {
 	uint32_t sid;
+	p->tgt = NO_ID; /* until C2 */
 	if (d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, p->src.b, 16) == 0)
 		sid = (uint32_t)d->last;
 	else
 		sid = source_get_h(d, &p->src, p->sh);
+	p->sid = sid;
 	struct src_state *s = &d->st[sid];
 	int64_t t = p->in.first_ns;
 	s->events += p->count;
@@ -926,39 +1037,86 @@ static void account(struct detector *d, const struct pending *p)
 	for (int b = 0; fp && b < FP_BITS; b++)
 		if (fp & (1u << b))
 			s->fp[b] = sat_add32(s->fp[b], p->count);
-	if (p->contact)
-		contact_upsert(d, sid, &p->in, p->ch);
 }
 
-/* Account the queued events, in order. Their slots were fetched when
- * they were queued; now their entries are, all at once, before any is
- * used: the lookups wait for memory together, not one after another. */
+/* C2: the source's contacts fetched (a small block whole, in a scanner's
+ * the index slot its key hashes to, and the place a new contact would
+ * take): in a loop of their own, since a fetch that misses the TLB holds
+ * up whatever follows it. */
+static void det_stage_c2(struct detector *d, struct pending *p)
+{
+	p->tgt = NO_ID;
+	if (!p->contact || p->fc == FC_NONPROBE)
+		return;
+	const struct src_state *s = &d->st[p->sid];
+	if (s->blk == NO_ID)
+		return;
+	const char *c = (const char *)block_contacts(d, s->blk);
+	if (s->cls <= BLOCK_LINEAR) {
+		size_t end = (s->n + 1u) * sizeof(struct pcontact);
+		for (size_t o = 0; o < end; o += 64)
+			__builtin_prefetch(c + o);
+		return;
+	}
+	uint32_t th;
+	__builtin_prefetch(c + s->n * sizeof(struct pcontact));
+	p->tgt = target_find(d, &p->in.dst, &th);
+	if (p->tgt == NO_ID)
+		return;
+	p->h = hash_u64(contact_key(p->tgt, p->in.proto, p->in.port));
+	__builtin_prefetch(&block_index(d, s->blk, s->cls)[p->h & ((2u << s->cls) - 1)]);
+}
+
+/* C3: the contact the index slot names, if its tag matches (a repeat). */
+static inline __attribute__((always_inline)) void det_stage_c3(struct detector *d,
+							       const struct pending *p)
+{
+	if (p->tgt == NO_ID)
+		return;
+	const struct src_state *s = &d->st[p->sid];
+	if (s->blk == NO_ID || s->cls <= BLOCK_LINEAR) /* not the source B saw */
+		return;
+	uint32_t v = block_index(d, s->blk, s->cls)[p->h & ((2u << s->cls) - 1)];
+	if (v && (v & ~0x1ffffffu) == IX_TAG(p->h))
+		__builtin_prefetch(&block_contacts(d, s->blk)[IX_IDX(v) - 1]);
+}
+
+/* D: the contact kept. Its source is still p->sid: a source is only
+ * evicted once every counted event has passed D (evict_one). */
+static void det_stage_d(struct detector *d, const struct pending *p)
+{
+	if (p->contact && p->fc != FC_NONPROBE)
+		contact_upsert(d, &d->st[p->sid], &p->in, p->tgt, p->h);
+}
+
+/* Stage D for the queued events that have passed C. */
+static void queue_finish_d(struct detector *d)
+{
+	for (; d->qd < d->qc; d->qd++)
+		det_stage_d(d, &d->q[d->qd]);
+}
+
+/* Run the queued events through the stages (struct pending), each stage
+ * over the whole queue before the next: the misses of one stage wait for
+ * memory together, not one after another. (A rolling pipeline, each stage
+ * a few events behind the last, as the statistics have, was slower here:
+ * on the bench VM a fetch that misses the TLB stalls like a load, and
+ * fetches issued back to back overlap their page walks.) */
 static void drain(struct detector *d)
 {
-	for (unsigned k = 0; k < d->nq; k++) {
-		const struct pending *p = &d->q[k];
-		__builtin_prefetch(&d->sslots[p->sh & d->sslot_mask]);
-		if (p->contact)
-			__builtin_prefetch(&d->cslots[p->ch & d->cslot_mask]);
-	}
-	for (unsigned k = 0; k < d->nq; k++) {
-		const struct pending *p = &d->q[k];
-		uint32_t i = slot_peek(d->sslots, d->sslot_mask, p->sh);
-		if (i != NO_ID) { /* both lines: an event touches counters in each */
-			__builtin_prefetch(&d->st[i]);
-			__builtin_prefetch((const char *)&d->st[i] + 64);
-		}
-		if (p->contact) {
-			i = slot_peek(d->cslots, d->cslot_mask, p->ch);
-			if (i != NO_ID) { /* 48 bytes: may span two lines */
-				__builtin_prefetch(&d->c[i]);
-				__builtin_prefetch((const char *)&d->c[i] + sizeof(d->c[i]) - 1);
-			}
-		}
-	}
 	for (unsigned k = 0; k < d->nq; k++)
-		account(d, &d->q[k]);
-	d->nq = 0;
+		__builtin_prefetch(&d->sslots[d->q[k].sh & d->sslot_mask]);
+	for (unsigned k = 0; k < d->nq; k++)
+		det_stage_b(d, &d->q[k]);
+	d->qd = 0;
+	for (d->qc = 0; d->qc < d->nq; d->qc++)
+		det_stage_c(d, &d->q[d->qc]);
+	for (unsigned k = d->qd; k < d->nq; k++)
+		det_stage_c2(d, &d->q[k]);
+	for (unsigned k = d->qd; k < d->nq; k++)
+		det_stage_c3(d, &d->q[k]);
+	queue_finish_d(d);
+	d->nq = d->qc = d->qd = 0;
 }
 
 void detect_add(struct detector *d, const struct event *ev)
@@ -1002,13 +1160,15 @@ void detect_add(struct detector *d, const struct event *ev)
 		in->fp = classify_fp(ev, fc);
 	}
 	p->sig = probe_sig(ev, fc);
-	/* Hash now and fetch the slots: by the time the queue is drained,
-	 * DETECT_QUEUE lines later, they are in cache. */
-	p->sh = src_hash(&p->src);
-	PF(&d->sslots[p->sh & d->sslot_mask]);
-	if (p->contact) {
-		p->ch = contact_hash(p->sh, &in->dst, in->proto, in->port);
-		PF(&d->cslots[p->ch & d->cslot_mask]);
+	/* A: the source's hash (lines come in runs from one source) and its
+	 * slot fetched */
+	if (d->a_valid && memcmp(d->a_src.b, p->src.b, 16) == 0) {
+		p->sh = d->a_sh;
+	} else {
+		p->sh = src_hash(&p->src);
+		d->a_src = p->src;
+		d->a_sh = p->sh;
+		d->a_valid = 1;
 	}
 	if (++d->nq == DETECT_QUEUE)
 		drain(d);
@@ -1149,34 +1309,12 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 	return w;
 }
 
-/* Contact ids grouped by source: source i's are ids[off[i] .. off[i+1]),
- * in allocation order; one sequential pass over the pool. */
-static uint32_t *detect_order(const struct detector *d, uint32_t **off_out)
-{
-	uint32_t *off = xcalloc(d->n + 1, sizeof(*off));
-	for (size_t i = 0; i < d->n; i++)
-		off[i + 1] = off[i] + d->st[i].n;
-	uint32_t *ids = xmalloc(((size_t)off[d->n] + 1) * sizeof(*ids));
-	/* one sequential pass over the pool; off[i] serves as the cursor of
-	 * source i and ends at the start of source i + 1 */
-	for (size_t id = 0; id < d->c_n; id++) {
-		uint32_t src = d->c[id].src;
-		if (src != NO_ID)
-			ids[off[src]++] = (uint32_t)id;
-	}
-	for (size_t i = d->n; i > 0; i--)
-		off[i] = off[i - 1];
-	off[0] = 0;
-	*off_out = off;
-	return ids;
-}
-
 void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 {
 	detect_each_source_if(d, NULL, fn, arg);
 }
 
-#define GATHER_AHEAD 16
+#define GATHER_AHEAD 4
 
 void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
 {
@@ -1186,7 +1324,6 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 		k++;
 	}
 	struct detector **det = xmalloc(k * sizeof(*det));
-	uint32_t **ids = xmalloc(k * sizeof(*ids)), **off = xmalloc(k * sizeof(*off));
 	/* taken[j][i]: source i of detector j is part of a union formed at an
 	 * earlier detector (marked there, so it need not be looked up again) */
 	uint8_t **taken = xmalloc(k * sizeof(*taken));
@@ -1194,7 +1331,6 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	k = 0;
 	for (struct detector *x = d; x; x = x->merged, k++) {
 		det[k] = x;
-		ids[k] = detect_order(x, &off[k]);
 		taken[k] = k ? xcalloc(x->n ? x->n : 1, 1) : NULL;
 	}
 	uint32_t hring[4] = {0, 0, 0, 0}; /* src_hash of sources i .. i + 2 */
@@ -1205,7 +1341,6 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	uint32_t fp[FP_BITS];
 	for (size_t j = 0; j < k; j++) {
 		const struct detector *dj = det[j];
-		size_t pf = 0; /* next contact of dj to prefetch, in ids order */
 		for (size_t i = 0; i < dj->n; i++) {
 			const struct src_state *s = &dj->st[i];
 			uint32_t h = 0;
@@ -1229,15 +1364,11 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				continue; /* its union was formed where it was first found */
 			if (want && !want(arg, &s->addr))
 				continue;
-			/* contacts, which the pool order scattered, fetched a fixed
-			 * number ahead in reading order: most sources have too few
-			 * for a distance counted in sources to hide the misses */
-			if (pf < off[j][i])
-				pf = off[j][i];
-			for (; pf < (size_t)off[j][i + 1] + GATHER_AHEAD && pf < off[j][dj->n]; pf++) {
-				const struct pcontact *pc = &dj->c[ids[j][pf]];
-				__builtin_prefetch(pc);
-				__builtin_prefetch((const char *)pc + sizeof(*pc) - 1);
+			/* the contact blocks a few sources ahead, fetched */
+			if (i + GATHER_AHEAD < dj->n && dj->st[i + GATHER_AHEAD].blk != NO_ID) {
+				const char *c = (const char *)block_contacts(dj, dj->st[i + GATHER_AHEAD].blk);
+				__builtin_prefetch(c);
+				__builtin_prefetch(c + 64);
 			}
 			struct src_view v;
 			v.addr = s->addr;
@@ -1284,13 +1415,10 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 					cap = (n + t->n) * 2;
 					buf = xrealloc(buf, cap * sizeof(*buf));
 				}
-				const uint32_t *tid = ids[jj] + off[jj][si];
+				const struct pcontact *pc = block_contacts(det[jj], t->blk);
 				size_t start = n;
-				for (uint32_t q = 0; q < t->n; q++) {
-					if (jj != j && q + 8 < t->n)
-						__builtin_prefetch(&det[jj]->c[tid[q + 8]]);
-					dc_load(det[jj], tid[q], &buf[n++]);
-				}
+				for (uint32_t q = 0; q < t->n; q++)
+					dc_load(det[jj], &pc[q], &buf[n++]);
 				sort_by_time(buf + start, t->n);
 				if (parts < 64)
 					run_end[parts] = n;
@@ -1324,13 +1452,8 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	free(buf);
 	free(tmp);
 	free(slots);
-	for (size_t j = 0; j < k; j++) {
-		free(ids[j]);
-		free(off[j]);
+	for (size_t j = 0; j < k; j++)
 		free(taken[j]);
-	}
-	free(ids);
-	free(off);
 	free(taken);
 	free(det);
 }
@@ -1341,8 +1464,8 @@ size_t detect_memory(struct detector *d)
 	for (; d; d = d->merged) {
 		drain(d);
 		b += sizeof(*d) + d->n * sizeof(*d->st) +
-		     (d->sslot_mask + 1) * sizeof(struct dslot) + d->c_n * sizeof(*d->c) +
-		     (d->cslot_mask + 1) * sizeof(struct dslot) + d->tg_n * sizeof(*d->tg) +
+		     (d->sslot_mask + 1) * sizeof(struct dslot) + d->pool_n * sizeof(*d->pool) +
+		     d->tg_n * sizeof(*d->tg) +
 		     (d->tslot_mask + 1) * sizeof(struct dslot) + d->cap_wide * sizeof(*d->wide) +
 		     d->tg_capfree * sizeof(*d->tg_free);
 	}

@@ -49,8 +49,6 @@ struct contact {
 	uint32_t fails;     /* events not known to have succeeded and not accepted */
 	uint32_t last_ms;   /* milliseconds from first_ns to the latest event (saturates
 			     * at 49 days: a longer span shows as 49 days) */
-	uint32_t src;       /* owner: index of the source */
-	uint32_t next;      /* next contact of the same source, or NO_ID */
 	uint16_t port;      /* TCP/UDP/SCTP port, ICMP type, or 0 */
 	uint8_t proto;
 	uint8_t outcome;    /* of the earliest event */
@@ -61,11 +59,9 @@ struct contact {
 	uint8_t honey : 1;  /* logged by a honeypot: a failed contact for TRW */
 };
 
-/* A contact as stored: 48 bytes, in one pool per detector, found through
- * one hash table keyed by (source, target, protocol, port) and chained per
- * source. The target is interned (an index into the detector's target
- * table) and the origin packed, which is what makes it 48 bytes instead of
- * 64: a quarter less memory to fault in and to miss on. */
+/* A contact as stored: 40 bytes, in its source's block (struct
+ * src_state). The target is interned (an index into the detector's target
+ * table) and the origin packed: without them a contact would take 64. */
 struct pcontact {
 	int64_t first_ns;
 	uint64_t origin;    /* unit << ORIGIN_LINE_BITS | line, or, for a unit or
@@ -75,8 +71,6 @@ struct pcontact {
 	uint32_t count;
 	uint32_t fails;
 	uint32_t last_ms;
-	uint32_t src;
-	uint32_t next;
 	uint16_t port;
 	uint8_t proto;
 	uint8_t outcome;
@@ -96,8 +90,8 @@ struct target {
 	uint32_t refs;
 };
 struct wide_origin {
-	uint64_t line;
-	uint32_t unit;
+	uint64_t line;      /* on the free list: the next free entry */
+	uint32_t unit;      /* UINT32_MAX: free */
 };
 #define TARGET_CACHE 256
 
@@ -115,16 +109,33 @@ static inline uint32_t detect_cell_seconds(const struct detect_config *cfg)
 	return w < 1 ? 1 : w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
 }
 
+/* Contact blocks. A source's contacts lie together in one block of the
+ * detector's pool, in the order they were first seen: 2^cls contacts,
+ * and for a class above BLOCK_LINEAR an index of 2^(cls+1) slots after
+ * them (contact index + 1, 0 empty; keyed hash of the contact's key).
+ * Most sources have a few contacts, found by comparing them all; a
+ * scanner's thousands are found through the index. Blocks are counted
+ * in 8-byte units: 5 per contact, one more per contact with the index. */
+#define BLOCK_LINEAR 3
+#define BLOCK_CLASSES 25 /* 2^24 contacts at most (max_contacts) */
+#define NO_WORST ((1u << 25) - 1)
+
+static inline uint32_t block_units(unsigned cls)
+{
+	return cls > BLOCK_LINEAR ? 6u << cls : 5u << cls;
+}
+
 /* Per-source state: 128 bytes (the first cache line is what every event
- * touches), plus 64 bytes and two 8-byte hash slots per contact. */
+ * touches), plus its contacts' block. */
 struct src_state {
 	struct ip_addr addr;
 	int64_t first_ns, last_ns;
 	uint64_t events;
 	uint64_t probes;
-	uint32_t head;    /* first contact, or NO_ID */
-	uint32_t worst;   /* once full: the latest contact kept, or NO_ID */
-	uint32_t n : 25;  /* contacts (at most 2^24) */
+	uint32_t blk;            /* its contacts' block (pool offset in units), or NO_ID */
+	uint32_t worst : 25;     /* once full: the latest contact kept, or NO_WORST */
+	uint32_t cls : 5;        /* the block holds 2^cls contacts */
+	uint32_t n : 25;         /* contacts (at most 2^24) */
 	uint32_t truncated : 1;
 	uint32_t n_cell : 4;     /* cells kept (below) */
 	uint32_t cells_more : 1; /* active in more cells than kept */
@@ -150,22 +161,27 @@ struct region {
 	int heap; /* mapping failed: malloc'd instead */
 };
 
-/* An event waiting in the queue (detect_add): its contact already made,
- * its hashes computed and its slots being fetched. */
+/* An event in the detector's queue (detect_add): A (on arrival) hashes
+ * its source; when the queue is full, drain() runs each stage over all
+ * of it: the source slots fetched, B fetches the sources' states, C finds
+ * each source and counts the event there, C2 fetches the contacts it will
+ * be compared with, C3 (a scanner's) the contact its index slot names, D
+ * keeps the contact. */
 struct pending {
 	struct contact in;
 	struct ip_addr src;
 	uint64_t count;
-	uint32_t sh, ch;
+	uint32_t sh;     /* src_hash */
+	uint32_t sid;    /* the source's index, from stage C */
+	uint32_t tgt;    /* stage C: target id of in.dst for a source with an
+			  * index, or NO_ID; h the hash of the contact's key */
+	uint64_t h;
 	uint32_t sig;    /* probe_sig, or 0 */
 	uint8_t fc;
 	uint8_t contact; /* probes a host: in is a contact to keep */
 };
 
 #define DETECT_QUEUE 16
-#ifndef PF
-#define PF(a) ((void)(a))
-#endif
 
 struct detector {
 	struct detect_config cfg; /* a copy; home/allow point into the caller's */
@@ -176,13 +192,11 @@ struct detector {
 	struct region sslot_r;    /* source slots */
 	struct dslot *sslots;
 	size_t sslot_mask;
-	struct region c_r;        /* struct pcontact[] */
-	struct pcontact *c;
-	size_t c_n;               /* contacts allocated (live or on the free list) */
-	uint32_t c_free;          /* free list through next, or NO_ID */
-	struct region cslot_r;    /* contact slots */
-	struct dslot *cslots;
-	size_t cslot_mask;
+	struct region pool_r;     /* contact blocks, in 8-byte units */
+	uint64_t *pool;
+	size_t pool_n;            /* units handed out (in blocks or on the free lists) */
+	uint32_t blk_free[BLOCK_CLASSES]; /* free blocks per class, linked through
+					   * their first unit; NO_ID ends */
 	struct region tg_r;       /* struct target[] */
 	struct target *tg;
 	size_t tg_n;              /* targets allocated (live or free) */
@@ -194,15 +208,20 @@ struct detector {
 	uint32_t tcache[TARGET_CACHE]; /* id + 1 of a recent target, by address bits */
 	struct wide_origin *wide; /* origins that do not pack (see struct pcontact) */
 	size_t n_wide, cap_wide;
+	uint64_t wide_free;       /* free list through line, or UINT64_MAX */
 	size_t last;              /* the last source looked up, or SIZE_MAX */
+	struct ip_addr a_src;     /* stage A's last source and its hash */
+	uint32_t a_sh;
+	uint8_t a_valid;
 	uint64_t contacts_total;  /* live contacts */
 	uint64_t contacts_refused;
 	uint64_t evicted, events_evicted;
 	struct detector *merged;  /* detectors merged into this one (detect_merge) */
 	size_t hand;              /* eviction clock hand (see evict_one) */
 	uint64_t evict_level;
+	/* the queue (drain): C has run on the events below qc, D below qd */
 	struct pending q[DETECT_QUEUE];
-	unsigned nq;
+	unsigned nq, qc, qd;
 };
 
 static inline uint32_t sat_add32(uint32_t a, uint64_t b)

@@ -231,6 +231,66 @@ static void targets_released(void **state)
 	detect_free(d);
 }
 
+/* A source's contacts move through every block class, from one contact
+ * compared directly to thousands found through the block's index; a repeat
+ * of each folds into it whichever class it is in by then. Evicted sources
+ * give their blocks back: a flood does not grow the pool. */
+static void blocks_grow_and_return(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_contacts = 5000;
+	struct detector *d = detect_new(&cfg);
+	/* source 1: 3000 ports, each probed, then probed again at once and
+	 * once more after all (the repeat finds it in a larger block) */
+	uint64_t line = 1;
+	for (uint32_t k = 0; k < 3000; k++) {
+		struct event ev = probe(1, 0, 0, line++);
+		ev.dport = (uint16_t)(2000 + k);
+		detect_add(d, &ev);
+		ev.line = line++;
+		detect_add(d, &ev);
+	}
+	for (uint32_t k = 0; k < 3000; k++) {
+		struct event ev = probe(1, 0, 0, line++);
+		ev.dport = (uint16_t)(2000 + k);
+		detect_add(d, &ev);
+	}
+	detect_flush(d);
+	assert_int_equal(d->n, 1);
+	assert_int_equal(d->st[0].n, 3000);
+	assert_int_equal(d->st[0].cls, 12);
+	const struct pcontact *c = (const struct pcontact *)(void *)(d->pool + d->st[0].blk);
+	for (uint32_t k = 0; k < 3000; k++) {
+		assert_int_equal(c[k].port, 2000 + k); /* in first-seen order */
+		assert_int_equal(c[k].count, 3);
+	}
+	detect_free(d);
+
+	/* 100 sources kept, 20,000 passing through, 20 contacts each */
+	cfg.max_sources = 100;
+	d = detect_new(&cfg);
+	size_t pool_after_first = 0;
+	for (uint32_t i = 0; i < 20000; i++) {
+		for (uint32_t k = 0; k < 20; k++) {
+			struct event ev = probe(i, k, i % 8 == 0, line++);
+			ev.dport = (uint16_t)(3000 + k);
+			detect_add(d, &ev);
+		}
+		if (i == 199) {
+			detect_flush(d);
+			pool_after_first = d->pool_n;
+		}
+	}
+	detect_flush(d);
+	assert_int_equal(d->n, 100);
+	assert_int_equal(d->evicted, 19900);
+	assert_int_equal(d->contacts_total, 100 * 20);
+	assert_true(d->pool_n <= pool_after_first); /* blocks reused */
+	detect_free(d);
+}
+
 int main(void)
 {
 	hash_init();
@@ -240,6 +300,7 @@ int main(void)
 		cmocka_unit_test(fixed_key),
 		cmocka_unit_test(wide_origins),
 		cmocka_unit_test(targets_released),
+		cmocka_unit_test(blocks_grow_and_return),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
