@@ -1,11 +1,16 @@
 /* `clscan explain SOURCE FILES`: the evidence behind a source's findings.
- * Reads the files again with only SOURCE's events let through (an
- * include filter src=SOURCE), runs the same detection as `report` (it is
- * per source, so the findings are the report's), prints them, then every
- * event of the source as "FILE:LINE: " and the line exactly as read
- * (capture packets, which have no line, as their JSON Lines record). */
+ * Reads the files again and runs the same detection as `report` over
+ * every source, since a distributed finding is made of other sources'
+ * events; only SOURCE's events (an include filter src=SOURCE, applied
+ * after detection) are counted and written. Prints SOURCE's findings and
+ * the groups it is a member of, then every event of the source as
+ * "FILE:LINE: " and the line exactly as read (capture packets, which have
+ * no line, as their JSON Lines record). With distributed scans off,
+ * detection is per source and sees SOURCE's events only: cheaper, and the
+ * same findings. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +69,12 @@ static const struct option explain_own_options[] = {
 
 static const char explain_usage[] =
 	"usage: clscan explain SOURCE [options] [FILE|DIR|-]...\n"
-	"  The evidence behind SOURCE's findings: reads the files again with only\n"
-	"  the events of SOURCE (an address, or a network such as 192.0.2.0/24),\n"
-	"  prints its findings as `clscan report` finds them, then every one of its\n"
-	"  events as FILE:LINE: followed by the line exactly as read (packets of a\n"
-	"  capture, which have no line, as their JSON Lines record).\n"
+	"  The evidence behind SOURCE's findings: reads the files again, prints the\n"
+	"  findings of SOURCE (an address, or a network such as 192.0.2.0/24) as\n"
+	"  `clscan report` finds them, with the distributed scans it is a member of\n"
+	"  (found over every source's events), then every one of its own events as\n"
+	"  FILE:LINE: followed by the line exactly as read (packets of a capture,\n"
+	"  which have no line, as their JSON Lines record).\n"
 	"\n"
 	"  -f, --format NAME      read every file as NAME\n"
 	"      --log-format F     web access logs in format F (name or format string)\n"
@@ -156,6 +162,57 @@ static void explain_web(const struct report *rep)
 		printf("  none of them matched a probe signature\n");
 }
 
+#define GROUP_LISTED 64 /* members named per group; JSON of report has 256 */
+
+/* The distributed scans SOURCE is in: the rows above are the groups' (their
+ * targets, ports, events and evidence line are all members'), EVENTS
+ * below only SOURCE's. */
+static void explain_groups(const struct detect_findings *df, const struct ip_prefix *net,
+			   const char *source)
+{
+	char a[ADDR_STRLEN], n1[32], n2[32];
+	int head = 0;
+	for (size_t i = 0; df && i < df->n; i++) {
+		const struct finding *f = &df->items[i];
+		uint64_t in = detect_members_in(f, net);
+		if (!in)
+			continue;
+		if (!head++)
+			printf("\nDISTRIBUTED SCANS  (groups found over every source's events: their rows"
+			       " above, evidence included, are all members'; EVENTS below only those of"
+			       " %s)\n", source);
+		/* groups are formed over TCP, UDP and SCTP only */
+		const char *proto = f->proto == IPPROTO_NUM_UDP ? "UDP"
+				    : f->proto == IPPROTO_NUM_SCTP ? "SCTP" : "TCP";
+		if (net->bits == 128)
+			printf("  %s is one of the %s members", source, fmt_count(f->n_members, n2));
+		else
+			printf("  %s of the %s members", fmt_count(in, n1), fmt_count(f->n_members, n2));
+		printf(" of the distributed scan from %s +%" PRIu64 " (%s, %s)", addr_format(&f->src, a),
+		       f->n_members - 1, detect_type_name((enum finding_type)f->group_shape), proto);
+		if (net->bits != 128)
+			printf(" are in %s", source);
+		putchar(':');
+		uint64_t listed = f->n_members < GROUP_LISTED ? f->n_members : GROUP_LISTED;
+		for (uint64_t k = 0; k < listed; k++)
+			printf("%s%s", k % 8 ? " " : "\n    ", addr_format(&f->members[k], a));
+		if (listed < f->n_members)
+			printf("\n    (and %s more)", fmt_count(f->n_members - listed, n1));
+		putchar('\n');
+	}
+}
+
+/* Explain sees the report's detector, caps included: say when they bit. */
+static void explain_limits(const struct detect_findings *df)
+{
+	char a[32], b[32];
+	if (!df || (!df->sources_evicted && !df->contacts_refused))
+		return;
+	printf("\n  note: the detector's caps were reached (%s sources evicted, %s contacts refused);"
+	       " findings may be missing, as in clscan report's LIMITS\n",
+	       fmt_count(df->sources_evicted, a), fmt_count(df->contacts_refused, b));
+}
+
 static int run_explain(int argc, char **argv)
 {
 	struct pipeline_options popt;
@@ -163,8 +220,9 @@ static int run_explain(int argc, char **argv)
 	popt.threads = explain_threads();
 	struct action_map actions;
 	action_map_init(&actions);
-	struct filter filter;
+	struct filter filter, focus;
 	filter_init(&filter);
+	filter_init(&focus);
 	struct detect_config dcfg;
 	detect_config_defaults(&dcfg);
 	struct catalog *catalog = NULL;
@@ -275,8 +333,13 @@ static int run_explain(int argc, char **argv)
 		fprintf(stderr, "clscan explain: unknown time zone '%s'\n", tz);
 		goto done;
 	}
+	/* A distributed finding is made of several sources' events: then the
+	 * detector sees every source, as in report, and only SOURCE's events
+	 * go on (focus). Otherwise detection is per source, and SOURCE's
+	 * events are all it needs. */
+	int all_sources = !detect_off && dcfg.dist_sources > 0;
 	char *expr = xasprintf("src=%s", source);
-	int frc = filter_add(&filter, expr, 0, err, sizeof(err));
+	int frc = filter_add(all_sources ? &focus : &filter, expr, 0, err, sizeof(err));
 	free(expr);
 	if (frc != 0) {
 		fprintf(stderr, "clscan explain: %s: %s\n", source, err);
@@ -307,6 +370,7 @@ static int run_explain(int argc, char **argv)
 	popt.stats.catalog = catalog;
 	popt.actions = &actions;
 	popt.filter = &filter;
+	popt.focus = all_sources ? &focus : NULL;
 	popt.detect = detect_off ? NULL : &dcfg;
 	wset = web_setup_finish(&wsetup, &wcfg, err, sizeof(err));
 	if (!wset && err[0]) {
@@ -334,8 +398,10 @@ static int run_explain(int argc, char **argv)
 
 	struct pipeline_result res;
 	int prc = pipeline_run(&inputs, &popt, &res);
-	if (res.detector)
+	if (res.detector) {
 		findings = detect_findings(res.detector);
+		detect_findings_keep_net(findings, &pre);
+	}
 	if (res.web)
 		webf = web_findings(res.web);
 	struct summary *sum = stats_summarise(res.stats, 0);
@@ -357,6 +423,8 @@ static int run_explain(int argc, char **argv)
 	       sum->events == 1 ? "event" : "events", res.n_files,
 	       res.n_files == 1 ? "file" : "files");
 	int wrc = report_text_findings(stdout, &rep);
+	explain_groups(findings, &pre, source);
+	explain_limits(findings);
 	explain_web(&rep);
 	fflush(stdout);
 	printf("\nEVENTS  (every event of %s, as FILE:LINE: and the line as read)\n", source);
@@ -385,6 +453,7 @@ done:
 	detect_config_fini(&dcfg);
 	catalog_free(catalog);
 	filter_fini(&filter);
+	filter_fini(&focus);
 	action_map_fini(&actions);
 	free(all);
 	return status;

@@ -193,8 +193,8 @@ struct finding {
 	/* FINDING_DISTRIBUTED: src is the first member */
 	uint8_t group_shape; /* enum finding_type of the union: vertical, horizontal, block */
 	uint64_t n_members;
-	struct ip_addr *members; /* sorted, the lowest DETECT_TARGETS_KEPT */
-	size_t n_members_kept;
+	struct ip_addr *members; /* sorted, all n_members of them */
+	size_t n_members_kept;   /* of them, the lowest DETECT_TARGETS_KEPT: what reports list */
 	char group_evidence[160]; /* what they share: "the same /24", "window 1024, TTL 64, SYN..." */
 	char why[512];       /* one sentence */
 	uint32_t first_unit; /* evidence: origin of the earliest event */
@@ -253,5 +253,13 @@ const char *detect_technique_title(enum finding_technique t); /* "SYN", ... */
 
 /* Findings at or above a severity (allowlisted ones never count). */
 size_t detect_count_at_least(const struct detect_findings *f, unsigned severity);
+
+/* Members of a distributed finding that lie in net (0 for other types). */
+uint64_t detect_members_in(const struct finding *f, const struct ip_prefix *net);
+/* Keep only the findings of sources in net and the distributed findings
+ * with a member in it (clscan explain), in their order; the others are
+ * freed. The background and the limits stay those of every source.
+ * Returns how many are kept. */
+size_t detect_findings_keep_net(struct detect_findings *f, const struct ip_prefix *net);
 
 #endif

@@ -1577,16 +1577,20 @@ struct detect_findings *detect_findings(struct detector *d)
 	return out;
 }
 
+static void finding_fini(struct finding *f)
+{
+	free(f->targets);
+	free(f->ports);
+	free(f->open_ports);
+	free(f->members);
+}
+
 void detect_findings_free(struct detect_findings *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->items[i].targets);
-		free(f->items[i].ports);
-		free(f->items[i].open_ports);
-		free(f->items[i].members);
-	}
+	for (size_t i = 0; i < f->n; i++)
+		finding_fini(&f->items[i]);
 	free(f->items);
 	free(f->background);
 	free(f->background_countries);
@@ -1602,6 +1606,44 @@ size_t detect_count_at_least(const struct detect_findings *f, unsigned severity)
 		if (!f->items[i].allow && f->items[i].severity >= severity)
 			n++;
 	return n;
+}
+
+uint64_t detect_members_in(const struct finding *f, const struct ip_prefix *net)
+{
+	uint64_t n = 0;
+	if (f->type != FINDING_DISTRIBUTED)
+		return 0;
+	for (uint64_t i = 0; i < f->n_members; i++)
+		n += prefix_contains(net, &f->members[i]) != 0;
+	return n;
+}
+
+/* A group's source is only its first member: every member counts. */
+static int finding_in_net(const struct finding *f, const struct ip_prefix *net)
+{
+	if (f->type == FINDING_DISTRIBUTED)
+		return detect_members_in(f, net) != 0;
+	return prefix_contains(net, &f->src);
+}
+
+size_t detect_findings_keep_net(struct detect_findings *f, const struct ip_prefix *net)
+{
+	size_t k = 0;
+	f->n_allowlisted = f->n_inside = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		struct finding *it = &f->items[i];
+		if (!finding_in_net(it, net)) {
+			finding_fini(it);
+			continue;
+		}
+		if (it->allow)
+			f->n_allowlisted++;
+		else if (it->inside)
+			f->n_inside++;
+		f->items[k++] = *it;
+	}
+	f->n = k;
+	return k;
 }
 
 const char *detect_type_name(enum finding_type t)

@@ -188,6 +188,12 @@ static void handle_result(struct line_ctx *lc, enum parse_result pr, struct even
 		r->filtered += ev->count;
 		return;
 	}
+	if (lc->opt->focus && !filter_match(lc->opt->focus, ev)) {
+		if (lc->w->det) /* out of focus, still part of a group */
+			detect_add(lc->w->det, ev);
+		r->filtered += ev->count;
+		return;
+	}
 	r->records++;
 	r->events += ev->count;
 	if ((ev->flags & EVENT_HAS_TIME) && (!r->first_event_ns || ev->time_ns < r->first_event_ns))

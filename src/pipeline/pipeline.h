@@ -36,6 +36,11 @@ struct pipeline_options {
 	size_t chunk_size;                  /* bytes per unit of a mapped file */
 	const struct action_map *actions;
 	const struct filter *filter;        /* may be NULL */
+	/* Applied after detection: the detector sees every event the filter
+	 * let through, the rest (stats, web, on_event, events_out) only those
+	 * this one lets through too. clscan explain: distributed findings are
+	 * made of other sources' events. NULL: no second filter. */
+	const struct filter *focus;
 	const struct geo_filter *geo_filter; /* --exclude/--include-country, or NULL */
 	struct stats_config stats;
 	int progress;                       /* allow a progress line on stderr */

@@ -130,4 +130,5 @@ ports=$(awk '{print $2}' "$TMP/syns" | sort -n -u | awk '
 	END {if (NR) out = out (out ? "," : "") (lo == hi ? lo : lo "-" hi); print out}')
 check_arp "$TMP/lab-arp-sweep.pcap" live "$asked"
 check_distributed "$TMP/lab-distributed.pcap" live "$members" "$ports"
+check_explain "$TMP/lab-arp-sweep.pcap" "$TMP/lab-distributed.pcap" live
 finish

@@ -11,4 +11,5 @@ check_arp "$DATA/pcap/lab-arp-sweep.pcap" kept 255
 check_distributed "$DATA/pcap/lab-distributed.pcap" kept \
 	"10.78.8.11 10.78.8.12 10.78.8.13 10.78.8.14 10.78.8.15 10.78.8.16" \
 	"10-14,20-24,30-34,40-44,50-54,60-64"
+check_explain "$DATA/pcap/lab-arp-sweep.pcap" "$DATA/pcap/lab-distributed.pcap" kept
 finish

@@ -1,7 +1,8 @@
 /* The detector's context on hand-built events: honeypot and dark-address
  * contacts as TRW failures, dark hits and follow-on connections in the
  * severity, periodic sources, ARP sweeps, distributed scans (and the
- * background they must not be mistaken for), and the options. */
+ * background they must not be mistaken for), the findings clscan explain
+ * keeps for a source, and the options. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -406,6 +407,59 @@ static void distributed_scans(void **state)
 	detect_findings_free(f);
 }
 
+/* clscan explain's choice: a source's own findings and the groups it is
+ * a member of, whichever member is the group's source. */
+static size_t kept(const struct detect_config *cfg, const struct event *ev, size_t n,
+		   const char *net, uint64_t *members_in, size_t *n_inside)
+{
+	struct ip_prefix p;
+	assert_int_equal(prefix_parse(net, strlen(net), &p), 0);
+	struct detect_findings *f = run(cfg, ev, n);
+	size_t k = detect_findings_keep_net(f, &p);
+	assert_int_equal(f->n, k);
+	*members_in = 0;
+	for (size_t i = 0; i < f->n; i++)
+		*members_in += detect_members_in(&f->items[i], &p);
+	*n_inside = f->n_inside;
+	detect_findings_free(f);
+	return k;
+}
+
+static void keep_net(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	char err[128];
+	assert_int_equal(detect_config_add_home(&cfg, "203.0.113.0/24", err, sizeof(err)), 0);
+	struct event ev[512];
+	/* the six neighbours of distributed_scans, and a scanner of its own */
+	size_t n = split_scan(ev, 6, 5, 1, 100);
+	for (int p = 0; p < 30; p++)
+		ev[n++] = syn("203.0.113.9", "192.0.2.1", (uint16_t)(1 + p), p * 10);
+	uint64_t in;
+	size_t inside;
+	/* the whole input: both */
+	assert_int_equal(kept(&cfg, ev, n, "0.0.0.0/0", &in, &inside), 2);
+	assert_int_equal(in, 6);
+	assert_int_equal(inside, 1);
+	/* a member that is not the group's source */
+	assert_int_equal(kept(&cfg, ev, n, "198.51.100.13", &in, &inside), 1);
+	assert_int_equal(in, 1);
+	assert_int_equal(inside, 0);
+	/* a network holding five of the six */
+	assert_int_equal(kept(&cfg, ev, n, "198.51.100.8/29", &in, &inside), 1);
+	assert_int_equal(in, 5);
+	/* the other scanner: its finding, no group */
+	assert_int_equal(kept(&cfg, ev, n, "203.0.113.9", &in, &inside), 1);
+	assert_int_equal(in, 0);
+	assert_int_equal(inside, 1);
+	/* the target, a neighbour that took no part: nothing */
+	assert_int_equal(kept(&cfg, ev, n, "192.0.2.1", &in, &inside), 0);
+	assert_int_equal(kept(&cfg, ev, n, "198.51.100.20", &in, &inside), 0);
+	detect_config_fini(&cfg);
+}
+
 static void options(void **state)
 {
 	(void)state;
@@ -459,6 +513,7 @@ int main(void)
 		cmocka_unit_test(periodic_sources),
 		cmocka_unit_test(arp_sweep),
 		cmocka_unit_test(distributed_scans),
+		cmocka_unit_test(keep_net),
 		cmocka_unit_test(options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
