@@ -309,7 +309,12 @@ static void html_sessions_read(struct html_sessions *hs, const struct input_list
 		free(src);
 		return;
 	}
-	if (line_keep_sessions(in, popt, src, m, HTML_SESSION_LINES, &hs->keeps) != 0)
+	struct line_want *w = xcalloc(m, sizeof(*w));
+	for (size_t i = 0; i < m; i++)
+		w[i] = (struct line_want){src[i], 0, 0, HTML_SESSION_LINES};
+	int rc = line_keep_sessions(in, popt, w, m, &hs->keeps);
+	free(w);
+	if (rc != 0)
 		fprintf(stderr, "clscan report: reading the web probers' sessions again failed; "
 			"the page shows what was read\n");
 	hs->s = xcalloc(m ? m : 1, sizeof(*hs->s));

@@ -60,6 +60,18 @@ void line_keep_init(struct line_keep *k, size_t max)
 	k->lines = xcalloc(max ? max : 1, sizeof(*k->lines));
 }
 
+/* The kept line an earlier one would replace. */
+static size_t latest_of(const struct line_keep *k)
+{
+	size_t latest = 0;
+	const struct kept_line *l = k->lines;
+	for (size_t i = 1; i < k->n; i++)
+		if (before(l[latest].time_ns, l[latest].unit, l[latest].uline, l[i].time_ns,
+			   l[i].unit, l[i].uline))
+			latest = i;
+	return latest;
+}
+
 void line_keep_add(struct line_keep *k, const struct event *ev, const char *path,
 		   uint64_t file_line, const char *text, size_t len)
 {
@@ -68,17 +80,11 @@ void line_keep_add(struct line_keep *k, const struct event *ev, const char *path
 	if (k->n == k->max) {
 		if (k->max == 0)
 			return;
-		size_t latest = 0; /* the one to give way */
-		const struct kept_line *l = k->lines;
-		for (size_t i = 1; i < k->n; i++)
-			if (before(l[latest].time_ns, l[latest].unit, l[latest].uline, l[i].time_ns,
-				   l[i].unit, l[i].uline))
-				latest = i;
-		if (!before(event_time(ev), ev->unit, ev->line, l[latest].time_ns, l[latest].unit,
-			    l[latest].uline))
+		const struct kept_line *l = &k->lines[k->latest];
+		if (!before(event_time(ev), ev->unit, ev->line, l->time_ns, l->unit, l->uline))
 			return;
-		free(k->lines[latest].text);
-		slot = latest;
+		free(k->lines[k->latest].text);
+		slot = k->latest;
 	} else {
 		k->n++;
 	}
@@ -89,6 +95,10 @@ void line_keep_add(struct line_keep *k, const struct event *ev, const char *path
 	l->path = path;
 	l->line = file_line;
 	l->text = kept_text(ev, path, file_line, text, len, &l->len);
+	/* a big source's later lines (most of them, in a log) are then turned
+	 * away at the cost of one comparison */
+	if (k->n == k->max)
+		k->latest = latest_of(k);
 }
 
 static int kept_cmp(const void *x, const void *y)
@@ -102,6 +112,7 @@ static int kept_cmp(const void *x, const void *y)
 void line_keep_sort(struct line_keep *k)
 {
 	qsort(k->lines, k->n, sizeof(*k->lines), kept_cmp);
+	k->latest = k->n ? k->n - 1 : 0;
 }
 
 void line_keep_to_file_lines(struct line_keep *k, void *result)
@@ -125,14 +136,34 @@ void line_keep_fini(struct line_keep *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* ---- sessions -------------------------------------------------------------- */
+/* ---- sessions ---------------------------------------------------------------- */
+
+struct want_ref {
+	struct ip_addr src;
+	size_t i; /* into want[] */
+};
+
+static int want_ref_cmp(const void *x, const void *y)
+{
+	const struct want_ref *a = x, *b = y;
+	int c = addr_cmp(&a->src, &b->src);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
 
 struct session_pass {
 	pthread_mutex_t mu;
-	const struct ip_addr *src;
+	const struct line_want *want;
+	struct want_ref *refs; /* sorted by source */
 	size_t n;
 	struct line_keep *keeps;
 };
+
+static int in_want(const struct line_want *w, const struct event *ev)
+{
+	if (!w->to_ns)
+		return 1;
+	return (ev->flags & EVENT_HAS_TIME) && ev->time_ns >= w->from_ns && ev->time_ns <= w->to_ns;
+}
 
 static void session_event(void *arg, const struct event *ev, const char *path,
 			  uint64_t file_line, const char *line, size_t len)
@@ -140,28 +171,37 @@ static void session_event(void *arg, const struct event *ev, const char *path,
 	struct session_pass *p = arg;
 	if (!(ev->flags & EVENT_HAS_SRC))
 		return;
+	/* the source's first want */
 	size_t lo = 0, hi = p->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (addr_cmp(&p->src[mid], &ev->src) < 0)
+		if (addr_cmp(&p->refs[mid].src, &ev->src) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == p->n || addr_cmp(&p->src[lo], &ev->src) != 0)
+	if (lo == p->n || addr_cmp(&p->refs[lo].src, &ev->src) != 0)
 		return;
 	pthread_mutex_lock(&p->mu);
-	line_keep_add(&p->keeps[lo], ev, path, file_line, line, len);
+	for (size_t j = lo; j < p->n && addr_cmp(&p->refs[j].src, &ev->src) == 0; j++) {
+		size_t i = p->refs[j].i;
+		if (in_want(&p->want[i], ev))
+			line_keep_add(&p->keeps[i], ev, path, file_line, line, len);
+	}
 	pthread_mutex_unlock(&p->mu);
 }
 
 int line_keep_sessions(const struct input_list *in, const struct pipeline_options *first_pass,
-		       const struct ip_addr *src, size_t n, size_t max, struct line_keep **keeps)
+		       const struct line_want *want, size_t n, struct line_keep **keeps)
 {
-	struct session_pass p = {.src = src, .n = n};
+	struct session_pass p = {.want = want, .n = n};
 	p.keeps = xcalloc(n ? n : 1, sizeof(*p.keeps));
-	for (size_t i = 0; i < n; i++)
-		line_keep_init(&p.keeps[i], max);
+	p.refs = xcalloc(n ? n : 1, sizeof(*p.refs));
+	for (size_t i = 0; i < n; i++) {
+		line_keep_init(&p.keeps[i], want[i].max);
+		p.refs[i] = (struct want_ref){want[i].src, i};
+	}
+	qsort(p.refs, n, sizeof(*p.refs), want_ref_cmp);
 	pthread_mutex_init(&p.mu, NULL);
 	struct pipeline_options popt = *first_pass;
 	popt.detect = NULL;
@@ -178,6 +218,7 @@ int line_keep_sessions(const struct input_list *in, const struct pipeline_option
 		line_keep_to_file_lines(&p.keeps[i], &res);
 	pipeline_result_fini(&res);
 	pthread_mutex_destroy(&p.mu);
+	free(p.refs);
 	for (size_t i = 0; i < n; i++)
 		line_keep_sort(&p.keeps[i]);
 	*keeps = p.keeps;

@@ -4,7 +4,8 @@
  * threads deliver them in, and counts the rest. Time first, because an
  * excerpt or a set of files given out of order is still shown in the order
  * things happened. `clscan abuse` keeps an incident's
- * evidence this way, `report -o html` a web prober's session. */
+ * evidence this way, `report -o html` a web prober's session and the lines
+ * behind a scan finding. */
 #ifndef CLSCAN_PIPELINE_LINE_KEEP_H
 #define CLSCAN_PIPELINE_LINE_KEEP_H
 
@@ -30,6 +31,8 @@ struct kept_line {
 struct line_keep {
 	struct kept_line *lines; /* n of them; earliest first once sorted */
 	size_t n, max;
+	size_t latest;           /* once full: the one to give way (index), so a later
+				  * line is turned away without a scan */
 	uint64_t seen;           /* lines offered, kept or not */
 };
 
@@ -43,12 +46,21 @@ void line_keep_sort(struct line_keep *k); /* earliest first: time, then origin *
 void line_keep_to_file_lines(struct line_keep *k, void *result);
 void line_keep_fini(struct line_keep *k);
 
-/* Sessions: every event of each source in src[0..n) (sorted with
- * addr_cmp, distinct), read again from the inputs with the options of
- * the first pass (detection and web matching off), max lines each.
- * keeps[i] belongs to src[i]; the caller finis them and frees the array.
- * Returns pipeline_run's status. */
+/* What a second pass keeps for one caller: the lines of src, at most max;
+ * with to_ns set, only those timed within [from_ns, to_ns] (a finding's
+ * period), else all of them, timed or not (a web prober's session). */
+struct line_want {
+	struct ip_addr src;
+	int64_t from_ns, to_ns;
+	size_t max;
+};
+
+/* Sessions and excerpts: every event of the wanted sources, read again
+ * from the inputs with the options of the first pass (detection and web
+ * matching off), in ONE pass however many wants share a source. want
+ * need not be sorted; keeps[i] belongs to want[i]; the caller finis them
+ * and frees the array. Returns pipeline_run's status. */
 int line_keep_sessions(const struct input_list *in, const struct pipeline_options *first_pass,
-		       const struct ip_addr *src, size_t n, size_t max, struct line_keep **keeps);
+		       const struct line_want *want, size_t n, struct line_keep **keeps);
 
 #endif
