@@ -1,6 +1,7 @@
 /* Fuzz the HTML report's escaper and a page whose log strings (file name,
- * prefix, malformed-line example) are the input: the output must never
- * hold a markup character or control byte that came from the input. */
+ * prefix, malformed-line example, a finding's log lines) are the input:
+ * the output must never hold a markup character or control byte that came
+ * from the input. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,9 +50,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct report_problem prob = {.reason = s, .count = 1, .path = s, .line = 1, .example = s};
 	struct summary_prefix pre = {.text = s, .events = 1};
 	struct summary sum = {.events = 1, .prefixes = &pre, .n_prefixes = 1};
+	struct finding fi = {.type = FINDING_DISTRIBUTED, .severity = 3, .start_ns = 1};
+	snprintf(fi.why, sizeof(fi.why), "%s", s);
+	struct detect_findings df = {.items = &fi, .n = 1};
+	struct report_line line = {.path = s, .line = 1, .text = s, .len = size};
+	struct report_session fl = {.lines = &line, .n = 1, .total = 2};
 	struct report r = {
 		.sum = &sum, .files = &file, .n_files = 1, .problems = &prob, .n_problems = 1,
-		.version = "fuzz", .zone = s,
+		.version = "fuzz", .zone = s, .findings = &df, .finding_lines = &fl,
+		.n_finding_lines = 1,
 	};
 	buf = NULL;
 	f = open_memstream(&buf, &n);

@@ -270,15 +270,21 @@ static int report_html_page(FILE *out, const struct report *rep, const char *ass
 	return report_html(out, &r);
 }
 
-/* -o html: the sessions of the first web probers the page lists, read
- * again in a second pass (not when an input was standard input). */
+/* -o html: in one second pass over the inputs (not when one was standard
+ * input), the sessions of the first web probers the page lists and the
+ * lines behind its first scan findings: reading big inputs again is the
+ * cost, so both are gathered at once. */
 #define HTML_SESSIONS 100      /* sources */
 #define HTML_SESSION_LINES 100 /* lines of each */
+#define HTML_FINDINGS 100      /* findings, by rank (inside ones first) */
+#define HTML_FINDING_LINES 50  /* lines of each */
 
-struct html_sessions {
-	struct report_session *s;
-	struct line_keep *keeps;
+struct html_pass {
+	struct report_session *s; /* sessions, sorted by address */
 	size_t n;
+	struct report_session *f; /* f[i]: the lines of findings->items[i] */
+	size_t nf;
+	struct line_keep *keeps;  /* n + nf: the sessions', then the findings' */
 };
 
 static int addr_sort_cmp(const void *x, const void *y)
@@ -286,17 +292,28 @@ static int addr_sort_cmp(const void *x, const void *y)
 	return addr_cmp(x, y);
 }
 
-static void html_sessions_read(struct html_sessions *hs, const struct input_list *in,
-			       const struct pipeline_options *popt, const struct web_findings *wf)
+static void html_session_of(struct report_session *se, const struct ip_addr *src,
+			    const struct line_keep *k)
 {
-	memset(hs, 0, sizeof(*hs));
-	if (!wf || !wf->n_sources)
-		return;
+	struct report_line *l = xcalloc(k->n ? k->n : 1, sizeof(*l));
+	for (size_t j = 0; j < k->n; j++)
+		l[j] = (struct report_line){k->lines[j].path, k->lines[j].line, k->lines[j].text,
+					    k->lines[j].len};
+	*se = (struct report_session){*src, l, k->n, k->seen};
+}
+
+static void html_pass_read(struct html_pass *hp, const struct input_list *in,
+			   const struct pipeline_options *popt, const struct web_findings *wf,
+			   const struct detect_findings *df, size_t list_limit)
+{
+	memset(hp, 0, sizeof(*hp));
 	for (size_t i = 0; i < in->n; i++)
 		if (in->files[i].is_stdin)
 			return;
-	size_t want = wf->n_sources < HTML_SESSIONS ? wf->n_sources : HTML_SESSIONS, n = 0;
-	struct ip_addr *src = xcalloc(want, sizeof(*src));
+	size_t want = wf ? wf->n_sources : 0, n = 0;
+	if (want > HTML_SESSIONS)
+		want = HTML_SESSIONS;
+	struct ip_addr *src = xcalloc(want ? want : 1, sizeof(*src));
 	for (size_t i = 0; i < want; i++)
 		if (!wf->sources[i].client)
 			src[n++] = wf->sources[i].addr;
@@ -305,39 +322,54 @@ static void html_sessions_read(struct html_sessions *hs, const struct input_list
 	for (size_t i = 0; i < n; i++)
 		if (m == 0 || addr_cmp(&src[m - 1], &src[i]) != 0)
 			src[m++] = src[i];
-	if (m == 0) {
+	/* the findings the page lists first (it lists list_limit of them) */
+	size_t nf = df ? df->n : 0;
+	if (nf > HTML_FINDINGS)
+		nf = HTML_FINDINGS;
+	if (list_limit && nf > list_limit)
+		nf = list_limit;
+	if (m + nf == 0) {
 		free(src);
 		return;
 	}
-	struct line_want *w = xcalloc(m, sizeof(*w));
+	struct line_want *w = xcalloc(m + nf, sizeof(*w));
 	for (size_t i = 0; i < m; i++)
 		w[i] = (struct line_want){src[i], 0, 0, HTML_SESSION_LINES};
-	int rc = line_keep_sessions(in, popt, w, m, &hs->keeps);
-	free(w);
-	if (rc != 0)
-		fprintf(stderr, "clscan report: reading the web probers' sessions again failed; "
-			"the page shows what was read\n");
-	hs->s = xcalloc(m ? m : 1, sizeof(*hs->s));
-	hs->n = m;
-	for (size_t i = 0; i < m; i++) {
-		const struct line_keep *k = &hs->keeps[i];
-		struct report_line *l = xcalloc(k->n ? k->n : 1, sizeof(*l));
-		for (size_t j = 0; j < k->n; j++)
-			l[j] = (struct report_line){k->lines[j].path, k->lines[j].line,
-						    k->lines[j].text, k->lines[j].len};
-		hs->s[i] = (struct report_session){src[i], l, k->n, k->seen};
+	for (size_t i = 0; i < nf; i++) {
+		const struct finding *f = &df->items[i];
+		/* the finding's period; its end is kept to the millisecond, so up
+		 * to the end of that millisecond. A distributed finding's source
+		 * is its first member. Untimed: all of the source's lines. */
+		w[m + i] = (struct line_want){f->src, f->start_ns,
+					      f->start_ns ? f->end_ns + 999999 : 0,
+					      HTML_FINDING_LINES};
 	}
+	if (line_keep_sessions(in, popt, w, m + nf, &hp->keeps) != 0)
+		fprintf(stderr, "clscan report: reading the web probers' sessions and the findings' "
+			"lines again failed; the page shows what was read\n");
+	hp->s = xcalloc(m ? m : 1, sizeof(*hp->s));
+	hp->n = m;
+	for (size_t i = 0; i < m; i++)
+		html_session_of(&hp->s[i], &src[i], &hp->keeps[i]);
+	hp->f = xcalloc(nf ? nf : 1, sizeof(*hp->f));
+	hp->nf = nf;
+	for (size_t i = 0; i < nf; i++)
+		html_session_of(&hp->f[i], &w[m + i].src, &hp->keeps[m + i]);
+	free(w);
 	free(src);
 }
 
-static void html_sessions_free(struct html_sessions *hs)
+static void html_pass_free(struct html_pass *hp)
 {
-	for (size_t i = 0; i < hs->n; i++) {
-		free((void *)hs->s[i].lines);
-		line_keep_fini(&hs->keeps[i]);
-	}
-	free(hs->s);
-	free(hs->keeps);
+	for (size_t i = 0; i < hp->n; i++)
+		free((void *)hp->s[i].lines);
+	for (size_t i = 0; i < hp->nf; i++)
+		free((void *)hp->f[i].lines);
+	for (size_t i = 0; i < hp->n + hp->nf; i++)
+		line_keep_fini(&hp->keeps[i]);
+	free(hp->s);
+	free(hp->f);
+	free(hp->keeps);
 }
 
 static void on_input_error(void *arg, const char *path, const char *reason)
@@ -764,12 +796,14 @@ static int run_report(int argc, char **argv)
 	else if (cli.output == OUT_JSON)
 		wrc = report_json(out, &rep);
 	else if (cli.output == OUT_HTML) {
-		struct html_sessions hs;
-		html_sessions_read(&hs, &inputs, &popt, webf);
-		rep.sessions = hs.s;
-		rep.n_sessions = hs.n;
+		struct html_pass hp;
+		html_pass_read(&hp, &inputs, &popt, webf, findings, cli.list_limit);
+		rep.sessions = hp.s;
+		rep.n_sessions = hp.n;
+		rep.finding_lines = hp.f;
+		rep.n_finding_lines = hp.nf;
 		wrc = report_html_page(out, &rep, cli.html_assets);
-		html_sessions_free(&hs);
+		html_pass_free(&hp);
 	}
 	if (fflush(out) != 0 || ferror(out) || wrc != 0 || prc != 0) {
 		fprintf(stderr, "clscan report: writing the report failed: %s\n", strerror(errno));

@@ -26,6 +26,7 @@ extern const size_t builtin_html_page_len, builtin_html_css_len, builtin_html_js
 
 #define EVIDENCE_MAX 4096  /* bytes of an evidence line shown */
 #define SESSION_BUDGET (512 * 1024) /* bytes of session lines in one page (size target: 5 MB) */
+#define FINDING_LINES_BUDGET (512 * 1024) /* and of the findings' log lines */
 #define INPUTS_LISTED 20   /* files named in the header */
 #define TOP_PORTS_CHART 15
 #define DAYS_AS_BARS 62    /* up to two months of days are drawn as bars */
@@ -118,6 +119,8 @@ struct hw {
 	size_t ev_findings, ev_alerts, ev_warnings; /* how many of each, in that order */
 	size_t ev_web;              /* then one per web source shown */
 	size_t session_left;        /* bytes of session lines the page may still take */
+	size_t finding_left;        /* the same for the findings' log lines */
+	size_t findings_cut;        /* findings whose log lines did not (all) fit */
 };
 
 #define putf(w, ...) html_printf(&(w)->rb, __VA_ARGS__)
@@ -345,6 +348,27 @@ static void evidence_block(struct hw *w, const struct report_line *l, int in_det
 		puts_(w, "</details>");
 }
 
+/* A source's lines in order while the page's budget for them (*left)
+ * lasts, counted as written (escaped). Returns how many were written. */
+static size_t lines_pre(struct hw *w, const struct report_session *se, size_t *left)
+{
+	puts_(w, "<pre class=\"line\">");
+	uint64_t start = report_buf_size(&w->rb);
+	size_t shown = 0;
+	while (shown < se->n && report_buf_size(&w->rb) - start < *left) {
+		const struct report_line *l = &se->lines[shown++];
+		esc(w, l->path ? l->path : "?");
+		putf(w, ":%" PRIu64 ": ", l->line);
+		if (l->text) /* already bounded by the keeper, with a note of what is cut */
+			html_escape(&w->rb, l->text, l->len);
+		puts_(w, "\n");
+	}
+	uint64_t used = report_buf_size(&w->rb) - start;
+	*left = used < *left ? *left - (size_t)used : 0;
+	puts_(w, "</pre>");
+	return shown;
+}
+
 /* ---- header -------------------------------------------------------------- */
 
 static void total_item(struct hw *w, const char *what, uint64_t v, const char *key)
@@ -411,6 +435,45 @@ static void write_header(struct hw *w)
 
 /* ---- findings ------------------------------------------------------------ */
 
+/* The lines behind a finding, read again by the caller: its source's in the
+ * finding's period, a distributed finding's those of its first member (the
+ * group's other members are only named). */
+static void finding_lines_block(struct hw *w, const struct finding *f,
+				const struct report_session *se)
+{
+	char num[32], a[ADDR_STRLEN], whose[ADDR_STRLEN + 32];
+	if (!se || !se->total)
+		return; /* not read again (standard input): the first line stays alone */
+	addr_format(&se->src, a);
+	if (f->type == FINDING_DISTRIBUTED)
+		snprintf(whose, sizeof(whose), "Its first member&#39;s (%s)", a);
+	else
+		snprintf(whose, sizeof(whose), "Its");
+	html_group_digits(se->total, num);
+	const char *what = se->total == 1 ? "log line" : "log lines";
+	const char *when = f->start_ns ? " in the finding&#39;s period" : "";
+	if (w->finding_left < 1024) {
+		w->findings_cut++;
+		putf(w, "<p class=\"note\">%s %s %s%s (no room left in this page): "
+			"<code>clscan explain %s FILES</code></p>", whose, num, what, when, a);
+		return;
+	}
+	putf(w, "<details class=\"evidence lines\"><summary>%s %s %s%s, in time order</summary>\n",
+	     whose, num, what, when);
+	size_t shown = lines_pre(w, se, &w->finding_left);
+	if (se->total > shown) {
+		if (shown < se->n)
+			w->findings_cut++;
+		putf(w, "<p class=\"note\">%s more %s%s: run <code>clscan explain %s FILES</code></p>",
+		     html_group_digits(se->total - shown, num), se->total - shown == 1 ? "line" : "lines",
+		     shown < se->n ? " (no room left in this page)" : "", a);
+	}
+	if (f->type == FINDING_DISTRIBUTED)
+		puts_(w, "<p class=\"note\">Each member&#39;s lines: <code>clscan explain MEMBER "
+			 "FILES</code></p>");
+	puts_(w, "</details>\n");
+}
+
 static void finding_details(struct hw *w, const struct finding *f, size_t i)
 {
 	char abuf[ADDR_STRLEN], t[48], d[48], ports[64], num[32];
@@ -472,6 +535,7 @@ static void finding_details(struct hw *w, const struct finding *f, size_t i)
 	if (f->truncated)
 		puts_(w, "<p class=\"note\">Counts are lower bounds (more contacts than kept).</p>");
 	evidence_block(w, &w->ev[i], 0);
+	finding_lines_block(w, f, i < w->r->n_finding_lines ? &w->r->finding_lines[i] : NULL);
 	puts_(w, "</details>\n");
 }
 
@@ -487,9 +551,16 @@ static void write_findings(struct hw *w)
 	}
 	if (!df->n)
 		puts_(w, "<p>No scans found.</p>\n");
-	else
+	else if (!w->r->n_finding_lines)
 		putf(w, "<p class=\"note\">%s findings, most severe first; open one for its reason "
 			"and the first log line behind it.</p>\n", html_group_digits(df->n, num));
+	else if (w->r->n_finding_lines < w->ev_findings)
+		putf(w, "<p class=\"note\">%s findings, most severe first; open one for its reason "
+			"and the first log line behind it, the first %zu also for the log lines "
+			"behind them.</p>\n", html_group_digits(df->n, num), w->r->n_finding_lines);
+	else
+		putf(w, "<p class=\"note\">%s findings, most severe first; open one for its reason "
+			"and the log lines behind it.</p>\n", html_group_digits(df->n, num));
 	if (w->ev_findings > HTML_ROWS_SHOWN)
 		putf(w, "<div class=\"tools\"><button type=\"button\" data-show-all=\"findings-list\" "
 			"data-label=\"Show all %zu findings\" aria-controls=\"findings-list\" "
@@ -499,6 +570,12 @@ static void write_findings(struct hw *w)
 	for (size_t i = 0; i < w->ev_findings; i++)
 		finding_details(w, &df->items[i], i);
 	puts_(w, "</div>\n");
+	if (w->findings_cut)
+		putf(w, "<p class=\"note budget\"><strong>Not all log lines shown:</strong> the %zu KiB "
+			"this page gives the findings&#39; log lines ran out (%zu %s); each names the "
+			"<code>clscan explain</code> command that prints them.</p>\n",
+		     (size_t)FINDING_LINES_BUDGET / 1024, w->findings_cut,
+		     w->findings_cut == 1 ? "finding" : "findings");
 	if (w->ev_findings < df->n)
 		putf(w, "<p class=\"note\">%zu of %zu findings shown (--list-limit); the JSON report "
 			"has them all.</p>\n", w->ev_findings, df->n);
@@ -626,21 +703,8 @@ static void session_block(struct hw *w, const struct report_session *se)
 	}
 	putf(w, "<details class=\"evidence session\"><summary>Session: its %s %s in time order",
 	     html_group_digits(se->total, num), se->total == 1 ? "event" : "events");
-	puts_(w, "</summary>\n<pre class=\"line\">");
-	/* lines while the page's budget lasts, counted as written (escaped) */
-	uint64_t start = report_buf_size(&w->rb);
-	size_t shown = 0;
-	while (shown < se->n && report_buf_size(&w->rb) - start < w->session_left) {
-		const struct report_line *l = &se->lines[shown++];
-		esc(w, l->path ? l->path : "?");
-		putf(w, ":%" PRIu64 ": ", l->line);
-		if (l->text) /* already bounded by the keeper, with a note of what is cut */
-			html_escape(&w->rb, l->text, l->len);
-		puts_(w, "\n");
-	}
-	uint64_t used = report_buf_size(&w->rb) - start;
-	w->session_left = used < w->session_left ? w->session_left - (size_t)used : 0;
-	puts_(w, "</pre>");
+	puts_(w, "</summary>\n");
+	size_t shown = lines_pre(w, se, &w->session_left);
 	if (se->total > shown) {
 		putf(w, "<p class=\"note\">%s of %s shown; all of them, in file order: <code>clscan explain ",
 		     html_group_digits(shown, num2), html_group_digits(se->total, num));
@@ -1557,6 +1621,7 @@ int report_html(FILE *out, const struct report *r)
 	memset(&w, 0, sizeof(w));
 	w.r = r;
 	w.session_left = SESSION_BUDGET;
+	w.finding_left = FINDING_LINES_BUDGET;
 	w.s = r->sum ? r->sum : &empty;
 	w.tz = r->tz ? r->tz : &w.tz_local;
 	int bad = asset_load(&page, r->html_assets, "page.html", builtin_html_page,

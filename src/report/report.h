@@ -59,12 +59,14 @@ struct report_line {
 };
 typedef void (*report_lines_fn)(void *arg, struct report_line *lines, size_t n);
 
-/* A source's session for the HTML report: its earliest lines, in order. */
+/* A source's session for the HTML report: its earliest lines, in order.
+ * Also the lines behind a scan finding: its source's in the finding's
+ * period. */
 struct report_session {
 	struct ip_addr src;
 	const struct report_line *lines;
 	size_t n;
-	uint64_t total; /* its events; the first n are in lines */
+	uint64_t total; /* its lines; the first n are in lines */
 };
 
 struct report {
@@ -88,6 +90,9 @@ struct report {
 	const struct report_session *sessions; /* web probers' sessions, sorted by
 						* address (addr_cmp), for HTML; or NULL */
 	size_t n_sessions;
+	const struct report_session *finding_lines; /* for HTML: [i] belongs to
+						     * findings->items[i]; or NULL */
+	size_t n_finding_lines;
 	const struct summary_tables *tables; /* stats/geo_tables.h, or NULL */
 	const struct rdns *rdns;   /* reverse DNS names (--resolve), or NULL */
 };

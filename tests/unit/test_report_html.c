@@ -264,6 +264,63 @@ static void test_page_hostile(void **state)
 	free(buf);
 }
 
+/* The lines behind findings: escaped like every log string, capped with
+ * the count of the rest, and when the page's 512 KiB for them runs out,
+ * said so per finding and under the list. */
+static void test_page_finding_lines(void **state)
+{
+	(void)state;
+	enum { NF = 14, NL = 50 };
+	static const char evil[] = "<script>alert(1)</script>\"'\x01\xff";
+	char text[1500];
+	memset(text, 'x', sizeof(text));
+	memcpy(text, evil, sizeof(evil) - 1);
+	struct report_line lines[NL];
+	for (size_t i = 0; i < NL; i++)
+		lines[i] = (struct report_line){"f<1>.log", i + 1, text, sizeof(text)};
+	struct finding items[NF];
+	struct report_session fl[NF];
+	memset(items, 0, sizeof(items));
+	for (size_t i = 0; i < NF; i++) {
+		addr_from_v4(0xc0000200u + (uint32_t)i, &items[i].src); /* 192.0.2.i */
+		items[i].type = FINDING_VERTICAL;
+		items[i].severity = 3;
+		items[i].start_ns = 1700000000000000000LL;
+		items[i].end_ns = items[i].start_ns + 1000000000LL;
+		fl[i] = (struct report_session){items[i].src, lines, NL, 80};
+	}
+	struct detect_findings df = {.items = items, .n = NF};
+	struct summary sum = {.events = 1};
+	struct report r = {
+		.sum = &sum, .version = "test", .zone = "UTC", .findings = &df,
+		.finding_lines = fl, .n_finding_lines = NF,
+	};
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	assert_int_equal(report_html(f, &r), 0);
+	fclose(f);
+	assert_int_equal(count(buf, "<script"), 1);
+	assert_non_null(strstr(buf, "<summary>Its 80 log lines in the finding&#39;s period, in time "
+				    "order</summary>\n<pre class=\"line\">f&lt;1&gt;.log:1: &lt;script&gt;"
+				    "alert(1)&lt;/script&gt;&quot;&#39;\\x01\\xffxxx"));
+	assert_non_null(strstr(buf, "f&lt;1&gt;.log:50: "));
+	assert_null(strstr(buf, "f&lt;1&gt;.log:51: "));
+	assert_non_null(strstr(buf, "<p class=\"note\">30 more lines: run <code>clscan explain "
+				    "192.0.2.0 FILES</code></p>"));
+	/* about 77 KB a block as written (escaped): six fit in 512 KiB, the
+	 * seventh is cut, the rest only named */
+	assert_int_equal(count(buf, "<details class=\"evidence lines\">"), 7);
+	assert_int_equal(count(buf, "more lines (no room left in this page): run"), 1);
+	assert_int_equal(count(buf, "(no room left in this page): <code>clscan explain 192.0.2."),
+			 NF - 7);
+	assert_non_null(strstr(buf, "<p class=\"note budget\"><strong>Not all log lines shown:"
+				    "</strong> the 512 KiB this page gives the findings&#39; log lines "
+				    "ran out (8 findings)"));
+	assert_non_null(strstr(buf, "192.0.2.13 FILES"));
+	free(buf);
+}
+
 /* html_printf writes pieces of any length whole (a cut one would leave
  * markup open). */
 static void test_printf_long(void **state)
@@ -299,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_svg_line_and_hbars),
 		cmocka_unit_test(test_svg_heatmap),
 		cmocka_unit_test(test_page_hostile),
+		cmocka_unit_test(test_page_finding_lines),
 		cmocka_unit_test(test_printf_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
