@@ -128,8 +128,11 @@ tcpdump -nr "$TMP/lab-distributed.pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null |
 tcpdump -nr "$TMP/lab-distributed.pcap" arp 2>/dev/null | grep "Request who-has 10.78.8.2 tell " |
 	awk '{sub(",", "", $7); print $7, "arp"}' | sort -u >>"$TMP/syns"
 members=$(awk '{n[$1]++} END {for (s in n) if (n[s] >= 3) print s}' "$TMP/syns" | sort -t. -k4,4n | paste -sd' ')
-# the ports as clscan writes them: a run of three or more as a range
-ports=$(awk '$2 != "arp" {print $2}' "$TMP/syns" | sort -n -u | awk '
+# the members' ports (a scanner whose probes were lost is no member, and
+# its ports are no part of the group), as clscan writes them: a run of
+# three or more as a range
+ports=$(awk -v m=" $members " '$2 != "arp" && index(m, " " $1 " ") {print $2}' "$TMP/syns" |
+	sort -n -u | awk '
 	function put() {
 		if (lo == hi) s = lo; else if (hi == lo + 1) s = lo "," hi; else s = lo "-" hi
 		out = out (out ? "," : "") s
