@@ -1,0 +1,94 @@
+#!/bin/bash
+# bench/run_detect.sh - what scan detection costs: CPU seconds of `clscan report` with and without
+# --no-detect on the 512 MB generated netfilter input of run.sh (the two interleaved, best and
+# median of N rounds), peak memory on 10 M lines from 1 M sources read from stdin, and a flood of
+# 10 M distinct sources, one probe each (the detector's bounded-memory case).
+#
+#   bench/run_detect.sh [--clscan BIN] [--rounds N] [--no-memory] [--no-flood]
+#
+# CPU seconds are user + system from /usr/bin/time: on a shared machine wall time moves with
+# other people's load far more than CPU time does. Geo data is off (CLSCAN_GEOIP_DIR=none), so
+# the numbers are the detector's and the statistics' alone.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+clscan="$here/../build/clscan"
+rounds=5
+memory=1
+flood=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--clscan) clscan=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--no-memory) memory=0; shift ;;
+	--no-flood) flood=0; shift ;;
+	*) echo "usage: $0 [--clscan BIN] [--rounds N] [--no-memory] [--no-flood]" >&2; exit 2 ;;
+	esac
+done
+[ -x "$clscan" ] || { echo "run_detect.sh: no clscan at $clscan (build it first)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "run_detect.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+data="$here/data"
+mkdir -p "$data"
+gen="$data/gen_netfilter"
+if [ ! -x "$gen" ] || [ "$here/gen_netfilter.c" -nt "$gen" ]; then
+	${CC:-cc} -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -o "$gen" "$here/gen_netfilter.c" -lm
+fi
+gen_id=$(cksum <"$here/gen_netfilter.c" | awk '{ printf "%08x", $1 }')
+tp="$data/nf-tp-b512000000-s200000-r1-g$gen_id.log" # the same file run.sh makes
+[ -s "$tp" ] || "$gen" --bytes 512000000 --sources 200000 --seed 1 >"$tp"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export CLSCAN_GEOIP_DIR=none
+
+# cpu ARGS...: one run's user + system seconds and peak RSS (KB), stdin passed on
+cpu() {
+	/usr/bin/time -f "%U %S %M" -o "$tmp/t" "$clscan" report -q -o json "$@" >/dev/null
+	awk '{printf "%.2f %d\n", $1 + $2, $3}' "$tmp/t"
+}
+best() { sort -n "$1" | head -1 | cut -d' ' -f1; }
+median() { sort -n "$1" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.0f%%", (b - a) * 100 / a}'; }
+
+echo "# run_detect.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# clscan: $clscan"
+echo
+: >"$tmp/off"
+: >"$tmp/on"
+for _ in $(seq "$rounds"); do
+	cpu --threads 1 --no-detect "$tp" >>"$tmp/off"
+	cpu --threads 1 "$tp" >>"$tmp/on"
+done
+echo "| input | without detection, CPU s | with | overhead |"
+echo "|---|---:|---:|---:|"
+echo "| $(basename "$tp"), 1 thread, best of $rounds | $(best "$tmp/off") | $(best "$tmp/on") | $(pct "$(best "$tmp/off")" "$(best "$tmp/on")") |"
+echo "| the same, median | $(median "$tmp/off") | $(median "$tmp/on") | $(pct "$(median "$tmp/off")" "$(median "$tmp/on")") |"
+
+if [ "$memory" = 1 ]; then
+	echo
+	echo "| 10 M lines, 1 M-source population, on stdin, 1 thread | CPU s | peak RSS |"
+	echo "|---|---:|---:|"
+	for mode in --no-detect ""; do
+		r=$("$gen" --lines 10000000 --sources 1000000 --seed 1 | cpu --threads 1 $mode -)
+		echo "| ${mode:-with detection} | ${r% *} | $((${r#* } / 1024)) MB |"
+	done
+fi
+
+if [ "$flood" = 1 ]; then
+	echo
+	echo "| flood: 10 M SYNs to port 23, each from its own source, on stdin | CPU s | peak RSS |"
+	echo "|---|---:|---:|"
+	flood() {
+		awk 'BEGIN {
+		for (i = 0; i < 10000000; i++) {
+			a = 167772160 + i
+			printf "Dec  7 10:%02d:%02d gw kernel: [12345.678] DROP IN=eth0 OUT= SRC=%d.%d.%d.%d DST=192.0.2.1 LEN=40 TOS=0x00 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=44444 DPT=23 WINDOW=1024 RES=0x00 SYN URGP=0\n", int(i / 60) % 60, i % 60, int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256
+		}
+	}'
+	}
+	for mode in --no-detect ""; do
+		r=$(flood | cpu --threads 1 --max-sources 100000 --max-pairs 1000000 $mode -)
+		echo "| ${mode:-with detection} (statistics capped: --max-sources 100000 --max-pairs 1000000) | ${r% *} | $((${r#* } / 1024)) MB |"
+	done
+fi
