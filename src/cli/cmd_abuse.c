@@ -188,10 +188,14 @@ static int line_before(uint32_t u1, uint64_t l1, uint32_t u2, uint64_t l2)
 	return u1 < u2 || (u1 == u2 && l1 < l2);
 }
 
+/* A finding's end is kept to the millisecond (rounded down), so its period
+ * runs to the end of that millisecond: a capture's last packets of a scan
+ * fall within the same millisecond as each other. */
 static int in_period(const struct incident *in, const struct event *ev)
 {
+	int64_t last = in->inc.last_ns;
 	return (ev->flags & EVENT_HAS_TIME) && ev->time_ns >= in->inc.first_ns &&
-	       ev->time_ns <= in->inc.last_ns;
+	       (ev->time_ns <= last || (last <= INT64_MAX - 999999 && ev->time_ns <= last + 999999));
 }
 
 /* A source known only by its logged host name: few, so a linear scan. */

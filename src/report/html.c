@@ -696,13 +696,13 @@ static void session_block(struct hw *w, const struct report_session *se)
 	if (w->session_left < 1024) {
 		putf(w, "<p class=\"note\">Session: its %s %s (no room left in this page): "
 			"<code>clscan explain ", html_group_digits(se->total, num),
-		     se->total == 1 ? "event" : "events");
+		     se->total == 1 ? "log line" : "log lines");
 		esc(w, addr_format(&se->src, a));
 		puts_(w, " FILES</code></p>\n");
 		return;
 	}
 	putf(w, "<details class=\"evidence session\"><summary>Session: its %s %s in time order",
-	     html_group_digits(se->total, num), se->total == 1 ? "event" : "events");
+	     html_group_digits(se->total, num), se->total == 1 ? "log line" : "log lines");
 	puts_(w, "</summary>\n");
 	size_t shown = lines_pre(w, se, &w->session_left);
 	if (se->total > shown) {
