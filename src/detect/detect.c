@@ -642,12 +642,18 @@ static size_t index_probe(const uint32_t *ix, size_t mask, const struct pcontact
 	return pos;
 }
 
-static void index_add(const struct detector *d, const struct src_state *s, uint32_t i)
+/* Index contact i of s; h is hash_u64 of its key. */
+static void index_add_h(const struct detector *d, const struct src_state *s, uint32_t i,
+			uint64_t h)
 {
 	const struct pcontact *c = block_contacts(d, s->blk);
 	uint32_t *ix = block_index(d, s->blk, s->cls);
-	uint64_t k = pcontact_key(&c[i]), h = hash_u64(k);
-	ix[index_probe(ix, (2u << s->cls) - 1, c, k, h)] = IX_TAG(h) | (i + 1);
+	ix[index_probe(ix, (2u << s->cls) - 1, c, pcontact_key(&c[i]), h)] = IX_TAG(h) | (i + 1);
+}
+
+static void index_add(const struct detector *d, const struct src_state *s, uint32_t i)
+{
+	index_add_h(d, s, i, hash_u64(pcontact_key(&block_contacts(d, s->blk)[i])));
 }
 
 /* Remove contact i from its source's index, without tombstones: later
@@ -741,9 +747,11 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 		uint32_t i = s->n++;
 		struct pcontact *c = &block_contacts(d, s->blk)[i];
 		c->origin = 0;
-		dc_store(d, c, in, target_ref(d, &in->dst, tgt, th));
-		if (s->cls > BLOCK_LINEAR)
-			index_add(d, s, i);
+		uint32_t t = target_ref(d, &in->dst, tgt, th);
+		dc_store(d, c, in, t);
+		if (s->cls > BLOCK_LINEAR) /* the hash stage C2 made, if for this key */
+			index_add_h(d, s, i,
+				    t == p_tgt ? p_h : hash_u64(contact_key(t, in->proto, in->port)));
 		d->contacts_total++;
 		return;
 	}
