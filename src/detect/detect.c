@@ -717,6 +717,13 @@ static int block_grow(struct detector *d, struct src_state *s)
 	return 1;
 }
 
+/* hash_u64 of the key (tgt, in's protocol and port): stage C2's p_h when
+ * it was made for the same target id p_tgt, else computed. */
+static inline uint64_t key_hash(uint32_t tgt, const struct contact *in, uint32_t p_tgt, uint64_t p_h)
+{
+	return tgt == p_tgt ? p_h : hash_u64(contact_key(tgt, in->proto, in->port));
+}
+
 /* Insert or fold one contact of source s (its key fields set in "in")
  * under the caps. p_tgt and p_h: a target id found for in->dst before,
  * and the hash of the key with it, or NO_ID. */
@@ -727,9 +734,7 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 	uint32_t tgt = target_find(d, &in->dst, &th);
 	if (tgt != NO_ID && s->n) {
 		uint64_t k = contact_key(tgt, in->proto, in->port);
-		uint64_t h = 0;
-		if (s->cls > BLOCK_LINEAR)
-			h = tgt == p_tgt ? p_h : hash_u64(k);
+		uint64_t h = s->cls > BLOCK_LINEAR ? key_hash(tgt, in, p_tgt, p_h) : 0;
 		uint32_t i = contact_find(d, s, k, h);
 		if (i != NO_ID) {
 			pcontact_fold(d, &block_contacts(d, s->blk)[i], in);
@@ -749,9 +754,8 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 		c->origin = 0;
 		uint32_t t = target_ref(d, &in->dst, tgt, th);
 		dc_store(d, c, in, t);
-		if (s->cls > BLOCK_LINEAR) /* the hash stage C2 made, if for this key */
-			index_add_h(d, s, i,
-				    t == p_tgt ? p_h : hash_u64(contact_key(t, in->proto, in->port)));
+		if (s->cls > BLOCK_LINEAR)
+			index_add_h(d, s, i, key_hash(t, in, p_tgt, p_h));
 		d->contacts_total++;
 		return;
 	}
