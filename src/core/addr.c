@@ -16,17 +16,6 @@ void addr_from_v4(uint32_t host_order, struct ip_addr *out)
 	out->b[15] = (uint8_t)host_order;
 }
 
-int addr_is_v4(const struct ip_addr *a)
-{
-	return memcmp(a->b, v4_mapped_head, 12) == 0;
-}
-
-uint32_t addr_v4(const struct ip_addr *a)
-{
-	return (uint32_t)a->b[12] << 24 | (uint32_t)a->b[13] << 16 | (uint32_t)a->b[14] << 8 |
-	       (uint32_t)a->b[15];
-}
-
 int addr_is_zero(const struct ip_addr *a)
 {
 	for (size_t i = 0; i < 16; i++)

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct ip_addr {
 	uint8_t b[16];
@@ -19,8 +20,18 @@ int addr_parse(const char *s, size_t len, struct ip_addr *out);
 int addr_parse_v4(const char *s, size_t len, struct ip_addr *out);
 
 void addr_from_v4(uint32_t host_order, struct ip_addr *out);
-int addr_is_v4(const struct ip_addr *a);
-uint32_t addr_v4(const struct ip_addr *a); /* host order; only if addr_is_v4 */
+/* Inline: every event asks both several times. */
+static inline int addr_is_v4(const struct ip_addr *a)
+{
+	static const uint8_t head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	return memcmp(a->b, head, 12) == 0;
+}
+/* host order; only if addr_is_v4 */
+static inline uint32_t addr_v4(const struct ip_addr *a)
+{
+	return (uint32_t)a->b[12] << 24 | (uint32_t)a->b[13] << 16 | (uint32_t)a->b[14] << 8 |
+	       (uint32_t)a->b[15];
+}
 int addr_is_zero(const struct ip_addr *a);
 
 /* Canonical text (RFC 5952 for IPv6, dotted quad for IPv4). buf >= ADDR_STRLEN. */

@@ -8,12 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t key0 = 0x736f6d6570736575ULL, key1 = 0x646f72616e646f6dULL;
+uint64_t hash_k0 = 0x736f6d6570736575ULL, hash_k1 = 0x646f72616e646f6dULL;
 
 void hash_set_key(uint64_t k0, uint64_t k1)
 {
-	key0 = k0;
-	key1 = k1;
+	hash_k0 = k0;
+	hash_k1 = k1;
 }
 
 void hash_init(void)
@@ -29,47 +29,18 @@ void hash_init(void)
 	hash_set_key(k[0], k[1]);
 }
 
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                           \
-	do {                                                                               \
-		v0 += v1;                                                                  \
-		v1 = ROTL(v1, 13);                                                         \
-		v1 ^= v0;                                                                  \
-		v0 = ROTL(v0, 32);                                                         \
-		v2 += v3;                                                                  \
-		v3 = ROTL(v3, 16);                                                         \
-		v3 ^= v2;                                                                  \
-		v0 += v3;                                                                  \
-		v3 = ROTL(v3, 21);                                                         \
-		v3 ^= v0;                                                                  \
-		v2 += v1;                                                                  \
-		v1 = ROTL(v1, 17);                                                         \
-		v1 ^= v2;                                                                  \
-		v2 = ROTL(v2, 32);                                                         \
-	} while (0)
-
-static inline uint64_t load_le64(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
 uint64_t hash_bytes(const void *data, size_t len)
 {
 	const unsigned char *in = data;
-	uint64_t v0 = 0x736f6d6570736575ULL ^ key0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ key1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ key0;
-	uint64_t v3 = 0x7465646279746573ULL ^ key1;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ hash_k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ hash_k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ hash_k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ hash_k1;
 	size_t blocks = len / 8;
 	for (size_t i = 0; i < blocks; i++) {
-		uint64_t m = load_le64(in + i * 8);
+		uint64_t m = hash_load_le64(in + i * 8);
 		v3 ^= m;
-		SIPROUND;
+		HASH_SIPROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
 	uint64_t last = (uint64_t)len << 56;
@@ -85,18 +56,11 @@ uint64_t hash_bytes(const void *data, size_t len)
 	case 0: break;
 	}
 	v3 ^= last;
-	SIPROUND;
+	HASH_SIPROUND(v0, v1, v2, v3);
 	v0 ^= last;
 	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	HASH_SIPROUND(v0, v1, v2, v3);
+	HASH_SIPROUND(v0, v1, v2, v3);
+	HASH_SIPROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-uint64_t hash_u64(uint64_t v)
-{
-	unsigned char b[8];
-	memcpy(b, &v, 8);
-	return hash_bytes(b, 8);
 }

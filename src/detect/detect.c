@@ -326,7 +326,7 @@ static void slots_delete_at(struct dslot *slots, size_t mask, size_t pos)
 
 static uint32_t src_hash(const struct ip_addr *a)
 {
-	return (uint32_t)hash_bytes(a->b, 16);
+	return (uint32_t)hash_16(a->b);
 }
 
 /* Cache position of an address: unkeyed, since a collision costs only a
@@ -346,7 +346,7 @@ static uint32_t target_find(struct detector *d, const struct ip_addr *a, uint32_
 	uint32_t t = d->tcache[cp];
 	if (t && d->tg[t - 1].refs && memcmp(d->tg[t - 1].a.b, a->b, 16) == 0)
 		return t - 1;
-	*h = (uint32_t)hash_bytes(a->b, 16);
+	*h = (uint32_t)hash_16(a->b);
 	size_t pos = *h & d->tslot_mask;
 	for (; !slot_empty(&d->tslots[pos]); pos = (pos + 1) & d->tslot_mask) {
 		const struct dslot *sl = &d->tslots[pos];
@@ -397,7 +397,7 @@ static void target_unref(struct detector *d, uint32_t id)
 	struct target *t = &d->tg[id];
 	if (--t->refs)
 		return;
-	uint32_t h = (uint32_t)hash_bytes(t->a.b, 16);
+	uint32_t h = (uint32_t)hash_16(t->a.b);
 	size_t pos = h & d->tslot_mask;
 	while (d->tslots[pos].idx != id + 1)
 		pos = (pos + 1) & d->tslot_mask;
@@ -1131,10 +1131,9 @@ static void drain(struct detector *d)
 	d->nq = d->qc = d->qd = 0;
 }
 
-void detect_add(struct detector *d, const struct event *ev)
+/* Queue one event; sh is its source's src_hash. */
+static void add_event(struct detector *d, const struct event *ev, uint32_t sh)
 {
-	if (!d || !(ev->flags & EVENT_HAS_SRC))
-		return;
 	/* Sent by the logging host itself (an OUTPUT-chain line): its own
 	 * clients' traffic, not probes against it. */
 	if (!d->cfg.include_local && ev->in_if.len == 0 && ev->out_if.len != 0)
@@ -1172,18 +1171,28 @@ void detect_add(struct detector *d, const struct event *ev)
 		in->fp = classify_fp(ev, fc);
 	}
 	p->sig = probe_sig(ev, fc);
-	/* A: the source's hash (lines come in runs from one source) and its
-	 * slot fetched */
-	if (d->a_valid && memcmp(d->a_src.b, p->src.b, 16) == 0) {
-		p->sh = d->a_sh;
-	} else {
-		p->sh = src_hash(&p->src);
-		d->a_src = p->src;
-		d->a_sh = p->sh;
-		d->a_valid = 1;
-	}
+	p->sh = sh;
 	if (++d->nq == DETECT_QUEUE)
 		drain(d);
+}
+
+void detect_add(struct detector *d, const struct event *ev)
+{
+	if (!d || !(ev->flags & EVENT_HAS_SRC))
+		return;
+	/* lines come in runs from one source: its hash is kept */
+	if (!d->a_valid || memcmp(d->a_src.b, ev->src.b, 16) != 0) {
+		d->a_src = ev->src;
+		d->a_sh = src_hash(&ev->src);
+		d->a_valid = 1;
+	}
+	add_event(d, ev, d->a_sh);
+}
+
+void detect_add_hashed(struct detector *d, const struct event *ev, uint64_t src_h)
+{
+	if (d && (ev->flags & EVENT_HAS_SRC))
+		add_event(d, ev, (uint32_t)src_h);
 }
 
 /* Merging is deferred: from's tables move, as they are, onto into's list

@@ -109,6 +109,8 @@ void detect_free(struct detector *d);
  * source, one of the contact, both fetched ahead (the event waits in a
  * short queue). */
 void detect_add(struct detector *d, const struct event *ev);
+/* The same, given hash_16(&ev->src) (which the statistics took already). */
+void detect_add_hashed(struct detector *d, const struct event *ev, uint64_t src_h);
 /* Add everything in from to into; from is left empty but valid. O(1): the
  * tables move over as they are and each source's union is formed by
  * detect_findings(), so the findings do not depend on how events were

@@ -163,7 +163,7 @@ static void group_targets(struct ctx *x, const struct src_view *s)
 			x->tgt[i] = x->tgt[i - 1];
 			continue;
 		}
-		size_t pos = (size_t)hash_bytes(a->b, 16) & mask;
+		size_t pos = (size_t)hash_16(a->b) & mask;
 		for (;;) {
 			uint32_t g = x->dslots[pos];
 			if (!g) {

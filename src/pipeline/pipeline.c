@@ -199,8 +199,13 @@ static void handle_result(struct line_ctx *lc, enum parse_result pr, struct even
 	if ((ev->flags & EVENT_HAS_TIME) && (!r->first_event_ns || ev->time_ns < r->first_event_ns))
 		r->first_event_ns = ev->time_ns;
 	stats_add(lc->w->stats, ev, &lc->w->tz);
-	if (lc->w->det)
-		detect_add(lc->w->det, ev);
+	if (lc->w->det) {
+		uint64_t sh;
+		if (stats_src_hash(lc->w->stats, &ev->src, &sh))
+			detect_add_hashed(lc->w->det, ev, sh);
+		else
+			detect_add(lc->w->det, ev);
+	}
 	if (lc->w->web && ev->http)
 		web_add(lc->w->web, ev);
 	if (lc->opt->on_event)

@@ -696,6 +696,14 @@ void stats_flush(struct stats *s)
 	}
 }
 
+int stats_src_hash(const struct stats *s, const struct ip_addr *a, uint64_t *h)
+{
+	if (!(s->a_valid & PEND_SRC) || !addr_eq(&s->a_src, a))
+		return 0;
+	*h = s->a_hs;
+	return 1;
+}
+
 void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 {
 	uint32_t cnt = ev->count ? ev->count : 1;
@@ -729,7 +737,7 @@ void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 		p->src = ev->src;
 		if (!((s->a_valid & PEND_SRC) && addr_eq(&ev->src, &s->a_src))) {
 			s->a_src = ev->src;
-			s->a_hs = hash_bytes(&ev->src, sizeof(ev->src));
+			s->a_hs = hash_16(&ev->src);
 			s->a_valid |= PEND_SRC;
 		}
 		p->hs = s->a_hs;
@@ -740,7 +748,7 @@ void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz)
 		p->dst = ev->dst;
 		if (!((s->a_valid & PEND_DST) && addr_eq(&ev->dst, &s->a_dst))) {
 			s->a_dst = ev->dst;
-			s->a_hd = hash_bytes(&ev->dst, sizeof(ev->dst));
+			s->a_hd = hash_16(&ev->dst);
 			s->a_valid |= PEND_DST;
 		}
 		p->hd = s->a_hd;

@@ -40,6 +40,10 @@ void stats_free(struct stats *s);
  * counted everywhere except the ALERT/WARNING groups, and so are accepted
  * ones. */
 void stats_add(struct stats *s, const struct event *ev, struct tz_cache *tz);
+/* The keyed hash (hash_16) the last stats_add took of its source, if that
+ * source was a: 1 and *h set, else 0. The detector takes the same hash of
+ * the same address, so the pipeline hands it over instead. */
+int stats_src_hash(const struct stats *s, const struct ip_addr *a, uint64_t *h);
 
 /* Add everything in from to into; from is left empty but valid. */
 void stats_merge(struct stats *into, struct stats *from);

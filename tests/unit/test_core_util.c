@@ -120,6 +120,13 @@ static void test_hash_keyed(void **state)
 	unsigned char vb[8];
 	memcpy(vb, &v, 8);
 	assert_true(hash_u64(v) == hash_bytes(vb, 8));
+	/* and hash_16 with 16 bytes, under another key too */
+	for (unsigned i = 0; i < 16; i++)
+		buf[i] = (unsigned char)(i * 37 + 1);
+	assert_true(hash_16(buf) == hash_bytes(buf, 16));
+	hash_set_key(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL);
+	assert_true(hash_16(buf) == hash_bytes(buf, 16));
+	assert_true(hash_u64(v) == hash_bytes(vb, 8));
 	hash_init();
 }
 
