@@ -231,12 +231,6 @@ static int cmp_addr_v(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
-static int cmp_u16(const void *pa, const void *pb)
-{
-	uint16_t a = *(const uint16_t *)pa, b = *(const uint16_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
 static void describe_sig(char *buf, size_t len, uint32_t sig)
 {
 	static const char *const ttl[4] = {"32", "64", "128", "255"};
@@ -400,20 +394,10 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 	f->target_hi = tg[k - 1];
 	f->n_targets_kept = k < DETECT_TARGETS_KEPT ? k : DETECT_TARGETS_KEPT;
 	f->targets = tg;
-	qsort(ports, np, sizeof(*ports), cmp_u16);
-	k = 0;
-	for (size_t i = 0; i < np; i++)
-		if (!k || ports[k - 1] != ports[i])
-			ports[k++] = ports[i];
 	f->ports = ports;
-	f->n_ports = k;
-	qsort(open, no, sizeof(*open), cmp_u16);
-	k = 0;
-	for (size_t i = 0; i < no; i++)
-		if (!k || open[k - 1] != open[i])
-			open[k++] = open[i];
+	f->n_ports = detect_sort_u16_unique(ports, np);
 	f->open_ports = open;
-	f->n_open = k;
+	f->n_open = detect_sort_u16_unique(open, no);
 	if (proto == IPPROTO_NUM_TCP) {
 		int best = 0;
 		for (int c = 1; c < FC_N; c++)

@@ -86,15 +86,38 @@ static int cmp_addr(const struct ip_addr *a, const struct ip_addr *b)
 	return memcmp(a->b, b->b, 16);
 }
 
-static int cmp_u16(const void *pa, const void *pb)
-{
-	uint16_t a = *(const uint16_t *)pa, b = *(const uint16_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
 static int cmp_addr_v(const void *pa, const void *pb)
 {
 	return cmp_addr(pa, pb);
+}
+
+size_t detect_sort_u16_unique(uint16_t *a, size_t n)
+{
+	if (n <= 32) { /* insertion sort */
+		for (size_t i = 1; i < n; i++) {
+			uint16_t v = a[i];
+			size_t j = i;
+			for (; j > 0 && a[j - 1] > v; j--)
+				a[j] = a[j - 1];
+			a[j] = v;
+		}
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!k || a[k - 1] != a[i])
+				a[k++] = a[i];
+		return k;
+	}
+	/* a set bit per value, read back in order: a scanner's thousand ports
+	 * cost a few thousand steps, not a comparison sort's */
+	uint64_t bits[65536 / 64];
+	memset(bits, 0, sizeof(bits));
+	for (size_t i = 0; i < n; i++)
+		bits[a[i] >> 6] |= 1ull << (a[i] & 63);
+	size_t k = 0;
+	for (size_t w = 0; w < 65536 / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			a[k++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(b));
+	return k;
 }
 
 /* Room for a source of n contacts in every scratch array. */
@@ -112,6 +135,8 @@ static void scratch_reserve(struct ctx *x, size_t n)
 	x->tgt = xrealloc(x->tgt, cap * sizeof(*x->tgt));
 	x->tgt_first = xrealloc(x->tgt_first, cap * sizeof(*x->tgt_first));
 	x->seen = xrealloc(x->seen, cap * sizeof(*x->seen));
+	/* stamps start at 1: a fresh entry must not look stamped */
+	memset(x->seen + x->scratch_cap, 0, (cap - x->scratch_cap) * sizeof(*x->seen));
 	x->scratch_cap = cap;
 }
 
@@ -413,12 +438,18 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_view
 		f->first_unit = first->unit;
 		f->first_line = first->line;
 	}
-	/* targets: distinct, sorted, lowest kept */
-	qsort(tg, nm, sizeof(*tg), cmp_addr_v);
+	/* targets: distinct (by the target groups of group_targets), sorted,
+	 * lowest kept */
 	size_t nt = 0;
-	for (size_t i = 0; i < nm; i++)
-		if (nt == 0 || cmp_addr(&tg[nt - 1], &tg[i]) != 0)
-			tg[nt++] = tg[i];
+	x->stamp++;
+	for (size_t i = 0; i < nm; i++) {
+		uint32_t g = x->tgt[mem[i]];
+		if (x->seen[g] != x->stamp) {
+			x->seen[g] = x->stamp;
+			tg[nt++] = c[mem[i]].dst;
+		}
+	}
+	qsort(tg, nt, sizeof(*tg), cmp_addr_v);
 	f->n_targets = nt;
 	if (nt) {
 		f->target_lo = tg[0];
@@ -429,20 +460,11 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_view
 	memcpy(f->targets, tg, f->n_targets_kept * sizeof(*tg));
 	free(tg);
 	/* ports: distinct, sorted */
-	qsort(ports, nm, sizeof(*ports), cmp_u16);
-	size_t np = 0;
-	for (size_t i = 0; i < nm; i++)
-		if (np == 0 || ports[np - 1] != ports[i])
-			ports[np++] = ports[i];
 	f->ports = ports;
-	f->n_ports = np;
-	qsort(open, n_open, sizeof(*open), cmp_u16);
-	size_t no = 0;
-	for (size_t i = 0; i < n_open; i++)
-		if (no == 0 || open[no - 1] != open[i])
-			open[no++] = open[i];
+	f->n_ports = detect_sort_u16_unique(ports, nm);
 	f->open_ports = open;
-	f->n_open = no;
+	f->n_open = detect_sort_u16_unique(open, n_open);
+	size_t np = f->n_ports;
 
 	/* technique */
 	if (portmode) {
@@ -1179,16 +1201,44 @@ static void background_add(struct ctx *x, const struct src_view *s)
 	}
 }
 
-static int cmp_bg(const void *pa, const void *pb)
+/* Background order: most sources, then most events, then protocol and
+ * port (a total order: each row is one protocol and port). */
+static inline int bg_before(const struct background_row *a, const struct background_row *b)
 {
-	const struct background_row *a = pa, *b = pb;
 	if (a->sources != b->sources)
-		return a->sources > b->sources ? -1 : 1;
+		return a->sources > b->sources;
 	if (a->events != b->events)
-		return a->events > b->events ? -1 : 1;
+		return a->events > b->events;
 	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	return a->port < b->port ? -1 : a->port > b->port;
+		return a->proto < b->proto;
+	return a->port < b->port;
+}
+
+/* Sort rows by bg_before: a merge sort with the comparison inlined, since
+ * there is a row for every port any background source touched (tens of
+ * thousands) and qsort's call per comparison was most of the cost. */
+static void sort_background(struct background_row *r, size_t n)
+{
+	struct background_row *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	struct background_row *from = r, *to = tmp;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, o = lo;
+			while (a < mid && b < hi)
+				to[o++] = bg_before(&from[b], &from[a]) ? from[b++] : from[a++];
+			while (a < mid)
+				to[o++] = from[a++];
+			while (b < hi)
+				to[o++] = from[b++];
+		}
+		struct background_row *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != r)
+		memcpy(r, from, n * sizeof(*r));
+	free(tmp);
 }
 
 static int cmp_bg_country(const void *pa, const void *pb)
@@ -1227,8 +1277,7 @@ static void background_rows(struct ctx *x)
 			row->events = tabs[t].cells[i].events;
 		}
 	}
-	if (out->n_background)
-		qsort(out->background, out->n_background, sizeof(*out->background), cmp_bg);
+	sort_background(out->background, out->n_background);
 	if (!x->bg_cc)
 		return;
 	size_t n = 0;
