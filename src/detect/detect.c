@@ -1030,10 +1030,6 @@ static void det_stage_c(struct detector *d, struct pending *p)
 		s->n_cell = cells_add(s->cell, s->n_cell, &more, (uint32_t)(t / 1000000000LL),
 				      d->cell_w);
 		s->cells_more = more;
-		if (!s->first_ns || t < s->first_ns)
-			s->first_ns = t;
-		if (t > s->last_ns)
-			s->last_ns = t;
 	}
 	if (p->sig) {
 		if (!s->sig)

@@ -129,7 +129,6 @@ static inline uint32_t block_units(unsigned cls)
  * touches), plus its contacts' block. */
 struct src_state {
 	struct ip_addr addr;
-	int64_t first_ns, last_ns;
 	uint64_t events;
 	uint64_t probes;
 	uint32_t blk;            /* its contacts' block (pool offset in units), or NO_ID */
@@ -144,6 +143,7 @@ struct src_state {
 	uint32_t sig_same;       /* TCP probes with flags that had that signature */
 	uint32_t sig_all;        /* TCP probes with flags */
 	uint32_t cell[DETECT_CELLS]; /* first second seen in each kept cell, cells ascending */
+	uint8_t spare[16];       /* free: the size stays two cache lines */
 };
 
 /* A hash slot: the 32-bit keyed hash (home position and quick reject) and

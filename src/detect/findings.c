@@ -68,6 +68,7 @@ struct ctx {
 	struct bg_cell *bg_tcp, *bg_udp, *bg_sctp, *bg_icmp, *bg_icmp6, *bg_proto;
 	struct detect_findings *out;
 	uint32_t min_n;        /* contacts below which only hammering can fire */
+	uint32_t min_n_no_trw; /* the same for a source no TRW outcome is known for */
 	struct dist_src *dist; /* every source's summary, for distributed.c */
 	size_t n_dist, cap_dist;
 	struct bg_cc *bg_cc;   /* background per country (cfg->country), BG_CC_N */
@@ -1405,21 +1406,39 @@ static void dist_keep(struct ctx *x, const struct src_view *s)
 
 /* Below a few contacts only hammering can fire: TRW needs at least 4
  * first contacts at the defaults (log(99) / log(4) > 3), the vertical
- * score 7 ports, the sweeps 10 hosts; other settings lower this. */
-static uint32_t min_contacts(const struct detect_config *cfg)
+ * score 7 ports, the sweeps 10 hosts, an IP-protocol scan 10 protocols;
+ * other settings lower this. with_trw 0: without TRW (a source none of
+ * whose contacts has an outcome TRW could count). */
+static uint32_t min_contacts(const struct detect_config *cfg, int with_trw)
 {
-	double up = log((1 - cfg->trw_theta1) / (1 - cfg->trw_theta0));
-	double need = up > 0 ? ceil(log(cfg->trw_beta / cfg->trw_alpha) / up) : 4;
-	uint32_t min_n = need < 1 ? 1 : need > 4 ? 4 : (uint32_t)need;
+	uint32_t min_n = UINT32_MAX;
+	if (with_trw) {
+		double up = log((1 - cfg->trw_theta1) / (1 - cfg->trw_theta0));
+		double need = up > 0 ? ceil(log(cfg->trw_beta / cfg->trw_alpha) / up) : 4;
+		min_n = need < 1 ? 1 : need > 4 ? 4 : (uint32_t)need;
+	}
 	unsigned wmax = cfg->weight_low > cfg->weight_high ? cfg->weight_low : cfg->weight_high;
-	unsigned vmin = (cfg->port_score + wmax - 1) / wmax;
+	unsigned vmin = wmax ? (cfg->port_score + wmax - 1) / wmax : 1;
 	if (vmin < min_n)
 		min_n = vmin;
 	if (cfg->sweep_hosts < min_n)
 		min_n = cfg->sweep_hosts;
 	if (cfg->proto_count < min_n)
 		min_n = cfg->proto_count;
-	return min_n;
+	return min_n < 1 ? 1 : min_n;
+}
+
+/* Could trw() count any contact of s? An outcome is known, or the
+ * contact went to a honeypot or a dark address (trw() checks the rest). */
+static int trw_possible(const struct ctx *x, const struct src_view *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct contact *c = &s->c[i];
+		if (c->outcome != EVENT_OUTCOME_UNKNOWN || c->honey ||
+		    (x->cfg->n_dark && detect_is_dark(x->cfg, &c->dst)))
+			return 1;
+	}
+	return 0;
 }
 
 static void analyse_source(struct ctx *x, const struct src_view *s)
@@ -1429,7 +1448,9 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 	if (s->n == 0)
 		return;
 	scratch_reserve(x, s->n);
-	int interesting = s->n >= x->min_n;
+	/* most sources of a firewall log (outcome unknown) need the window
+	 * thresholds' few contacts, not TRW's */
+	int interesting = s->n >= x->min_n_no_trw || (s->n >= x->min_n && trw_possible(x, s));
 	for (uint32_t i = 0; !interesting && i < s->n; i++)
 		if (cfg->hammer_count && s->c[i].fails >= cfg->hammer_count)
 			interesting = 1;
@@ -1577,7 +1598,8 @@ struct detect_findings *detect_findings(struct detector *d)
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	x.out = out;
-	x.min_n = min_contacts(cfg);
+	x.min_n = min_contacts(cfg, 1);
+	x.min_n_no_trw = min_contacts(cfg, 0);
 	if (d) {
 		detect_each_source(d, each_source, &x);
 		for (const struct detector *m = d; m; m = m->merged) {
