@@ -627,33 +627,57 @@ static void block_free(struct detector *d, uint32_t blk, unsigned cls)
  * 7 more bits of its hash above, so that a probe loads only the contacts
  * that probably match (a new contact, the common case in a scan, none). */
 #define IX_IDX(v) ((v) & 0x1ffffffu)
-#define IX_TAG(h) ((uint32_t)((h) >> 57) << 25)
 
-/* Slot of the contact with key k (hash h) in an index, or of the empty
- * slot where it would go. */
-static size_t index_probe(const uint32_t *ix, size_t mask, const struct pcontact *c, uint64_t k,
+/* An index's hash of a contact key: multiply-shift (Dietzfelbinger et al.,
+ * "A reliable randomized algorithm for the closest-pair problem", 1997)
+ * with the detector's secret odd multiplier. The top bits of the product
+ * are universal: keys a sender picks collide no more often than chance
+ * unless the multiplier is known, and it is drawn from the process's
+ * hash key. One multiplication instead of SipHash matters here: a
+ * growing index is rebuilt, every contact hashed again. */
+static inline uint64_t ix_hash(const struct detector *d, uint64_t k)
+{
+	return k * d->ix_mul;
+}
+
+/* Home slot of hash h in an index of 2^(cls+1) slots: the top bits. */
+static inline size_t ix_home(uint64_t h, unsigned cls)
+{
+	return (size_t)(h >> (63 - cls));
+}
+
+/* The 7 bits below the home's, as a slot's tag. */
+static inline uint32_t ix_tag(uint64_t h, unsigned cls)
+{
+	return (uint32_t)((h >> (56 - cls)) & 0x7f) << 25;
+}
+
+/* Slot of the contact with key k (hash h) in an index of 2^(cls+1)
+ * slots, or of the empty slot where it would go. */
+static size_t index_probe(const uint32_t *ix, unsigned cls, const struct pcontact *c, uint64_t k,
 			  uint64_t h)
 {
-	size_t pos = h & mask;
-	uint32_t tag = IX_TAG(h);
+	size_t mask = (2u << cls) - 1;
+	size_t pos = ix_home(h, cls);
+	uint32_t tag = ix_tag(h, cls);
 	for (; ix[pos]; pos = (pos + 1) & mask)
 		if ((ix[pos] & ~0x1ffffffu) == tag && pcontact_key(&c[IX_IDX(ix[pos]) - 1]) == k)
 			break;
 	return pos;
 }
 
-/* Index contact i of s; h is hash_u64 of its key. */
+/* Index contact i of s; h is ix_hash of its key. */
 static void index_add_h(const struct detector *d, const struct src_state *s, uint32_t i,
 			uint64_t h)
 {
 	const struct pcontact *c = block_contacts(d, s->blk);
 	uint32_t *ix = block_index(d, s->blk, s->cls);
-	ix[index_probe(ix, (2u << s->cls) - 1, c, pcontact_key(&c[i]), h)] = IX_TAG(h) | (i + 1);
+	ix[index_probe(ix, s->cls, c, pcontact_key(&c[i]), h)] = ix_tag(h, s->cls) | (i + 1);
 }
 
 static void index_add(const struct detector *d, const struct src_state *s, uint32_t i)
 {
-	index_add_h(d, s, i, hash_u64(pcontact_key(&block_contacts(d, s->blk)[i])));
+	index_add_h(d, s, i, ix_hash(d, pcontact_key(&block_contacts(d, s->blk)[i])));
 }
 
 /* Remove contact i from its source's index, without tombstones: later
@@ -664,12 +688,12 @@ static void index_remove(const struct detector *d, const struct src_state *s, ui
 	uint32_t *ix = block_index(d, s->blk, s->cls);
 	size_t mask = (2u << s->cls) - 1;
 	uint64_t k = pcontact_key(&c[i]);
-	size_t hole = index_probe(ix, mask, c, k, hash_u64(k)), j = hole;
+	size_t hole = index_probe(ix, s->cls, c, k, ix_hash(d, k)), j = hole;
 	for (;;) {
 		j = (j + 1) & mask;
 		if (!ix[j])
 			break;
-		size_t home = hash_u64(pcontact_key(&c[IX_IDX(ix[j]) - 1])) & mask;
+		size_t home = ix_home(ix_hash(d, pcontact_key(&c[IX_IDX(ix[j]) - 1])), s->cls);
 		int inside = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
 		if (!inside) {
 			ix[hole] = ix[j];
@@ -680,7 +704,7 @@ static void index_remove(const struct detector *d, const struct src_state *s, ui
 }
 
 /* Index in s's block of its contact (tgt, proto, port), or NO_ID; h is
- * hash_u64 of its key, for a source with an index. */
+ * ix_hash of its key, for a source with an index. */
 static uint32_t contact_find(const struct detector *d, const struct src_state *s, uint64_t k,
 			     uint64_t h)
 {
@@ -692,7 +716,7 @@ static uint32_t contact_find(const struct detector *d, const struct src_state *s
 		return NO_ID;
 	}
 	const uint32_t *ix = block_index(d, s->blk, s->cls);
-	size_t pos = index_probe(ix, (2u << s->cls) - 1, c, k, h);
+	size_t pos = index_probe(ix, s->cls, c, k, h);
 	return ix[pos] ? IX_IDX(ix[pos]) - 1 : NO_ID;
 }
 
@@ -717,11 +741,12 @@ static int block_grow(struct detector *d, struct src_state *s)
 	return 1;
 }
 
-/* hash_u64 of the key (tgt, in's protocol and port): stage C2's p_h when
+/* ix_hash of the key (tgt, in's protocol and port): stage C2's p_h when
  * it was made for the same target id p_tgt, else computed. */
-static inline uint64_t key_hash(uint32_t tgt, const struct contact *in, uint32_t p_tgt, uint64_t p_h)
+static inline uint64_t key_hash(const struct detector *d, uint32_t tgt, const struct contact *in,
+				uint32_t p_tgt, uint64_t p_h)
 {
-	return tgt == p_tgt ? p_h : hash_u64(contact_key(tgt, in->proto, in->port));
+	return tgt == p_tgt ? p_h : ix_hash(d, contact_key(tgt, in->proto, in->port));
 }
 
 /* Insert or fold one contact of source s (its key fields set in "in")
@@ -734,7 +759,7 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 	uint32_t tgt = target_find(d, &in->dst, &th);
 	if (tgt != NO_ID && s->n) {
 		uint64_t k = contact_key(tgt, in->proto, in->port);
-		uint64_t h = s->cls > BLOCK_LINEAR ? key_hash(tgt, in, p_tgt, p_h) : 0;
+		uint64_t h = s->cls > BLOCK_LINEAR ? key_hash(d, tgt, in, p_tgt, p_h) : 0;
 		uint32_t i = contact_find(d, s, k, h);
 		if (i != NO_ID) {
 			pcontact_fold(d, &block_contacts(d, s->blk)[i], in);
@@ -755,7 +780,7 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 		uint32_t t = target_ref(d, &in->dst, tgt, th);
 		dc_store(d, c, in, t);
 		if (s->cls > BLOCK_LINEAR)
-			index_add_h(d, s, i, key_hash(t, in, p_tgt, p_h));
+			index_add_h(d, s, i, key_hash(d, t, in, p_tgt, p_h));
 		d->contacts_total++;
 		return;
 	}
@@ -927,6 +952,8 @@ static void start_empty(struct detector *d)
 	d->last = SIZE_MAX;
 	d->wide_free = UINT64_MAX;
 	d->evict_level = 1;
+	/* secret as the process's hash key is: drawn from it */
+	d->ix_mul = hash_u64(0x636c7363616e6978ULL) | 1;
 	for (unsigned c = 0; c < BLOCK_CLASSES; c++)
 		d->blk_free[c] = NO_ID;
 	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
@@ -1071,8 +1098,8 @@ static void det_stage_c2(struct detector *d, struct pending *p)
 	p->tgt = target_find(d, &p->in.dst, &th);
 	if (p->tgt == NO_ID)
 		return;
-	p->h = hash_u64(contact_key(p->tgt, p->in.proto, p->in.port));
-	__builtin_prefetch(&block_index(d, s->blk, s->cls)[p->h & ((2u << s->cls) - 1)]);
+	p->h = ix_hash(d, contact_key(p->tgt, p->in.proto, p->in.port));
+	__builtin_prefetch(&block_index(d, s->blk, s->cls)[ix_home(p->h, s->cls)]);
 }
 
 /* C3: the contact the index slot names, if its tag matches (a repeat). */
@@ -1084,8 +1111,8 @@ static inline __attribute__((always_inline)) void det_stage_c3(struct detector *
 	const struct src_state *s = &d->st[p->sid];
 	if (s->blk == NO_ID || s->cls <= BLOCK_LINEAR) /* not the source B saw */
 		return;
-	uint32_t v = block_index(d, s->blk, s->cls)[p->h & ((2u << s->cls) - 1)];
-	if (v && (v & ~0x1ffffffu) == IX_TAG(p->h))
+	uint32_t v = block_index(d, s->blk, s->cls)[ix_home(p->h, s->cls)];
+	if (v && (v & ~0x1ffffffu) == ix_tag(p->h, s->cls))
 		__builtin_prefetch(&block_contacts(d, s->blk)[IX_IDX(v) - 1]);
 }
 

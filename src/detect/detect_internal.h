@@ -197,6 +197,7 @@ struct detector {
 	size_t pool_n;            /* units handed out (in blocks or on the free lists) */
 	uint32_t blk_free[BLOCK_CLASSES]; /* free blocks per class, linked through
 					   * their first unit; NO_ID ends */
+	uint64_t ix_mul;          /* odd multiplier of the contact indexes' hash (ix_hash) */
 	struct region tg_r;       /* struct target[] */
 	struct target *tg;
 	size_t tg_n;              /* targets allocated (live or free) */
