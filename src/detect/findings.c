@@ -248,13 +248,19 @@ static void by_target(struct ctx *x, struct rec *r, size_t m)
 	group_sort(x, r, m, x->n_tgt);
 }
 
-static void by_port(struct ctx *x, struct rec *r, size_t m)
+/* The per-port arrays, made on first use: most runs have few scanners. */
+static void port_tables(struct ctx *x)
 {
-	uint32_t ng = 0;
-	if (!x->port_gid) { /* made on first use: most runs have few scanners */
+	if (!x->port_gid) {
 		x->port_gid = xcalloc(65536, sizeof(uint32_t));
 		x->port_stamp = xcalloc(65536, sizeof(uint32_t));
 	}
+}
+
+static void by_port(struct ctx *x, struct rec *r, size_t m)
+{
+	uint32_t ng = 0;
+	port_tables(x);
 	x->stamp++;
 	for (size_t i = 0; i < m; i++) {
 		uint16_t p = r[i].port;
@@ -567,6 +573,37 @@ static void emit_members(struct ctx *x, const struct src_view *s, enum finding_t
 		body                                                                     \
 	}
 
+/* Could any window of r[0..m) (collected, grouped by target) reach a
+ * threshold? Bounds before any sorting: the contacts on one target (each
+ * worth at most wmax) and on one port, over the whole time. Most sources
+ * with a handful of contacts stop here. */
+static int ports_may_hit(struct ctx *x, const struct rec *r, size_t m, unsigned wmax)
+{
+	const struct detect_config *cfg = x->cfg;
+	uint32_t *cnt = x->cnt;
+	uint32_t best = 0;
+	memset(cnt, 0, (size_t)x->n_tgt * sizeof(*cnt));
+	for (size_t i = 0; i < m; i++)
+		if (++cnt[r[i].gid] > best)
+			best = cnt[r[i].gid];
+	if ((uint64_t)best * wmax >= cfg->port_score)
+		return 1;
+	port_tables(x);
+	/* port_gid serves as a count here; by_port assigns it afresh */
+	x->stamp++;
+	best = 0;
+	for (size_t i = 0; i < m; i++) {
+		uint16_t p = r[i].port;
+		if (x->port_stamp[p] != x->stamp) {
+			x->port_stamp[p] = x->stamp;
+			x->port_gid[p] = 0;
+		}
+		if (++x->port_gid[p] > best)
+			best = x->port_gid[p];
+	}
+	return best >= cfg->sweep_hosts;
+}
+
 /* TCP, UDP, SCTP: vertical, horizontal and block scans, burst and slow. */
 static void analyse_ports(struct ctx *x, const struct src_view *s, uint8_t proto)
 {
@@ -576,6 +613,8 @@ static void analyse_ports(struct ctx *x, const struct src_view *s, uint8_t proto
 	unsigned wmax = cfg->weight_low > cfg->weight_high ? cfg->weight_low : cfg->weight_high;
 	unsigned min_ports = (cfg->port_score + wmax - 1) / wmax;
 	if (m < min_ports && m < cfg->sweep_hosts)
+		return;
+	if (!ports_may_hit(x, r, m, wmax))
 		return;
 	uint8_t *mark = x->mark;
 	int slow_on = cfg->slow_window_ns > cfg->window_ns;
