@@ -4,7 +4,11 @@
 # median of N rounds), peak memory on 10 M lines from 1 M sources read from stdin, and a flood of
 # 10 M distinct sources, one probe each (the detector's bounded-memory case).
 #
-#   bench/run_detect.sh [--clscan BIN] [--rounds N] [--no-memory] [--no-flood]
+#   bench/run_detect.sh [--clscan BIN] [--also BIN]... [--rounds N] [--no-memory] [--no-flood]
+#
+# --also adds another build (an earlier commit's, say) to the same rounds on the 512 MB input:
+# every round runs each build with and without detection, one after the other, so that a
+# comparison is not decided by when the machine was busy.
 #
 # CPU seconds are user + system from /usr/bin/time: on a shared machine wall time moves with
 # other people's load far more than CPU time does. Geo data is off (CLSCAN_GEOIP_DIR=none), so
@@ -13,19 +17,23 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 clscan="$here/../build/clscan"
+also=()
 rounds=5
 memory=1
 flood=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--clscan) clscan=$2; shift 2 ;;
+	--also) also+=("$2"); shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--no-memory) memory=0; shift ;;
 	--no-flood) flood=0; shift ;;
-	*) echo "usage: $0 [--clscan BIN] [--rounds N] [--no-memory] [--no-flood]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--clscan BIN] [--also BIN]... [--rounds N] [--no-memory] [--no-flood]" >&2; exit 2 ;;
 	esac
 done
-[ -x "$clscan" ] || { echo "run_detect.sh: no clscan at $clscan (build it first)" >&2; exit 1; }
+for b in "$clscan" ${also[@]+"${also[@]}"}; do
+	[ -x "$b" ] || { echo "run_detect.sh: no clscan at $b (build it first)" >&2; exit 1; }
+done
 [ -x /usr/bin/time ] || { echo "run_detect.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 data="$here/data"
@@ -42,9 +50,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export CLSCAN_GEOIP_DIR=none
 
-# cpu ARGS...: one run's user + system seconds and peak RSS (KB), stdin passed on
+# cpu ARGS...: one run's user + system seconds and peak RSS (KB), stdin passed on; the build
+# is $bin (default $clscan)
 cpu() {
-	/usr/bin/time -f "%U %S %M" -o "$tmp/t" "$clscan" report -q -o json "$@" >/dev/null
+	/usr/bin/time -f "%U %S %M" -o "$tmp/t" "${bin:-$clscan}" report -q -o json "$@" >/dev/null
 	awk '{printf "%.2f %d\n", $1 + $2, $3}' "$tmp/t"
 }
 best() { sort -n "$1" | head -1 | cut -d' ' -f1; }
@@ -53,17 +62,26 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.0f%%", (b - a) * 100 / a}'; }
 
 echo "# run_detect.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# clscan: $clscan"
-echo
-: >"$tmp/off"
-: >"$tmp/on"
-for _ in $(seq "$rounds"); do
-	cpu --threads 1 --no-detect "$tp" >>"$tmp/off"
-	cpu --threads 1 "$tp" >>"$tmp/on"
+builds=("$clscan" ${also[@]+"${also[@]}"})
+for k in "${!builds[@]}"; do
+	[ "$k" = 0 ] || echo "# also: ${builds[$k]}"
+	: >"$tmp/off$k"
+	: >"$tmp/on$k"
 done
-echo "| input | without detection, CPU s | with | overhead |"
-echo "|---|---:|---:|---:|"
-echo "| $(basename "$tp"), 1 thread, best of $rounds | $(best "$tmp/off") | $(best "$tmp/on") | $(pct "$(best "$tmp/off")" "$(best "$tmp/on")") |"
-echo "| the same, median | $(median "$tmp/off") | $(median "$tmp/on") | $(pct "$(median "$tmp/off")" "$(median "$tmp/on")") |"
+echo
+for _ in $(seq "$rounds"); do
+	for k in "${!builds[@]}"; do
+		bin=${builds[$k]} cpu --threads 1 --no-detect "$tp" >>"$tmp/off$k"
+		bin=${builds[$k]} cpu --threads 1 "$tp" >>"$tmp/on$k"
+	done
+done
+echo "| input | build | without detection, CPU s | with | overhead |"
+echo "|---|---|---:|---:|---:|"
+for k in "${!builds[@]}"; do
+	b=${builds[$k]}
+	echo "| $(basename "$tp"), 1 thread, best of $rounds | $b | $(best "$tmp/off$k") | $(best "$tmp/on$k") | $(pct "$(best "$tmp/off$k")" "$(best "$tmp/on$k")") |"
+	echo "| the same, median | $b | $(median "$tmp/off$k") | $(median "$tmp/on$k") | $(pct "$(median "$tmp/off$k")" "$(median "$tmp/on$k")") |"
+done
 
 if [ "$memory" = 1 ]; then
 	echo
