@@ -62,6 +62,7 @@ struct pipeline_unit {
 struct worker {
 	pthread_t thread;
 	struct pipeline_shared *sh;
+	unsigned index, of; /* runs units index, index + of, index + 2 * of, ... */
 	struct stats *stats;
 	struct detector *det; /* NULL without detection */
 	struct web_watch *web; /* NULL without probe matching */
@@ -73,7 +74,6 @@ struct pipeline_shared {
 	const struct input_list *inputs;
 	struct pipeline_unit *units;
 	size_t n_units;
-	atomic_size_t next_unit;
 	atomic_size_t units_done;
 	struct progress *progress;
 };
@@ -407,14 +407,16 @@ static void begin_parsing(struct line_ctx *lc, const struct input_file *f)
 	lc->pctx.state = p->state_size ? xcalloc(1, p->state_size) : NULL;
 }
 
+/* A worker runs a fixed share of the units (every of-th from its index),
+ * not whichever is next: a cap (sources, contacts per source) applies per
+ * worker, and with a fixed split a capped run gives the same report every
+ * time, not one that depends on which thread was quicker. Units are
+ * chunks of about equal size, so the shares stay even. */
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pipeline_shared *sh = w->sh;
-	for (;;) {
-		size_t i = atomic_fetch_add(&sh->next_unit, 1);
-		if (i >= sh->n_units)
-			break;
+	for (size_t i = w->index; i < sh->n_units; i += w->of) {
 		run_unit(w, &sh->units[i]);
 		atomic_fetch_add(&sh->units_done, 1);
 	}
@@ -659,7 +661,6 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 	memset(res, 0, sizeof(*res));
 	res->inputs = inputs;
 	struct pipeline_shared sh = {.opt = opt, .inputs = inputs};
-	atomic_init(&sh.next_unit, 0);
 	atomic_init(&sh.units_done, 0);
 	plan_units(inputs, opt, &sh.units, &sh.n_units);
 
@@ -676,6 +677,8 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 	unsigned started = 0;
 	for (unsigned i = 0; i < nw; i++) {
 		workers[i].sh = &sh;
+		workers[i].index = i;
+		workers[i].of = nw;
 		workers[i].stats = stats_new(&opt->stats);
 		workers[i].det = opt->detect ? detect_new(opt->detect) : NULL;
 		workers[i].web = opt->web ? web_new(opt->web) : NULL;
@@ -685,16 +688,14 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 		started = 0;
 	} else {
 		for (unsigned i = 0; i < nw; i++) {
-			if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
-				rc = -1;
+			if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
 				break;
-			}
 			started++;
 		}
-		/* If some threads could not start, the started ones (or this
-		 * thread) still finish every unit: the queue is shared. */
-		if (started == 0)
-			worker_main(&workers[0]);
+		/* A worker whose thread could not start runs here, on this
+		 * thread, with its own tables, once the others are under way. */
+		for (unsigned i = started; i < nw; i++)
+			worker_main(&workers[i]);
 		while (sh.progress && atomic_load(&sh.units_done) < sh.n_units) {
 			progress_tick(sh.progress);
 			struct timespec ts = {0, 100 * 1000 * 1000};
@@ -702,8 +703,6 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 		}
 		for (unsigned i = 0; i < started; i++)
 			pthread_join(workers[i].thread, NULL);
-		if (rc != 0 && started > 0)
-			rc = 0; /* degraded but complete */
 	}
 	progress_done(sh.progress);
 	progress_free(sh.progress);

@@ -34,6 +34,21 @@ for fmt in json html; do
 	cmp -s "$TMP/all1.$fmt" "$TMP/all2.$fmt" && ok "all fixtures, $fmt: same for any split" ||
 		not_ok "all fixtures, $fmt: differs with --threads 2 --chunk-size 3000"
 done
+# Where a cap bites, the split matters (caps are per thread), but a given
+# thread count and chunk size give the same report on every run: each
+# thread takes a fixed share of the units, not whichever is next.
+caps="--max-contacts 3 --max-scan-sources 40 --max-sources 60"
+"$CLSCAN" report -q -o json --tz UTC --year 2023 --threads 3 --chunk-size 3000 $caps "$DATA" \
+	>"$TMP/cap0.json" 2>/dev/null
+same=1
+for run in 1 2 3 4 5 6; do
+	"$CLSCAN" report -q -o json --tz UTC --year 2023 --threads 3 --chunk-size 3000 $caps "$DATA" \
+		>"$TMP/cap.json" 2>/dev/null
+	cmp -s "$TMP/cap0.json" "$TMP/cap.json" || same=0
+done
+expect_eq "capped run: evictions happened" "$(jq '.detection.limits.sources_evicted > 0' "$TMP/cap0.json")" true
+[ "$same" = 1 ] && ok "capped run, --threads 3: the same report seven times" ||
+	not_ok "capped run, --threads 3: reports differ between runs"
 # Event output keeps input order and file line numbers.
 "$CLSCAN" report -q -o jsonl --year 2022 --threads 1 "$IN/ufw.log" >"$TMP/one.jsonl"
 "$CLSCAN" report -q -o jsonl --year 2022 --threads 2 --chunk-size 5000 "$IN/ufw.log" >"$TMP/two.jsonl"
