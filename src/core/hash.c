@@ -32,17 +32,10 @@ void hash_init(void)
 uint64_t hash_bytes(const void *data, size_t len)
 {
 	const unsigned char *in = data;
-	uint64_t v0 = 0x736f6d6570736575ULL ^ hash_k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ hash_k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ hash_k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ hash_k1;
+	struct hash_state s = hash_begin();
 	size_t blocks = len / 8;
-	for (size_t i = 0; i < blocks; i++) {
-		uint64_t m = hash_load_le64(in + i * 8);
-		v3 ^= m;
-		HASH_SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
+	for (size_t i = 0; i < blocks; i++)
+		hash_block(&s, hash_load_le64(in + i * 8));
 	uint64_t last = (uint64_t)len << 56;
 	const unsigned char *tail = in + blocks * 8;
 	switch (len & 7) {
@@ -55,12 +48,5 @@ uint64_t hash_bytes(const void *data, size_t len)
 	case 1: last |= (uint64_t)tail[0]; break;
 	case 0: break;
 	}
-	v3 ^= last;
-	HASH_SIPROUND(v0, v1, v2, v3);
-	v0 ^= last;
-	v2 ^= 0xff;
-	HASH_SIPROUND(v0, v1, v2, v3);
-	HASH_SIPROUND(v0, v1, v2, v3);
-	HASH_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	return hash_end(&s, last);
 }

@@ -49,42 +49,53 @@ static inline uint64_t hash_load_le64(const void *p)
 	return v;
 }
 
-/* Message blocks m[0..n) (n is 1 or 2), then the length block and the
- * finalisation. */
-static inline uint64_t hash_blocks(const uint64_t *m, unsigned n)
+/* SipHash's state, its compression of one 8-byte block, and its end: the
+ * length block and the finalisation. hash_bytes and the fixed-length
+ * forms below are built from these. */
+struct hash_state {
+	uint64_t v0, v1, v2, v3;
+};
+
+static inline struct hash_state hash_begin(void)
 {
-	uint64_t v0 = 0x736f6d6570736575ULL ^ hash_k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ hash_k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ hash_k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ hash_k1;
-	for (unsigned i = 0; i < n; i++) {
-		v3 ^= m[i];
-		HASH_SIPROUND(v0, v1, v2, v3);
-		v0 ^= m[i];
-	}
-	uint64_t last = (uint64_t)(n * 8) << 56;
-	v3 ^= last;
-	HASH_SIPROUND(v0, v1, v2, v3);
-	v0 ^= last;
-	v2 ^= 0xff;
-	HASH_SIPROUND(v0, v1, v2, v3);
-	HASH_SIPROUND(v0, v1, v2, v3);
-	HASH_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	struct hash_state s = {0x736f6d6570736575ULL ^ hash_k0, 0x646f72616e646f6dULL ^ hash_k1,
+			       0x6c7967656e657261ULL ^ hash_k0, 0x7465646279746573ULL ^ hash_k1};
+	return s;
+}
+
+static inline void hash_block(struct hash_state *s, uint64_t m)
+{
+	s->v3 ^= m;
+	HASH_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	s->v0 ^= m;
+}
+
+/* last: the input's length in the top byte, its last len % 8 bytes below */
+static inline uint64_t hash_end(struct hash_state *s, uint64_t last)
+{
+	hash_block(s, last);
+	s->v2 ^= 0xff;
+	HASH_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	HASH_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	HASH_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
 }
 
 /* One 64-bit key (as hash_bytes of its 8 bytes in memory order). */
 static inline uint64_t hash_u64(uint64_t v)
 {
-	uint64_t m = hash_load_le64(&v);
-	return hash_blocks(&m, 1);
+	struct hash_state s = hash_begin();
+	hash_block(&s, hash_load_le64(&v));
+	return hash_end(&s, 8ull << 56);
 }
 
 /* 16 bytes, such as a struct ip_addr. */
 static inline uint64_t hash_16(const void *p)
 {
-	uint64_t m[2] = {hash_load_le64(p), hash_load_le64((const char *)p + 8)};
-	return hash_blocks(m, 2);
+	struct hash_state s = hash_begin();
+	hash_block(&s, hash_load_le64(p));
+	hash_block(&s, hash_load_le64((const char *)p + 8));
+	return hash_end(&s, 16ull << 56);
 }
 
 #endif
