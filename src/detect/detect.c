@@ -924,6 +924,7 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 	size_t pos = source_probe(d, a, h);
 	if (!slot_empty(&d->sslots[pos])) {
 		d->last = d->sslots[pos].idx - 1;
+		d->last_sh = h;
 		return (uint32_t)d->last;
 	}
 	uint32_t idx;
@@ -940,6 +941,7 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 	d->sslots[pos].hash = h;
 	d->sslots[pos].idx = idx + 1;
 	d->last = idx;
+	d->last_sh = h;
 	return idx;
 }
 
@@ -1025,6 +1027,31 @@ static unsigned cells_add(uint32_t *cell, unsigned n, unsigned *more, uint32_t s
 	return k + 1;
 }
 
+/* cells_add for a source's state, without dividing in the common cases: an
+ * event in the latest kept cell, or after it (cell_start remembers where
+ * that cell began). Same result as cells_add. */
+static inline void cells_note(struct src_state *s, uint32_t sec, uint32_t w)
+{
+	if (s->n_cell && sec >= s->cell_start) {
+		if (sec - s->cell_start < w) {
+			if (sec < s->cell[s->n_cell - 1])
+				s->cell[s->n_cell - 1] = sec;
+			return;
+		}
+		if (s->n_cell == DETECT_CELLS) {
+			s->cells_more = 1;
+			return;
+		}
+		s->cell[s->n_cell++] = sec;
+		s->cell_start = sec - sec % w;
+		return;
+	}
+	unsigned more = s->cells_more;
+	s->n_cell = cells_add(s->cell, s->n_cell, &more, sec, w);
+	s->cells_more = more;
+	s->cell_start = s->cell[s->n_cell - 1] - s->cell[s->n_cell - 1] % w;
+}
+
 /* ---- the pipeline (struct pending) ----------------------------------------- */
 
 /* B: the source's state fetched. always_inline: a function that only
@@ -1044,7 +1071,8 @@ static void det_stage_c(struct detector *d, struct pending *p)
 {
 	uint32_t sid;
 	p->tgt = NO_ID; /* until C2 */
-	if (d->last != SIZE_MAX && memcmp(d->st[d->last].addr.b, p->src.b, 16) == 0)
+	if (d->last != SIZE_MAX && d->last_sh == p->sh &&
+	    memcmp(d->st[d->last].addr.b, p->src.b, 16) == 0)
 		sid = (uint32_t)d->last;
 	else
 		sid = source_get_h(d, &p->src, p->sh);
@@ -1052,12 +1080,8 @@ static void det_stage_c(struct detector *d, struct pending *p)
 	struct src_state *s = &d->st[sid];
 	int64_t t = p->in.first_ns;
 	s->events += p->count;
-	if (t) {
-		unsigned more = s->cells_more;
-		s->n_cell = cells_add(s->cell, s->n_cell, &more, (uint32_t)(t / 1000000000LL),
-				      d->cell_w);
-		s->cells_more = more;
-	}
+	if (t)
+		cells_note(s, (uint32_t)(t / 1000000000LL), d->cell_w);
 	if (p->sig) {
 		if (!s->sig)
 			s->sig = p->sig;

@@ -143,7 +143,8 @@ struct src_state {
 	uint32_t sig_same;       /* TCP probes with flags that had that signature */
 	uint32_t sig_all;        /* TCP probes with flags */
 	uint32_t cell[DETECT_CELLS]; /* first second seen in each kept cell, cells ascending */
-	uint8_t spare[16];       /* free: the size stays two cache lines */
+	uint32_t cell_start;     /* first second of the latest kept cell (with n_cell) */
+	uint8_t spare[12];       /* free: the size stays two cache lines */
 };
 
 /* A hash slot: the 32-bit keyed hash (home position and quick reject) and
@@ -211,6 +212,7 @@ struct detector {
 	size_t n_wide, cap_wide;
 	uint64_t wide_free;       /* free list through line, or UINT64_MAX */
 	size_t last;              /* the last source looked up, or SIZE_MAX */
+	uint32_t last_sh;         /* and its src_hash */
 	struct ip_addr a_src;     /* stage A's last source and its hash */
 	uint32_t a_sh;
 	uint8_t a_valid;
