@@ -584,8 +584,8 @@ static inline uint32_t *block_index(const struct detector *d, uint32_t blk, unsi
 	return (uint32_t *)(void *)(d->pool + blk + (5u << cls));
 }
 
-/* A contact's key as one word, and its keyed hash for the index (keyed:
- * a scanner chooses its ports and targets). */
+/* A contact's key as one word (a block's index hashes it with ix_hash,
+ * whose multiplier is secret: a scanner chooses its ports and targets). */
 static inline uint64_t contact_key(uint32_t tgt, uint8_t proto, uint16_t port)
 {
 	return (uint64_t)tgt | (uint64_t)proto << 32 | (uint64_t)port << 40;

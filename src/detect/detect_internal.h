@@ -112,7 +112,7 @@ static inline uint32_t detect_cell_seconds(const struct detect_config *cfg)
 /* Contact blocks. A source's contacts lie together in one block of the
  * detector's pool, in the order they were first seen: 2^cls contacts,
  * and for a class above BLOCK_LINEAR an index of 2^(cls+1) slots after
- * them (contact index + 1, 0 empty; keyed hash of the contact's key).
+ * them (contact index + 1, 0 empty; ix_hash of the contact's key).
  * Most sources have a few contacts, found by comparing them all; a
  * scanner's thousands are found through the index. Blocks are counted
  * in 8-byte units: 5 per contact, one more per contact with the index. */
