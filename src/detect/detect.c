@@ -406,6 +406,48 @@ static void target_unref(struct detector *d, uint32_t id)
 	d->tg_free[d->tg_nfree++] = id;
 }
 
+/* A contact's target as one word: an IPv4 address is TW_V4 | its four
+ * bytes (no table: nearly every target, and a table lookup per event was
+ * the detector's largest share of cache misses after the sources'), an
+ * IPv6 one its id in the target table. */
+#define TW_V4 (1ull << 32)
+#define NO_TW UINT64_MAX
+
+static inline int tw_is_v4(uint64_t tw)
+{
+	return (tw >> 32) == 1;
+}
+
+/* The target word of a, or NO_TW for an IPv6 address not in the table
+ * (*th then set as target_find sets it). */
+static inline uint64_t target_word(struct detector *d, const struct ip_addr *a, uint32_t *th)
+{
+	if (addr_is_v4(a)) {
+		uint32_t v;
+		memcpy(&v, a->b + 12, 4);
+		return TW_V4 | v;
+	}
+	uint32_t t = target_find(d, a, th);
+	return t == NO_ID ? NO_TW : t;
+}
+
+/* The word of a contact about to be stored with target a: target_word's
+ * answer tw, an IPv6 target interned and referenced once more. */
+static inline uint64_t target_word_ref(struct detector *d, const struct ip_addr *a, uint64_t tw,
+				       uint32_t th)
+{
+	if (tw_is_v4(tw))
+		return tw;
+	return target_ref(d, a, tw == NO_TW ? NO_ID : (uint32_t)tw, th);
+}
+
+/* A stored contact's target word given up. */
+static inline void target_word_unref(struct detector *d, uint64_t tw)
+{
+	if (!tw_is_v4(tw))
+		target_unref(d, (uint32_t)tw);
+}
+
 static void origin_get(const struct detector *d, const struct pcontact *c, uint32_t *unit,
 		       uint64_t *line)
 {
@@ -467,7 +509,13 @@ static void origin_set(struct detector *d, struct pcontact *c, uint32_t unit, ui
 /* The stored contact c of source sid in the form findings.c reads. */
 static void dc_load(const struct detector *d, const struct pcontact *c, struct contact *out)
 {
-	out->dst = d->tg[c->tgt].a;
+	if (c->v4) {
+		static const uint8_t head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		memcpy(out->dst.b, head, 12);
+		memcpy(out->dst.b + 12, &c->tgt, 4);
+	} else {
+		out->dst = d->tg[c->tgt].a;
+	}
 	out->first_ns = c->first_ns;
 	origin_get(d, c, &out->unit, &out->line);
 	out->count = c->count;
@@ -483,13 +531,14 @@ static void dc_load(const struct detector *d, const struct pcontact *c, struct c
 	out->honey = c->honey;
 }
 
-/* Store in as c (target tgt, already referenced for it; any target c
+/* Store in as c (target word tw, already referenced for it; any target c
  * named before is the caller's to release; c->origin valid). */
-static void dc_store(struct detector *d, struct pcontact *c, const struct contact *in, uint32_t tgt)
+static void dc_store(struct detector *d, struct pcontact *c, const struct contact *in, uint64_t tw)
 {
 	c->first_ns = in->first_ns;
 	origin_set(d, c, in->unit, in->line);
-	c->tgt = tgt;
+	c->tgt = (uint32_t)tw;
+	c->v4 = tw_is_v4(tw);
 	c->count = in->count;
 	c->fails = in->fails;
 	c->last_ms = in->last_ms;
@@ -586,14 +635,19 @@ static inline uint32_t *block_index(const struct detector *d, uint32_t blk, unsi
 
 /* A contact's key as one word (a block's index hashes it with ix_hash,
  * whose multiplier is secret: a scanner chooses its ports and targets). */
-static inline uint64_t contact_key(uint32_t tgt, uint8_t proto, uint16_t port)
+static inline uint64_t contact_key(uint64_t tw, uint8_t proto, uint16_t port)
 {
-	return (uint64_t)tgt | (uint64_t)proto << 32 | (uint64_t)port << 40;
+	return tw | (uint64_t)proto << 40 | (uint64_t)port << 48;
+}
+
+static inline uint64_t pcontact_tw(const struct pcontact *c)
+{
+	return (uint64_t)c->v4 << 32 | c->tgt;
 }
 
 static inline uint64_t pcontact_key(const struct pcontact *c)
 {
-	return contact_key(c->tgt, c->proto, c->port);
+	return contact_key(pcontact_tw(c), c->proto, c->port);
 }
 
 /* A block of class cls, or NO_ID when the pool cannot be addressed any
@@ -703,7 +757,7 @@ static void index_remove(const struct detector *d, const struct src_state *s, ui
 	ix[hole] = 0;
 }
 
-/* Index in s's block of its contact (tgt, proto, port), or NO_ID; h is
+/* Index in s's block of its contact (target word, proto, port), or NO_ID; h is
  * ix_hash of its key, for a source with an index. */
 static uint32_t contact_find(const struct detector *d, const struct src_state *s, uint64_t k,
 			     uint64_t h)
@@ -741,25 +795,25 @@ static int block_grow(struct detector *d, struct src_state *s)
 	return 1;
 }
 
-/* ix_hash of the key (tgt, in's protocol and port): stage C2's p_h when
- * it was made for the same target id p_tgt, else computed. */
-static inline uint64_t key_hash(const struct detector *d, uint32_t tgt, const struct contact *in,
-				uint32_t p_tgt, uint64_t p_h)
+/* ix_hash of the key (tw, in's protocol and port): stage C2's p_h when
+ * it was made for the same target word p_tw, else computed. */
+static inline uint64_t key_hash(const struct detector *d, uint64_t tw, const struct contact *in,
+				uint64_t p_tw, uint64_t p_h)
 {
-	return tgt == p_tgt ? p_h : ix_hash(d, contact_key(tgt, in->proto, in->port));
+	return tw == p_tw ? p_h : ix_hash(d, contact_key(tw, in->proto, in->port));
 }
 
 /* Insert or fold one contact of source s (its key fields set in "in")
- * under the caps. p_tgt and p_h: a target id found for in->dst before,
- * and the hash of the key with it, or NO_ID. */
+ * under the caps. p_tw and p_h: a target word found for in->dst before,
+ * and the hash of the key with it, or NO_TW. */
 static void contact_upsert(struct detector *d, struct src_state *s, const struct contact *in,
-			   uint32_t p_tgt, uint64_t p_h)
+			   uint64_t p_tw, uint64_t p_h)
 {
 	uint32_t th = 0;
-	uint32_t tgt = target_find(d, &in->dst, &th);
-	if (tgt != NO_ID && s->n) {
-		uint64_t k = contact_key(tgt, in->proto, in->port);
-		uint64_t h = s->cls > BLOCK_LINEAR ? key_hash(d, tgt, in, p_tgt, p_h) : 0;
+	uint64_t tw = target_word(d, &in->dst, &th);
+	if (tw != NO_TW && s->n) {
+		uint64_t k = contact_key(tw, in->proto, in->port);
+		uint64_t h = s->cls > BLOCK_LINEAR ? key_hash(d, tw, in, p_tw, p_h) : 0;
 		uint32_t i = contact_find(d, s, k, h);
 		if (i != NO_ID) {
 			pcontact_fold(d, &block_contacts(d, s->blk)[i], in);
@@ -777,10 +831,10 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 		uint32_t i = s->n++;
 		struct pcontact *c = &block_contacts(d, s->blk)[i];
 		c->origin = 0;
-		uint32_t t = target_ref(d, &in->dst, tgt, th);
+		uint64_t t = target_word_ref(d, &in->dst, tw, th);
 		dc_store(d, c, in, t);
 		if (s->cls > BLOCK_LINEAR)
-			index_add_h(d, s, i, key_hash(d, t, in, p_tgt, p_h));
+			index_add_h(d, s, i, key_hash(d, t, in, p_tw, p_h));
 		d->contacts_total++;
 		return;
 	}
@@ -814,10 +868,10 @@ static void contact_upsert(struct detector *d, struct src_state *s, const struct
 	s->worst = NO_WORST;
 	if (s->cls > BLOCK_LINEAR)
 		index_remove(d, s, w);
-	uint32_t old_tgt = c[w].tgt;
+	uint64_t old_tw = pcontact_tw(&c[w]);
 	/* referenced before the old one is released: it may be the same */
-	dc_store(d, &c[w], in, target_ref(d, &in->dst, tgt, th));
-	target_unref(d, old_tgt);
+	dc_store(d, &c[w], in, target_word_ref(d, &in->dst, tw, th));
+	target_word_unref(d, old_tw);
 	if (s->cls > BLOCK_LINEAR)
 		index_add(d, s, w);
 }
@@ -829,7 +883,7 @@ static void contacts_drop(struct detector *d, struct src_state *s)
 		return;
 	struct pcontact *c = block_contacts(d, s->blk);
 	for (uint32_t i = 0; i < s->n; i++) {
-		target_unref(d, c[i].tgt);
+		target_word_unref(d, pcontact_tw(&c[i]));
 		origin_release(d, &c[i]);
 	}
 	d->contacts_total -= s->n;
@@ -1070,7 +1124,7 @@ static inline __attribute__((always_inline)) void det_stage_b(struct detector *d
 static void det_stage_c(struct detector *d, struct pending *p)
 {
 	uint32_t sid;
-	p->tgt = NO_ID; /* until C2 */
+	p->tw = NO_TW; /* until C2 */
 	if (d->last != SIZE_MAX && d->last_sh == p->sh &&
 	    memcmp(d->st[d->last].addr.b, p->src.b, 16) == 0)
 		sid = (uint32_t)d->last;
@@ -1104,7 +1158,7 @@ static void det_stage_c(struct detector *d, struct pending *p)
  * up whatever follows it. */
 static void det_stage_c2(struct detector *d, struct pending *p)
 {
-	p->tgt = NO_ID;
+	p->tw = NO_TW;
 	if (!p->contact || p->fc == FC_NONPROBE)
 		return;
 	const struct src_state *s = &d->st[p->sid];
@@ -1119,10 +1173,10 @@ static void det_stage_c2(struct detector *d, struct pending *p)
 	}
 	uint32_t th;
 	__builtin_prefetch(c + s->n * sizeof(struct pcontact));
-	p->tgt = target_find(d, &p->in.dst, &th);
-	if (p->tgt == NO_ID)
+	p->tw = target_word(d, &p->in.dst, &th);
+	if (p->tw == NO_TW)
 		return;
-	p->h = ix_hash(d, contact_key(p->tgt, p->in.proto, p->in.port));
+	p->h = ix_hash(d, contact_key(p->tw, p->in.proto, p->in.port));
 	__builtin_prefetch(&block_index(d, s->blk, s->cls)[ix_home(p->h, s->cls)]);
 }
 
@@ -1130,7 +1184,7 @@ static void det_stage_c2(struct detector *d, struct pending *p)
 static inline __attribute__((always_inline)) void det_stage_c3(struct detector *d,
 							       const struct pending *p)
 {
-	if (p->tgt == NO_ID)
+	if (p->tw == NO_TW)
 		return;
 	const struct src_state *s = &d->st[p->sid];
 	if (s->blk == NO_ID || s->cls <= BLOCK_LINEAR) /* not the source B saw */
@@ -1145,7 +1199,7 @@ static inline __attribute__((always_inline)) void det_stage_c3(struct detector *
 static void det_stage_d(struct detector *d, const struct pending *p)
 {
 	if (p->contact && p->fc != FC_NONPROBE)
-		contact_upsert(d, &d->st[p->sid], &p->in, p->tgt, p->h);
+		contact_upsert(d, &d->st[p->sid], &p->in, p->tw, p->h);
 }
 
 /* Stage D for the queued events that have passed C. */

@@ -60,14 +60,16 @@ struct contact {
 };
 
 /* A contact as stored: 40 bytes, in its source's block (struct
- * src_state). The target is interned (an index into the detector's target
- * table) and the origin packed: without them a contact would take 64. */
+ * src_state). The target is 4 bytes (an IPv4 address itself, or an IPv6
+ * one interned: an index into the detector's target table) and the origin
+ * packed: without them a contact would take 64. */
 struct pcontact {
 	int64_t first_ns;
 	uint64_t origin;    /* unit << ORIGIN_LINE_BITS | line, or, for a unit or
 			     * line too large, ORIGIN_WIDE_UNIT there and an index
 			     * into the detector's wide origins */
-	uint32_t tgt;       /* target id */
+	uint32_t tgt;       /* v4: the IPv4 address's four bytes as the address
+			     * holds them; else a target id */
 	uint32_t count;
 	uint32_t fails;
 	uint32_t last_ms;
@@ -79,12 +81,14 @@ struct pcontact {
 	uint8_t fp;
 	uint8_t succ : 1;
 	uint8_t honey : 1;
+	uint8_t v4 : 1;     /* tgt is an IPv4 address (no table: most targets) */
 };
 #define ORIGIN_LINE_BITS 40
 #define ORIGIN_WIDE_UNIT ((1u << 24) - 1)
 
-/* An interned target: its address and the stored contacts naming it (a
- * target without any is removed, so the table is bounded by the contacts). */
+/* An interned (IPv6) target: its address and the stored contacts naming
+ * it (a target without any is removed, so the table is bounded by the
+ * contacts). */
 struct target {
 	struct ip_addr a;
 	uint32_t refs;
@@ -174,8 +178,9 @@ struct pending {
 	uint64_t count;
 	uint32_t sh;     /* src_hash */
 	uint32_t sid;    /* the source's index, from stage C */
-	uint32_t tgt;    /* stage C: target id of in.dst for a source with an
-			  * index, or NO_ID; h the hash of the contact's key */
+	uint64_t tw;     /* stage C2: target word of in.dst (target_word) for a
+			  * source with an index, or NO_TW; h the hash of the
+			  * contact's key */
 	uint64_t h;
 	uint32_t sig;    /* probe_sig, or 0 */
 	uint8_t fc;
