@@ -33,6 +33,15 @@ static inline uint32_t addr_v4(const struct ip_addr *a)
 	       (uint32_t)a->b[15];
 }
 int addr_is_zero(const struct ip_addr *a);
+/* Equality as two word compares: memcmp of 16 bytes is a call here, and
+ * the per-event paths compare addresses several times an event. */
+static inline int addr_eq(const struct ip_addr *a, const struct ip_addr *b)
+{
+	uint64_t x[2], y[2];
+	memcpy(x, a->b, 16);
+	memcpy(y, b->b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
 
 /* Canonical text (RFC 5952 for IPv6, dotted quad for IPv4). buf >= ADDR_STRLEN. */
 const char *addr_format(const struct ip_addr *a, char *buf);

@@ -344,13 +344,13 @@ static uint32_t target_find(struct detector *d, const struct ip_addr *a, uint32_
 {
 	size_t cp = tcache_pos(a);
 	uint32_t t = d->tcache[cp];
-	if (t && d->tg[t - 1].refs && memcmp(d->tg[t - 1].a.b, a->b, 16) == 0)
+	if (t && d->tg[t - 1].refs && addr_eq(&d->tg[t - 1].a, a))
 		return t - 1;
 	*h = (uint32_t)hash_16(a->b);
 	size_t pos = *h & d->tslot_mask;
 	for (; !slot_empty(&d->tslots[pos]); pos = (pos + 1) & d->tslot_mask) {
 		const struct dslot *sl = &d->tslots[pos];
-		if (sl->hash == *h && memcmp(d->tg[sl->idx - 1].a.b, a->b, 16) == 0) {
+		if (sl->hash == *h && addr_eq(&d->tg[sl->idx - 1].a, a)) {
 			d->tcache[cp] = sl->idx;
 			return sl->idx - 1;
 		}
@@ -903,7 +903,7 @@ static size_t source_probe(const struct detector *d, const struct ip_addr *a, ui
 	for (;;) {
 		const struct dslot *sl = &d->sslots[pos];
 		if (slot_empty(sl) ||
-		    (sl->hash == h && memcmp(d->st[sl->idx - 1].addr.b, a->b, 16) == 0))
+		    (sl->hash == h && addr_eq(&d->st[sl->idx - 1].addr, a)))
 			return pos;
 		pos = (pos + 1) & d->sslot_mask;
 	}
@@ -1108,12 +1108,14 @@ static inline void cells_note(struct src_state *s, uint32_t sec, uint32_t w)
 
 /* ---- the pipeline (struct pending) ----------------------------------------- */
 
-/* B: the source's state fetched. always_inline: a function that only
- * fetches is "const" to GCC, and its calls are dropped. */
+/* B: the source's state fetched, and its index kept as C's first guess.
+ * always_inline: a function that only fetches is "const" to GCC, and its
+ * calls are dropped. */
 static inline __attribute__((always_inline)) void det_stage_b(struct detector *d,
-							      const struct pending *p)
+							      struct pending *p)
 {
 	uint32_t i = slot_peek(d->sslots, d->sslot_mask, p->sh);
+	p->sid = i;
 	if (i != NO_ID) { /* both lines: an event touches counters in each */
 		__builtin_prefetch(&d->st[i]);
 		__builtin_prefetch((const char *)&d->st[i] + 64);
@@ -1123,13 +1125,18 @@ static inline __attribute__((always_inline)) void det_stage_b(struct detector *d
 /* C: the event counted in its source; the source's contacts fetched. */
 static void det_stage_c(struct detector *d, struct pending *p)
 {
-	uint32_t sid;
 	p->tw = NO_TW; /* until C2 */
-	if (d->last != SIZE_MAX && d->last_sh == p->sh &&
-	    memcmp(d->st[d->last].addr.b, p->src.b, 16) == 0)
-		sid = (uint32_t)d->last;
-	else
-		sid = source_get_h(d, &p->src, p->sh);
+	/* B's guess holds unless the source is new (then maybe added by an
+	 * event just before: the last one) or its index went to another
+	 * (evicted since): the address tells */
+	uint32_t sid = p->sid;
+	if (sid == NO_ID || !addr_eq(&d->st[sid].addr, &p->src)) {
+		if (d->last != SIZE_MAX && d->last_sh == p->sh &&
+		    addr_eq(&d->st[d->last].addr, &p->src))
+			sid = (uint32_t)d->last;
+		else
+			sid = source_get_h(d, &p->src, p->sh);
+	}
 	p->sid = sid;
 	struct src_state *s = &d->st[sid];
 	int64_t t = p->in.first_ns;
@@ -1282,7 +1289,7 @@ void detect_add(struct detector *d, const struct event *ev)
 	if (!d || !(ev->flags & EVENT_HAS_SRC))
 		return;
 	/* lines come in runs from one source: its hash is kept */
-	if (!d->a_valid || memcmp(d->a_src.b, ev->src.b, 16) != 0) {
+	if (!d->a_valid || !addr_eq(&d->a_src, &ev->src)) {
 		d->a_src = ev->src;
 		d->a_sh = src_hash(&ev->src);
 		d->a_valid = 1;

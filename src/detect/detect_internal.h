@@ -177,7 +177,7 @@ struct pending {
 	struct ip_addr src;
 	uint64_t count;
 	uint32_t sh;     /* src_hash */
-	uint32_t sid;    /* the source's index, from stage C */
+	uint32_t sid;    /* the source's index: stage B's guess, stage C's answer */
 	uint64_t tw;     /* stage C2: target word of in.dst (target_word) for a
 			  * source with an index, or NO_TW; h the hash of the
 			  * contact's key */

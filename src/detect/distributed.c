@@ -87,7 +87,7 @@ static uint64_t net_key(const struct ip_addr *a)
 static size_t want_pos(const struct want *w, const struct ip_addr *a)
 {
 	size_t pos = (size_t)hash_16(a->b) & w->mask;
-	while (w->slots[pos] && memcmp(w->srcs[w->slots[pos] - 1].addr.b, a->b, 16) != 0)
+	while (w->slots[pos] && !addr_eq(&w->srcs[w->slots[pos] - 1].addr, a))
 		pos = (pos + 1) & w->mask;
 	return pos;
 }

@@ -151,10 +151,10 @@ static void group_targets_linear(struct ctx *x, const struct src_view *s)
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct ip_addr *a = &s->c[i].dst;
 		uint32_t g = ng;
-		if (i && memcmp(a->b, s->c[i - 1].dst.b, 16) == 0)
+		if (i && addr_eq(a, &s->c[i - 1].dst))
 			g = x->tgt[i - 1];
 		for (uint32_t k = 0; g == ng && k < ng; k++)
-			if (memcmp(s->c[x->tgt_first[k]].dst.b, a->b, 16) == 0)
+			if (addr_eq(&s->c[x->tgt_first[k]].dst, a))
 				g = k;
 		if (g == ng)
 			x->tgt_first[ng++] = i;
@@ -185,7 +185,7 @@ static void group_targets(struct ctx *x, const struct src_view *s)
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct ip_addr *a = &s->c[i].dst;
 		/* runs of the same target are common: no hash needed */
-		if (i && memcmp(a->b, s->c[i - 1].dst.b, 16) == 0) {
+		if (i && addr_eq(a, &s->c[i - 1].dst)) {
 			x->tgt[i] = x->tgt[i - 1];
 			continue;
 		}
@@ -198,7 +198,7 @@ static void group_targets(struct ctx *x, const struct src_view *s)
 				x->tgt[i] = ng++;
 				break;
 			}
-			if (memcmp(s->c[x->tgt_first[g - 1]].dst.b, a->b, 16) == 0) {
+			if (addr_eq(&s->c[x->tgt_first[g - 1]].dst, a)) {
 				x->tgt[i] = g - 1;
 				break;
 			}

@@ -143,14 +143,6 @@ size_t stats_memory(const struct stats *s)
 	return n;
 }
 
-static inline int addr_eq(const struct ip_addr *a, const struct ip_addr *b)
-{
-	uint64_t x[2], y[2];
-	memcpy(x, a, 16);
-	memcpy(y, b, 16);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
-}
-
 static inline int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
