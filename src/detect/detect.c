@@ -1333,17 +1333,10 @@ static uint32_t source_find(const struct detector *d, const struct ip_addr *a, u
 	return slot_empty(&d->sslots[pos]) ? NO_ID : d->sslots[pos].idx - 1;
 }
 
-static int contact_key_cmp(const void *pa, const void *pb)
+/* Same key: target, protocol and port. */
+static inline int contact_key_eq(const struct contact *a, const struct contact *b)
 {
-	const struct contact *a = pa, *b = pb;
-	int k = memcmp(a->dst.b, b->dst.b, 16);
-	if (k)
-		return k;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return 0;
+	return a->port == b->port && a->proto == b->proto && addr_eq(&a->dst, &b->dst);
 }
 
 /* Sort buf[0..k) by time and origin (allocation order usually is). */
@@ -1395,7 +1388,7 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 		size_t w = 0;
 		for (size_t q = 0; q < n; q++) {
 			size_t k = 0;
-			while (k < w && contact_key_cmp(&buf[k], &buf[q]) != 0)
+			while (k < w && !contact_key_eq(&buf[k], &buf[q]))
 				k++;
 			if (k < w)
 				contact_fold(&buf[k], &buf[q]);
@@ -1428,7 +1421,7 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 				buf[w++] = buf[q];
 				break;
 			}
-			if (contact_key_cmp(&buf[sl[pos] - 1], &buf[q]) == 0) {
+			if (contact_key_eq(&buf[sl[pos] - 1], &buf[q])) {
 				contact_fold(&buf[sl[pos] - 1], &buf[q]);
 				break;
 			}
@@ -1445,13 +1438,15 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 
 #define GATHER_AHEAD 4
 
-void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
+/* The sources of part `part` of `nparts` (by src_hash: the same part in
+ * every detector, so that each union is formed by one part alone). The
+ * detectors are drained already: parts may run at once. */
+static void each_source_run(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg,
+			    unsigned part, unsigned nparts)
 {
 	size_t k = 0;
-	for (struct detector *x = d; x; x = x->merged) {
-		drain(x);
+	for (struct detector *x = d; x; x = x->merged)
 		k++;
-	}
 	struct detector **det = xmalloc(k * sizeof(*det));
 	/* taken[j][i]: source i of detector j is part of a union formed at an
 	 * earlier detector (marked there, so it need not be looked up again) */
@@ -1488,7 +1483,11 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 						__builtin_prefetch(&det[jj]->sslots[h2 & det[jj]->sslot_mask]);
 				}
 				h = hring[i & 3];
+			} else if (nparts > 1) {
+				h = src_hash(&s->addr);
 			}
+			if (nparts > 1 && (uint32_t)(((uint64_t)h * nparts) >> 32) != part)
+				continue; /* another part's */
 			if (taken[j] && taken[j][i])
 				continue; /* its union was formed where it was first found */
 			if (want && !want(arg, &s->addr))
@@ -1500,6 +1499,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 				__builtin_prefetch(c + 64);
 			}
 			struct src_view v;
+			v.order = (uint64_t)j << 32 | i;
 			v.addr = s->addr;
 			v.events = s->events;
 			v.probes = s->probes;
@@ -1587,6 +1587,18 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 	free(det);
 }
 
+void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
+{
+	detect_flush(d);
+	each_source_run(d, want, fn, arg, 0, 1);
+}
+
+void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
+			     detect_source_fn fn, void *arg)
+{
+	each_source_run(d, NULL, fn, arg, part, nparts);
+}
+
 size_t detect_memory(struct detector *d)
 {
 	size_t b = 0;
@@ -1619,7 +1631,7 @@ size_t detect_sources(struct detector *d)
 
 void detect_flush(struct detector *d)
 {
-	if (d)
+	for (; d; d = d->merged)
 		drain(d);
 }
 

@@ -121,7 +121,8 @@ size_t detect_memory(struct detector *d);
 size_t detect_sources(struct detector *d);
 /* Events are queued a few at a time so that their table lookups overlap;
  * every function here that reads the state accounts them first, so this
- * is needed only before reading the state by other means. */
+ * is needed only before reading the state by other means. Flushes the
+ * detectors merged into d too. */
 void detect_flush(struct detector *d);
 
 /* ---- findings ----------------------------------------------------------- */
@@ -201,6 +202,10 @@ struct finding {
 	char why[512];       /* one sentence */
 	uint32_t first_unit; /* evidence: origin of the earliest event */
 	uint64_t first_line;
+	uint64_t order;      /* the last tie-break of the ranking: its source's place in
+			      * the walk over the sources, then its place among that
+			      * source's findings (so that the rank does not depend on
+			      * how the analysis was split between threads) */
 };
 
 #define DETECT_TARGETS_KEPT 256

@@ -11,6 +11,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,10 @@ struct ctx {
 	uint32_t min_n;        /* contacts below which only hammering can fire */
 	uint32_t min_n_no_trw; /* the same for a source no TRW outcome is known for */
 	struct dist_src *dist; /* every source's summary, for distributed.c */
-	size_t n_dist, cap_dist;
+	uint64_t *dist_order;  /* and its source's src_view.order */
+	size_t n_dist, cap_dist, cap_dist_order;
+	uint64_t order;        /* the current source's findings: order base */
+	uint32_t order_seq;    /* and the next one's place among them */
 	struct bg_cc *bg_cc;   /* background per country (cfg->country), BG_CC_N */
 };
 
@@ -379,6 +383,18 @@ static unsigned proto_hits(const struct ctx *x, const struct rec *g, size_t m, i
 
 /* ---- building a finding ------------------------------------------------------ */
 
+/* struct finding.order: the source's src_view.order (detector << 32 |
+ * index; below 2^12 detectors, 2^30 sources) above ORDER_SEQ_BITS bits of
+ * the finding's place among the source's; distributed findings last. */
+#define ORDER_SEQ_BITS 20
+#define ORDER_SEQ_MAX ((1u << ORDER_SEQ_BITS) - 1)
+#define ORDER_DISTRIBUTED (0xfffull << 52)
+
+static uint64_t finding_order_base(uint64_t view_order)
+{
+	return (view_order >> 32) << 52 | (view_order & 0xffffffffu) << ORDER_SEQ_BITS;
+}
+
 static struct finding *new_finding(struct ctx *x, const struct src_view *s, enum finding_type type,
 				   uint8_t proto, int slow)
 {
@@ -390,6 +406,7 @@ static struct finding *new_finding(struct ctx *x, const struct src_view *s, enum
 	f->proto = proto;
 	f->slow = (uint8_t)slow;
 	f->truncated = s->truncated;
+	f->order = x->order | (x->order_seq < ORDER_SEQ_MAX ? x->order_seq++ : ORDER_SEQ_MAX);
 	return f;
 }
 
@@ -1433,8 +1450,11 @@ static void dist_keep(struct ctx *x, const struct src_view *s)
 		if (contact_last_ns(&s->c[i]) > d->last_ns)
 			d->last_ns = contact_last_ns(&s->c[i]);
 	}
-	if (d->burst_n >= DIST_MIN_SLICE) /* else it can be no member: not kept */
-		x->n_dist++;
+	if (d->burst_n >= DIST_MIN_SLICE) { /* else it can be no member: not kept */
+		x->dist_order = xgrow(x->dist_order, &x->cap_dist_order, x->n_dist + 1,
+				      sizeof(*x->dist_order));
+		x->dist_order[x->n_dist++] = s->order;
+	}
 	/* a signature is shared-able only if the source kept to it */
 	d->sig = s->sig && (uint64_t)s->sig_same * 10 >= (uint64_t)s->sig_all * 9 ? s->sig : 0;
 	d->n = s->n;
@@ -1577,6 +1597,8 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 static void each_source(void *arg, const struct src_view *v)
 {
 	struct ctx *x = arg;
+	x->order = finding_order_base(v->order);
+	x->order_seq = 0;
 	x->out->sources++;
 	if (v->truncated)
 		x->out->sources_truncated++;
@@ -1592,6 +1614,7 @@ static void distributed(struct ctx *x, struct detector *d)
 	for (size_t i = 0; i < o.n; i++) {
 		struct finding *f = &o.items[i];
 		f->severity = (uint8_t)detect_severity(x->cfg, f);
+		f->order = ORDER_DISTRIBUTED | i;
 		why(x, f, 0, 0, 0, 0);
 		x->items = xgrow(x->items, &x->cap, x->n + 1, sizeof(*x->items));
 		x->items[x->n++] = *f;
@@ -1618,7 +1641,150 @@ static int cmp_finding(const void *pa, const void *pb)
 		return a->type - b->type;
 	if (a->proto != b->proto)
 		return a->proto - b->proto;
-	return a->slow - b->slow;
+	if (a->slow != b->slow)
+		return a->slow - b->slow;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* A context's scratch and tables (not its findings, which move on). */
+static void ctx_free(struct ctx *x)
+{
+	free(x->recs);
+	free(x->recs2);
+	free(x->mark);
+	free(x->cnt);
+	free(x->tgt);
+	free(x->tgt_first);
+	free(x->seen);
+	free(x->dslots);
+	free(x->port_gid);
+	free(x->port_stamp);
+	free(x->bg_tcp);
+	free(x->bg_udp);
+	free(x->bg_sctp);
+	free(x->bg_icmp);
+	free(x->bg_icmp6);
+	free(x->bg_proto);
+	free(x->dist);
+	free(x->dist_order);
+	free(x->bg_cc);
+}
+
+/* ---- the analysis split between threads ------------------------------------ */
+
+/* One part of the sources (detect_each_source_part), with a context and
+ * counters of its own; merged into the whole afterwards. */
+struct part {
+	struct ctx x;
+	struct detect_findings out;
+	struct detector *d;
+	unsigned i, n;
+};
+
+static void *part_run(void *arg)
+{
+	struct part *p = arg;
+	detect_each_source_part(p->d, p->i, p->n, each_source, &p->x);
+	return NULL;
+}
+
+static void bg_sum(struct bg_cell **into, const struct bg_cell *from, size_t n)
+{
+	if (!from)
+		return;
+	if (!*into) /* taken over whole would do, but it is freed with its part */
+		*into = xcalloc(n, sizeof(**into));
+	for (size_t i = 0; i < n; i++) {
+		(*into)[i].sources += from[i].sources;
+		(*into)[i].events += from[i].events;
+	}
+}
+
+/* The parts' source summaries in the order one walk over all sources
+ * would have made them (distributed.c breaks ties by that position). */
+static void dist_merge(struct ctx *x, struct part *ps, unsigned n)
+{
+	size_t total = 0;
+	for (unsigned k = 0; k < n; k++)
+		total += ps[k].x.n_dist;
+	x->dist = xmalloc((total ? total : 1) * sizeof(*x->dist));
+	x->cap_dist = total;
+	size_t *at = xcalloc(n, sizeof(*at));
+	for (size_t o = 0; o < total; o++) {
+		unsigned best = n;
+		for (unsigned k = 0; k < n; k++)
+			if (at[k] < ps[k].x.n_dist &&
+			    (best == n || ps[k].x.dist_order[at[k]] < ps[best].x.dist_order[at[best]]))
+				best = k;
+		x->dist[o] = ps[best].x.dist[at[best]++];
+	}
+	x->n_dist = total;
+	free(at);
+}
+
+/* Every source analysed by n threads at once (n > 1: the detector's chain
+ * has n parts to merge per source, so the run had n threads); the result
+ * is the one walk over all sources would give. */
+static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
+{
+	struct part *ps = xcalloc(n, sizeof(*ps));
+	pthread_t *th = xcalloc(n, sizeof(*th));
+	uint8_t *started = xcalloc(n, 1);
+	for (unsigned k = 0; k < n; k++) {
+		ps[k].x.cfg = x->cfg;
+		ps[k].x.min_n = x->min_n;
+		ps[k].x.min_n_no_trw = x->min_n_no_trw;
+		ps[k].x.out = &ps[k].out;
+		ps[k].d = d;
+		ps[k].i = k;
+		ps[k].n = n;
+	}
+	for (unsigned k = 1; k < n; k++)
+		started[k] = pthread_create(&th[k], NULL, part_run, &ps[k]) == 0;
+	part_run(&ps[0]);
+	for (unsigned k = 1; k < n; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else /* no thread to be had: this one does it */
+			part_run(&ps[k]);
+	}
+	struct detect_findings *out = x->out;
+	for (unsigned k = 0; k < n; k++) {
+		struct ctx *p = &ps[k].x;
+		x->items = xgrow(x->items, &x->cap, x->n + p->n, sizeof(*x->items));
+		memcpy(x->items + x->n, p->items, p->n * sizeof(*p->items));
+		x->n += p->n;
+		free(p->items);
+		const struct detect_findings *po = &ps[k].out;
+		out->sources += po->sources;
+		out->sources_truncated += po->sources_truncated;
+		out->background_sources += po->background_sources;
+		out->background_events += po->background_events;
+		out->background_zmap += po->background_zmap;
+		out->background_masscan += po->background_masscan;
+		out->background_mirai += po->background_mirai;
+		out->background_periodic += po->background_periodic;
+		bg_sum(&x->bg_tcp, p->bg_tcp, 65536);
+		bg_sum(&x->bg_udp, p->bg_udp, 65536);
+		bg_sum(&x->bg_sctp, p->bg_sctp, 65536);
+		bg_sum(&x->bg_icmp, p->bg_icmp, 256);
+		bg_sum(&x->bg_icmp6, p->bg_icmp6, 256);
+		bg_sum(&x->bg_proto, p->bg_proto, 256);
+		if (p->bg_cc) {
+			if (!x->bg_cc)
+				x->bg_cc = xcalloc(BG_CC_N, sizeof(*x->bg_cc));
+			for (size_t c = 0; c < BG_CC_N; c++) {
+				x->bg_cc[c].sources += p->bg_cc[c].sources;
+				x->bg_cc[c].events += p->bg_cc[c].events;
+			}
+		}
+	}
+	dist_merge(x, ps, n);
+	for (unsigned k = 0; k < n; k++)
+		ctx_free(&ps[k].x);
+	free(ps);
+	free(th);
+	free(started);
 }
 
 struct detect_findings *detect_findings(struct detector *d)
@@ -1640,7 +1806,13 @@ struct detect_findings *detect_findings(struct detector *d)
 	x.min_n = min_contacts(cfg, 1);
 	x.min_n_no_trw = min_contacts(cfg, 0);
 	if (d) {
-		detect_each_source(d, each_source, &x);
+		unsigned parts = 0;
+		for (const struct detector *m = d; m; m = m->merged)
+			parts++;
+		if (parts > 1)
+			analyse_parts(&x, d, parts);
+		else
+			detect_each_source(d, each_source, &x);
 		for (const struct detector *m = d; m; m = m->merged) {
 			out->sources_evicted += m->evicted;
 			out->events_evicted += m->events_evicted;
@@ -1666,24 +1838,7 @@ struct detect_findings *detect_findings(struct detector *d)
 	out->cfg_copy.allow = NULL;
 	out->cfg_copy.n_home = out->cfg_copy.n_allow = 0;
 	out->cfg_copy.catalog = cfg->catalog;
-	free(x.recs);
-	free(x.recs2);
-	free(x.mark);
-	free(x.cnt);
-	free(x.tgt);
-	free(x.tgt_first);
-	free(x.seen);
-	free(x.dslots);
-	free(x.port_gid);
-	free(x.port_stamp);
-	free(x.bg_tcp);
-	free(x.bg_udp);
-	free(x.bg_sctp);
-	free(x.bg_icmp);
-	free(x.bg_icmp6);
-	free(x.bg_proto);
-	free(x.dist);
-	free(x.bg_cc);
+	ctx_free(&x);
 	return out;
 }
 
