@@ -909,10 +909,11 @@ static size_t source_probe(const struct detector *d, const struct ip_addr *a, ui
 	}
 }
 
-static void source_init(struct src_state *s, const struct ip_addr *a)
+static void source_init(struct src_state *s, const struct ip_addr *a, uint32_t h)
 {
 	memset(s, 0, sizeof(*s));
 	s->addr = *a;
+	s->sh = h;
 	s->blk = NO_ID;
 	s->worst = NO_WORST;
 }
@@ -956,7 +957,7 @@ found:;
 	d->evicted++;
 	d->events_evicted += v->events;
 	contacts_drop(d, v);
-	slots_delete_at(d->sslots, d->sslot_mask, source_probe(d, &v->addr, src_hash(&v->addr)));
+	slots_delete_at(d->sslots, d->sslot_mask, source_probe(d, &v->addr, v->sh));
 	d->last = SIZE_MAX;
 	return (uint32_t)victim;
 }
@@ -990,7 +991,7 @@ static uint32_t source_get_h(struct detector *d, const struct ip_addr *a, uint32
 		d->st = region_grow(&d->st_r, (d->n + 1) * sizeof(*d->st));
 		idx = (uint32_t)d->n++;
 	}
-	source_init(&d->st[idx], a);
+	source_init(&d->st[idx], a, h);
 	pos = source_probe(d, a, h);
 	d->sslots[pos].hash = h;
 	d->sslots[pos].idx = idx + 1;
@@ -1438,6 +1439,12 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 
 #define GATHER_AHEAD 4
 
+/* The part of `nparts` a source with src_hash h is analysed in. */
+static inline unsigned source_part(uint32_t h, unsigned nparts)
+{
+	return (unsigned)(((uint64_t)h * nparts) >> 32);
+}
+
 /* The sources of part `part` of `nparts` (by src_hash: the same part in
  * every detector, so that each union is formed by one part alone). The
  * detectors are drained already: parts may run at once. */
@@ -1457,7 +1464,6 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 		det[k] = x;
 		taken[k] = k ? xcalloc(x->n ? x->n : 1, 1) : NULL;
 	}
-	uint32_t hring[4] = {0, 0, 0, 0}; /* src_hash of sources i .. i + 2 */
 	struct contact *buf = NULL, *tmp = NULL;
 	size_t cap = 0, tmp_cap = 0;
 	uint32_t *slots = NULL;
@@ -1467,26 +1473,16 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 		const struct detector *dj = det[j];
 		for (size_t i = 0; i < dj->n; i++) {
 			const struct src_state *s = &dj->st[i];
-			uint32_t h = 0;
-			if (j + 1 < k) {
-				/* its parts in later detectors are looked up: hash two
-				 * sources ahead and fetch their slots there meanwhile */
-				if (i == 0) {
-					hring[0] = src_hash(&s->addr);
-					if (dj->n > 1)
-						hring[1] = src_hash(&dj->st[1].addr);
-				}
-				if (i + 2 < dj->n) {
-					uint32_t h2 = src_hash(&dj->st[i + 2].addr);
-					hring[(i + 2) & 3] = h2;
+			uint32_t h = s->sh;
+			if (j + 1 < k && i + 2 < dj->n) {
+				/* its parts in later detectors are looked up: their
+				 * slots fetched two sources ahead */
+				uint32_t h2 = dj->st[i + 2].sh;
+				if (source_part(h2, nparts) == part)
 					for (size_t jj = j + 1; jj < k; jj++)
 						__builtin_prefetch(&det[jj]->sslots[h2 & det[jj]->sslot_mask]);
-				}
-				h = hring[i & 3];
-			} else if (nparts > 1) {
-				h = src_hash(&s->addr);
 			}
-			if (nparts > 1 && (uint32_t)(((uint64_t)h * nparts) >> 32) != part)
+			if (source_part(h, nparts) != part)
 				continue; /* another part's */
 			if (taken[j] && taken[j][i])
 				continue; /* its union was formed where it was first found */
@@ -1620,7 +1616,7 @@ size_t detect_sources(struct detector *d)
 		drain(x);
 		for (size_t i = 0; i < x->n; i++) {
 			int seen = 0;
-			uint32_t h = src_hash(&x->st[i].addr);
+			uint32_t h = x->st[i].sh;
 			for (struct detector *y = d; y != x && !seen; y = y->merged)
 				seen = source_find(y, &x->st[i].addr, h) != NO_ID;
 			n += !seen;

@@ -148,7 +148,8 @@ struct src_state {
 	uint32_t sig_all;        /* TCP probes with flags */
 	uint32_t cell[DETECT_CELLS]; /* first second seen in each kept cell, cells ascending */
 	uint32_t cell_start;     /* first second of the latest kept cell (with n_cell) */
-	uint8_t spare[12];       /* free: the size stays two cache lines */
+	uint32_t sh;             /* src_hash of addr (kept: eviction and the analysis need it) */
+	uint8_t spare[8];        /* free: the size stays two cache lines */
 };
 
 /* A hash slot: the 32-bit keyed hash (home position and quick reject) and
