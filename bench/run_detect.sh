@@ -4,14 +4,18 @@
 # median of N rounds), peak memory on 10 M lines from 1 M sources read from stdin, and a flood of
 # 10 M distinct sources, one probe each (the detector's bounded-memory case).
 #
-#   bench/run_detect.sh [--clscan BIN] [--also BIN]... [--rounds N] [--no-memory] [--no-flood]
+#   bench/run_detect.sh [--clscan BIN] [--also BIN]... [--rounds N] [--wall-threads T]
+#                       [--no-memory] [--no-flood]
 #
 # --also adds another build (an earlier commit's, say) to the same rounds on the 512 MB input:
 # every round runs each build with and without detection, one after the other, so that a
 # comparison is not decided by when the machine was busy.
 #
 # CPU seconds are user + system from /usr/bin/time: on a shared machine wall time moves with
-# other people's load far more than CPU time does. Geo data is off (CLSCAN_GEOIP_DIR=none), so
+# other people's load far more than CPU time does. --wall-threads T adds, in the same rounds, the
+# wall time of each build at T threads with and without detection: what a user waits for, where
+# the analysis (run once at the end, split between the threads) and the merging of the threads'
+# tables count. Geo data is off (CLSCAN_GEOIP_DIR=none), so
 # the numbers are the detector's and the statistics' alone.
 set -euo pipefail
 
@@ -19,6 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 clscan="$here/../build/clscan"
 also=()
 rounds=5
+wall=0
 memory=1
 flood=1
 while [ $# -gt 0 ]; do
@@ -26,9 +31,10 @@ while [ $# -gt 0 ]; do
 	--clscan) clscan=$2; shift 2 ;;
 	--also) also+=("$2"); shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
+	--wall-threads) wall=$2; shift 2 ;;
 	--no-memory) memory=0; shift ;;
 	--no-flood) flood=0; shift ;;
-	*) echo "usage: $0 [--clscan BIN] [--also BIN]... [--rounds N] [--no-memory] [--no-flood]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--clscan BIN] [--also BIN]... [--rounds N] [--wall-threads T] [--no-memory] [--no-flood]" >&2; exit 2 ;;
 	esac
 done
 for b in "$clscan" ${also[@]+"${also[@]}"}; do
@@ -56,6 +62,11 @@ cpu() {
 	/usr/bin/time -f "%U %S %M" -o "$tmp/t" "${bin:-$clscan}" report -q -o json "$@" >/dev/null
 	awk '{printf "%.2f %d\n", $1 + $2, $3}' "$tmp/t"
 }
+# wall ARGS...: one run's wall seconds
+wall() {
+	/usr/bin/time -f "%e" -o "$tmp/t" "${bin:-$clscan}" report -q -o json "$@" >/dev/null
+	cat "$tmp/t"
+}
 best() { sort -n "$1" | head -1 | cut -d' ' -f1; }
 median() { sort -n "$1" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.0f%%", (b - a) * 100 / a}'; }
@@ -67,12 +78,18 @@ for k in "${!builds[@]}"; do
 	[ "$k" = 0 ] || echo "# also: ${builds[$k]}"
 	: >"$tmp/off$k"
 	: >"$tmp/on$k"
+	: >"$tmp/woff$k"
+	: >"$tmp/won$k"
 done
 echo
 for _ in $(seq "$rounds"); do
 	for k in "${!builds[@]}"; do
 		bin=${builds[$k]} cpu --threads 1 --no-detect "$tp" >>"$tmp/off$k"
 		bin=${builds[$k]} cpu --threads 1 "$tp" >>"$tmp/on$k"
+		if [ "$wall" -gt 0 ]; then
+			bin=${builds[$k]} wall --threads "$wall" --no-detect "$tp" >>"$tmp/woff$k"
+			bin=${builds[$k]} wall --threads "$wall" "$tp" >>"$tmp/won$k"
+		fi
 	done
 done
 echo "| input | build | without detection, CPU s | with | overhead |"
@@ -82,6 +99,16 @@ for k in "${!builds[@]}"; do
 	echo "| $(basename "$tp"), 1 thread, best of $rounds | $b | $(best "$tmp/off$k") | $(best "$tmp/on$k") | $(pct "$(best "$tmp/off$k")" "$(best "$tmp/on$k")") |"
 	echo "| the same, median | $b | $(median "$tmp/off$k") | $(median "$tmp/on$k") | $(pct "$(median "$tmp/off$k")" "$(median "$tmp/on$k")") |"
 done
+if [ "$wall" -gt 0 ]; then
+	echo
+	echo "| input | build | without detection, wall s | with | overhead |"
+	echo "|---|---|---:|---:|---:|"
+	for k in "${!builds[@]}"; do
+		b=${builds[$k]}
+		echo "| $(basename "$tp"), $wall threads, best of $rounds | $b | $(best "$tmp/woff$k") | $(best "$tmp/won$k") | $(pct "$(best "$tmp/woff$k")" "$(best "$tmp/won$k")") |"
+		echo "| the same, median | $b | $(median "$tmp/woff$k") | $(median "$tmp/won$k") | $(pct "$(median "$tmp/woff$k")" "$(median "$tmp/won$k")") |"
+	done
+fi
 
 if [ "$memory" = 1 ]; then
 	echo
