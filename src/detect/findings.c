@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/hash.h"
 #include "core/timeconv.h"
@@ -1722,9 +1723,9 @@ static void dist_merge(struct ctx *x, struct part *ps, unsigned n)
 	free(at);
 }
 
-/* Every source analysed by n threads at once (n > 1: the detector's chain
- * has n parts to merge per source, so the run had n threads); the result
- * is the one walk over all sources would give. */
+/* Every source analysed by n threads at once (n > 1; the run's threads,
+ * at most the CPUs); the result is the one walk over all sources would
+ * give. */
 static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 {
 	struct part *ps = xcalloc(n, sizeof(*ps));
@@ -1806,9 +1807,14 @@ struct detect_findings *detect_findings(struct detector *d)
 	x.min_n = min_contacts(cfg, 1);
 	x.min_n_no_trw = min_contacts(cfg, 0);
 	if (d) {
+		/* as many threads as the detection had, but not more than
+		 * the CPUs (each part walks every source's state) */
 		unsigned parts = 0;
 		for (const struct detector *m = d; m; m = m->merged)
 			parts++;
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		if (cpus >= 1 && parts > (unsigned long)cpus)
+			parts = (unsigned)cpus;
 		if (parts > 1)
 			analyse_parts(&x, d, parts);
 		else
