@@ -92,22 +92,20 @@ for _ in $(seq "$rounds"); do
 		fi
 	done
 done
-echo "| input | build | without detection, CPU s | with | overhead |"
-echo "|---|---|---:|---:|---:|"
-for k in "${!builds[@]}"; do
-	b=${builds[$k]}
-	echo "| $(basename "$tp"), 1 thread, best of $rounds | $b | $(best "$tmp/off$k") | $(best "$tmp/on$k") | $(pct "$(best "$tmp/off$k")" "$(best "$tmp/on$k")") |"
-	echo "| the same, median | $b | $(median "$tmp/off$k") | $(median "$tmp/on$k") | $(pct "$(median "$tmp/off$k")" "$(median "$tmp/on$k")") |"
-done
-if [ "$wall" -gt 0 ]; then
-	echo
-	echo "| input | build | without detection, wall s | with | overhead |"
+# rows LABEL UNIT OFF ON: best and median per build of the runs in $tmp/OFFk and $tmp/ONk
+rows() {
+	echo "| input | build | without detection, $2 | with | overhead |"
 	echo "|---|---|---:|---:|---:|"
 	for k in "${!builds[@]}"; do
-		b=${builds[$k]}
-		echo "| $(basename "$tp"), $wall threads, best of $rounds | $b | $(best "$tmp/woff$k") | $(best "$tmp/won$k") | $(pct "$(best "$tmp/woff$k")" "$(best "$tmp/won$k")") |"
-		echo "| the same, median | $b | $(median "$tmp/woff$k") | $(median "$tmp/won$k") | $(pct "$(median "$tmp/woff$k")" "$(median "$tmp/won$k")") |"
+		local b=${builds[$k]} off="$tmp/$3$k" on="$tmp/$4$k"
+		echo "| $(basename "$tp"), $1, best of $rounds | $b | $(best "$off") | $(best "$on") | $(pct "$(best "$off")" "$(best "$on")") |"
+		echo "| the same, median | $b | $(median "$off") | $(median "$on") | $(pct "$(median "$off")" "$(median "$on")") |"
 	done
+}
+rows "1 thread" "CPU s" off on
+if [ "$wall" -gt 0 ]; then
+	echo
+	rows "$wall threads" "wall s" woff won
 fi
 
 if [ "$memory" = 1 ]; then
