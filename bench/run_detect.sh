@@ -12,7 +12,8 @@
 # comparison is not decided by when the machine was busy.
 #
 # CPU seconds are user + system from /usr/bin/time: on a shared machine wall time moves with
-# other people's load far more than CPU time does. --wall-threads T adds, in the same rounds, the
+# other people's load far more than CPU time does. Each table gives best and median of each
+# mode, and the median of the rounds' own overheads (a round's two runs follow each other). --wall-threads T adds, in the same rounds, the
 # wall time of each build at T threads with and without detection: what a user waits for, where
 # the analysis (run once at the end, split between the threads) and the merging of the threads'
 # tables count. Geo data is off (CLSCAN_GEOIP_DIR=none), so
@@ -100,6 +101,13 @@ rows() {
 		local b=${builds[$k]} off="$tmp/$3$k" on="$tmp/$4$k"
 		echo "| $(basename "$tp"), $1, best of $rounds | $b | $(best "$off") | $(best "$on") | $(pct "$(best "$off")" "$(best "$on")") |"
 		echo "| the same, median | $b | $(median "$off") | $(median "$on") | $(pct "$(median "$off")" "$(median "$on")") |"
+		# each round's two runs follow each other, so their ratio is the
+		# least moved by load that comes and goes over minutes
+		local paired
+		paired=$(paste -d' ' <(cut -d' ' -f1 "$off") <(cut -d' ' -f1 "$on") |
+			awk '{ printf "%.4f\n", ($2 - $1) * 100 / $1 }' | sort -n |
+			awk '{a[NR] = $1} END {printf "%+.0f%%", a[int((NR + 1) / 2)]}')
+		echo "| the same, median of each round's own overhead | $b | | | $paired |"
 	done
 }
 rows "1 thread" "CPU s" off on
