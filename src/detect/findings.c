@@ -1752,9 +1752,11 @@ static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 	struct detect_findings *out = x->out;
 	for (unsigned k = 0; k < n; k++) {
 		struct ctx *p = &ps[k].x;
-		x->items = xgrow(x->items, &x->cap, x->n + p->n, sizeof(*x->items));
-		memcpy(x->items + x->n, p->items, p->n * sizeof(*p->items));
-		x->n += p->n;
+		if (p->n) {
+			x->items = xgrow(x->items, &x->cap, x->n + p->n, sizeof(*x->items));
+			memcpy(x->items + x->n, p->items, p->n * sizeof(*p->items));
+			x->n += p->n;
+		}
 		free(p->items);
 		const struct detect_findings *po = &ps[k].out;
 		out->sources += po->sources;
