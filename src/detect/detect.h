@@ -249,7 +249,9 @@ struct detect_findings {
 	struct detect_config cfg_copy; /* scalar fields only: home/allow are NULL */
 };
 
-/* Analyse the (merged) detector. Never NULL. */
+/* Analyse the (merged) detector, on one thread per detector merged into
+ * it and itself (at most one per CPU); the result does not depend on how
+ * many. Never NULL. */
 struct detect_findings *detect_findings(struct detector *d);
 void detect_findings_free(struct detect_findings *f);
 
