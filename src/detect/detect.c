@@ -1011,6 +1011,8 @@ static void start_empty(struct detector *d)
 	d->evict_level = 1;
 	/* secret as the process's hash key is: drawn from it */
 	d->ix_mul = hash_u64(0x636c7363616e6978ULL) | 1;
+	for (unsigned i = 0; i < 6; i++)
+		d->union_key[i] = hash_u64(0x636c7363616e7500ULL + i);
 	for (unsigned c = 0; c < BLOCK_CLASSES; c++)
 		d->blk_free[c] = NO_ID;
 	slots_make(&d->sslot_r, &d->sslots, &d->sslot_mask, 4096);
@@ -1381,9 +1383,25 @@ static void merge_runs(struct contact *buf, size_t mid, size_t end, struct conta
 
 #define DEDUP_LINEAR_MAX 16
 
+/* Hash of a contact's key (target, protocol, port) for the union of its
+ * source's parts: pair-multiply-shift over its 32-bit words with secret
+ * 64-bit words k (Thorup, "High speed hashing for integers and strings",
+ * 2015), universal like the SipHash it replaced at a fifth of the cost;
+ * the top bits are used. */
+static inline uint64_t union_hash(const uint64_t *k, const struct contact *c)
+{
+	uint32_t w[4];
+	memcpy(w, c->dst.b, 16);
+	uint64_t last = (uint64_t)c->proto << 16 | c->port;
+	return (w[0] + k[0]) * (w[1] + k[1]) + (w[2] + k[2]) * (w[3] + k[3]) +
+	       (last + k[4]) * k[5];
+}
+
 /* One contact per key in buf[0..n) (sorted by time): later ones are folded
- * into the earliest. Returns the new n; order is kept. */
-static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t *slots_cap)
+ * into the earliest. Returns the new n; order is kept. key: the union_hash
+ * words. */
+static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t *slots_cap,
+			 const uint64_t *key)
 {
 	if (n <= DEDUP_LINEAR_MAX) { /* most sources: comparing beats hashing */
 		size_t w = 0;
@@ -1409,13 +1427,9 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 	uint32_t *sl = *slots;
 	memset(sl, 0, need * sizeof(*sl));
 	size_t mask = need - 1, w = 0;
+	unsigned shift = 64u - (unsigned)__builtin_ctzll(need);
 	for (size_t q = 0; q < n; q++) {
-		unsigned char key[19];
-		memcpy(key, buf[q].dst.b, 16);
-		key[16] = buf[q].proto;
-		key[17] = (unsigned char)(buf[q].port >> 8);
-		key[18] = (unsigned char)buf[q].port;
-		size_t pos = (size_t)hash_bytes(key, sizeof(key)) & mask;
+		size_t pos = (size_t)(union_hash(key, &buf[q]) >> shift) & mask;
 		for (;;) {
 			if (!sl[pos]) {
 				sl[pos] = (uint32_t)w + 1;
@@ -1559,10 +1573,10 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 				}
 				for (int r = 1; r < parts; r++)
 					merge_runs(buf, run_end[r - 1], run_end[r], tmp);
-				n = dedup_keys(buf, n, &slots, &slots_cap);
+				n = dedup_keys(buf, n, &slots, &slots_cap, d->union_key);
 			} else if (parts > 64) {
 				sort_by_time(buf, (uint32_t)n);
-				n = dedup_keys(buf, n, &slots, &slots_cap);
+				n = dedup_keys(buf, n, &slots, &slots_cap, d->union_key);
 			}
 			if (n > d->cfg.max_contacts) {
 				n = d->cfg.max_contacts; /* the earliest, as under the cap */

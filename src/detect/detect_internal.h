@@ -205,6 +205,7 @@ struct detector {
 	uint32_t blk_free[BLOCK_CLASSES]; /* free blocks per class, linked through
 					   * their first unit; NO_ID ends */
 	uint64_t ix_mul;          /* odd multiplier of the contact indexes' hash (ix_hash) */
+	uint64_t union_key[6];    /* secret words of the analysis's key hash (union_hash) */
 	struct region tg_r;       /* struct target[] */
 	struct target *tg;
 	size_t tg_n;              /* targets allocated (live or free) */
