@@ -5,17 +5,6 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-static const uint8_t v4_mapped_head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-void addr_from_v4(uint32_t host_order, struct ip_addr *out)
-{
-	memcpy(out->b, v4_mapped_head, 12);
-	out->b[12] = (uint8_t)(host_order >> 24);
-	out->b[13] = (uint8_t)(host_order >> 16);
-	out->b[14] = (uint8_t)(host_order >> 8);
-	out->b[15] = (uint8_t)host_order;
-}
-
 int addr_is_zero(const struct ip_addr *a)
 {
 	for (size_t i = 0; i < 16; i++)

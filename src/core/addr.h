@@ -19,12 +19,22 @@ struct ip_addr {
 int addr_parse(const char *s, size_t len, struct ip_addr *out);
 int addr_parse_v4(const char *s, size_t len, struct ip_addr *out);
 
-void addr_from_v4(uint32_t host_order, struct ip_addr *out);
-/* Inline: every event asks both several times. */
+/* The first 12 bytes of every IPv4 address in this form. */
+static const uint8_t addr_v4_head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+/* Inline, like the two below: the parsers and the detector make and test
+ * IPv4 addresses several times an event. */
+static inline void addr_from_v4(uint32_t host_order, struct ip_addr *out)
+{
+	memcpy(out->b, addr_v4_head, 12);
+	out->b[12] = (uint8_t)(host_order >> 24);
+	out->b[13] = (uint8_t)(host_order >> 16);
+	out->b[14] = (uint8_t)(host_order >> 8);
+	out->b[15] = (uint8_t)host_order;
+}
 static inline int addr_is_v4(const struct ip_addr *a)
 {
-	static const uint8_t head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	return memcmp(a->b, head, 12) == 0;
+	return memcmp(a->b, addr_v4_head, 12) == 0;
 }
 /* host order; only if addr_is_v4 */
 static inline uint32_t addr_v4(const struct ip_addr *a)

@@ -407,9 +407,10 @@ static void target_unref(struct detector *d, uint32_t id)
 }
 
 /* A contact's target as one word: an IPv4 address is TW_V4 | its four
- * bytes (no table: nearly every target, and a table lookup per event was
- * the detector's largest share of cache misses after the sources'), an
- * IPv6 one its id in the target table. */
+ * bytes as stored (no byte swap either way, and no table: nearly every
+ * target is IPv4, and a table lookup per event was the detector's largest
+ * share of cache misses after the sources'), an IPv6 one its id in the
+ * target table. */
 #define TW_V4 (1ull << 32)
 #define NO_TW UINT64_MAX
 
@@ -510,8 +511,7 @@ static void origin_set(struct detector *d, struct pcontact *c, uint32_t unit, ui
 static void dc_load(const struct detector *d, const struct pcontact *c, struct contact *out)
 {
 	if (c->v4) {
-		static const uint8_t head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-		memcpy(out->dst.b, head, 12);
+		memcpy(out->dst.b, addr_v4_head, 12);
 		memcpy(out->dst.b + 12, &c->tgt, 4);
 	} else {
 		out->dst = d->tg[c->tgt].a;

@@ -68,8 +68,8 @@ struct pcontact {
 	uint64_t origin;    /* unit << ORIGIN_LINE_BITS | line, or, for a unit or
 			     * line too large, ORIGIN_WIDE_UNIT there and an index
 			     * into the detector's wide origins */
-	uint32_t tgt;       /* v4: the IPv4 address's four bytes as the address
-			     * holds them; else a target id */
+	uint32_t tgt;       /* v4: the IPv4 address's four bytes as stored; else a
+			     * target id */
 	uint32_t count;
 	uint32_t fails;
 	uint32_t last_ms;
