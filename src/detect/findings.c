@@ -1689,15 +1689,20 @@ static void *part_run(void *arg)
 	return NULL;
 }
 
-static void bg_sum(struct bg_cell **into, const struct bg_cell *from, size_t n)
+/* A part's background table added into the whole's (taken over whole
+ * when the whole has none yet). */
+static void bg_sum(struct bg_cell **into, struct bg_cell **from, size_t n)
 {
-	if (!from)
+	if (!*from)
 		return;
-	if (!*into) /* taken over whole would do, but it is freed with its part */
-		*into = xcalloc(n, sizeof(**into));
+	if (!*into) {
+		*into = *from;
+		*from = NULL;
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
-		(*into)[i].sources += from[i].sources;
-		(*into)[i].events += from[i].events;
+		(*into)[i].sources += (*from)[i].sources;
+		(*into)[i].events += (*from)[i].events;
 	}
 }
 
@@ -1767,12 +1772,12 @@ static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 		out->background_masscan += po->background_masscan;
 		out->background_mirai += po->background_mirai;
 		out->background_periodic += po->background_periodic;
-		bg_sum(&x->bg_tcp, p->bg_tcp, 65536);
-		bg_sum(&x->bg_udp, p->bg_udp, 65536);
-		bg_sum(&x->bg_sctp, p->bg_sctp, 65536);
-		bg_sum(&x->bg_icmp, p->bg_icmp, 256);
-		bg_sum(&x->bg_icmp6, p->bg_icmp6, 256);
-		bg_sum(&x->bg_proto, p->bg_proto, 256);
+		bg_sum(&x->bg_tcp, &p->bg_tcp, 65536);
+		bg_sum(&x->bg_udp, &p->bg_udp, 65536);
+		bg_sum(&x->bg_sctp, &p->bg_sctp, 65536);
+		bg_sum(&x->bg_icmp, &p->bg_icmp, 256);
+		bg_sum(&x->bg_icmp6, &p->bg_icmp6, 256);
+		bg_sum(&x->bg_proto, &p->bg_proto, 256);
 		if (p->bg_cc) {
 			if (!x->bg_cc)
 				x->bg_cc = xcalloc(BG_CC_N, sizeof(*x->bg_cc));
