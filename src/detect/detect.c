@@ -919,6 +919,12 @@ static void source_init(struct src_state *s, const struct ip_addr *a, uint32_t h
 }
 
 static void queue_finish_d(struct detector *d);
+/* the event log (detect_use_log), below */
+struct event_facts;
+static void log_append(struct detector *d, const struct event *ev, const struct event_facts *f,
+		       uint32_t sh);
+static void log_replay(struct detector *d);
+static void log_free(struct detector *d);
 
 /* Make room for one more source and return the index it may take. A clock
  * hand walks the table in order and takes the first source with at most
@@ -1044,6 +1050,8 @@ struct detector *detect_new(const struct detect_config *cfg)
 
 void detect_free(struct detector *d)
 {
+	if (d)
+		log_free(d);
 	while (d) {
 		struct detector *next = d->merged;
 		region_free(&d->st_r);
@@ -1242,6 +1250,46 @@ static void drain(struct detector *d)
 	d->nq = d->qc = d->qd = 0;
 }
 
+/* What the detector takes from an event besides its addresses. */
+struct event_facts {
+	int64_t first_ns; /* 0 if untimed */
+	uint32_t count;   /* events it stands for (>= 1) */
+	uint32_t sig;     /* probe_sig */
+	uint16_t port;
+	uint8_t fc;       /* enum flag_class */
+	uint8_t contact;  /* a contact to keep (struct pending) */
+	/* the rest only for a probe (fc != FC_NONPROBE), else 0 */
+	uint8_t proto, outcome, fp;
+	uint8_t fails;    /* not known to have succeeded, not accepted */
+	uint8_t succ, honey;
+};
+
+static inline void event_facts(const struct event *ev, struct event_facts *f)
+{
+	uint16_t port;
+	enum flag_class fc = classify(ev, &port);
+	memset(f, 0, sizeof(*f));
+	f->first_ns = (ev->flags & EVENT_HAS_TIME) ? ev->time_ns : 0;
+	f->count = ev->count ? ev->count : 1;
+	f->sig = probe_sig(ev, fc);
+	f->fc = (uint8_t)fc;
+	/* A web request whose log gave no server port is the web stage's to
+	 * judge: as a contact it would only be "port 0" noise. */
+	f->contact = fc != FC_NONPROBE &&
+		     !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst)) &&
+		     !(ev->http && !(ev->flags & EVENT_HAS_PORTS));
+	if (fc == FC_NONPROBE)
+		return;
+	int ok = succeeded(ev->outcome);
+	f->fails = !ok && ev->action != EVENT_ACTION_ACCEPT;
+	f->succ = (uint8_t)ok;
+	f->honey = (ev->flags & EVENT_HONEYPOT) != 0;
+	f->port = port;
+	f->proto = (ev->flags & EVENT_ARP) ? EVENT_PROTO_ARP : ev->proto;
+	f->outcome = ev->outcome < EVENT_OUTCOME_COUNT ? ev->outcome : 0;
+	f->fp = classify_fp(ev, fc);
+}
+
 /* Queue one event; sh is its source's src_hash. */
 static void add_event(struct detector *d, const struct event *ev, uint32_t sh)
 {
@@ -1249,39 +1297,40 @@ static void add_event(struct detector *d, const struct event *ev, uint32_t sh)
 	 * clients' traffic, not probes against it. */
 	if (!d->cfg.include_local && ev->in_if.len == 0 && ev->out_if.len != 0)
 		return;
+	struct event_facts f;
+	event_facts(ev, &f);
+	if (d->log_on) {
+		if (d->log_n < d->log_max) {
+			log_append(d, ev, &f, sh);
+			return;
+		}
+		log_replay(d); /* full: the tables take over, this event after the logged ones */
+	}
 	struct pending *p = &d->q[d->nq];
-	uint16_t port;
-	enum flag_class fc = classify(ev, &port);
 	p->src = ev->src;
-	p->count = ev->count ? ev->count : 1;
-	p->fc = (uint8_t)fc;
-	/* A web request whose log gave no server port is the web stage's to
-	 * judge: as a contact it would only be "port 0" noise. */
-	p->contact = fc != FC_NONPROBE &&
-		     !((ev->flags & EVENT_HAS_DST) && group_destination(&ev->dst)) &&
-		     !(ev->http && !(ev->flags & EVENT_HAS_PORTS));
+	p->count = f.count;
+	p->fc = f.fc;
+	p->contact = f.contact;
 	struct contact *in = &p->in;
 	memset(in, 0, sizeof(*in));
 	if (ev->flags & EVENT_HAS_DST)
 		in->dst = ev->dst;
-	in->first_ns = (ev->flags & EVENT_HAS_TIME) ? ev->time_ns : 0;
-	if (fc != FC_NONPROBE) {
+	in->first_ns = f.first_ns;
+	if (f.fc != FC_NONPROBE) {
 		in->unit = ev->unit;
 		in->line = ev->line;
-		in->count = p->count > UINT32_MAX ? UINT32_MAX : (uint32_t)p->count;
-		int ok = succeeded(ev->outcome);
-		if (!ok && ev->action != EVENT_ACTION_ACCEPT)
-			in->fails = in->count;
-		in->succ = (uint8_t)ok;
-		in->honey = (ev->flags & EVENT_HONEYPOT) != 0;
-		in->port = port;
-		in->proto = (ev->flags & EVENT_ARP) ? EVENT_PROTO_ARP : ev->proto;
-		in->outcome = ev->outcome < EVENT_OUTCOME_COUNT ? ev->outcome : 0;
-		in->outcomes = (uint8_t)(1u << in->outcome);
-		in->fclass = (uint8_t)fc;
-		in->fp = classify_fp(ev, fc);
+		in->count = f.count;
+		in->fails = f.fails ? f.count : 0;
+		in->succ = f.succ;
+		in->honey = f.honey;
+		in->port = f.port;
+		in->proto = f.proto;
+		in->outcome = f.outcome;
+		in->outcomes = (uint8_t)(1u << f.outcome);
+		in->fclass = f.fc;
+		in->fp = f.fp;
 	}
-	p->sig = probe_sig(ev, fc);
+	p->sig = f.sig;
 	p->sh = sh;
 	if (++d->nq == DETECT_QUEUE)
 		drain(d);
@@ -1314,6 +1363,8 @@ void detect_merge(struct detector *into, struct detector *from)
 {
 	if (!into || !from || into == from)
 		return;
+	log_replay(into);
+	log_replay(from);
 	drain(into);
 	drain(from);
 	struct detector *m = xmalloc(sizeof(*m));
@@ -1444,6 +1495,444 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 		}
 	}
 	return w;
+}
+
+
+/* ---- the event log (detect_use_log) ------------------------------------------ */
+
+/* An address as the log keeps it: IPv4's four bytes, or an IPv6 address
+ * appended to log6 (its index, and the flag v6 set). */
+static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uint8_t *flags,
+				uint8_t v6)
+{
+	if (addr_is_v4(a)) {
+		uint32_t v;
+		memcpy(&v, a->b + 12, 4);
+		return v;
+	}
+	d->log6 = xgrow(d->log6, &d->cap6, d->n6 + 1, sizeof(*d->log6));
+	d->log6[d->n6] = *a;
+	*flags |= v6;
+	return (uint32_t)d->n6++;
+}
+
+static inline void log_addr_get(const struct detector *d, uint32_t v, int v6, struct ip_addr *a)
+{
+	if (v6) {
+		*a = d->log6[v];
+	} else {
+		memcpy(a->b, addr_v4_head, 12);
+		memcpy(a->b + 12, &v, 4);
+	}
+}
+
+/* Append an event to the log. */
+static void log_append(struct detector *d, const struct event *ev, const struct event_facts *f,
+		       uint32_t sh)
+{
+	if (d->log_n == d->log_cap) { /* both arrays grow together */
+		d->log = region_grow(&d->log_r, (d->log_n + 1) * sizeof(*d->log));
+		d->logk = region_grow(&d->logk_r, (d->log_n + 1) * sizeof(*d->logk));
+		size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
+		d->log_cap = a < b ? a : b;
+	}
+	d->logk[d->log_n] = (uint64_t)sh << 32 | d->log_n;
+	struct logrec *r = &d->log[d->log_n++];
+	uint8_t fl = 0;
+	r->first_ns = f->first_ns;
+	r->origin = 0;
+	if (f->fc != FC_NONPROBE) {
+		if (ev->unit < ORIGIN_WIDE_UNIT && ev->line < (1ull << ORIGIN_LINE_BITS)) {
+			r->origin = (uint64_t)ev->unit << ORIGIN_LINE_BITS | ev->line;
+		} else {
+			d->logwide = xgrow(d->logwide, &d->capwide, d->nwide + 1,
+					   sizeof(*d->logwide));
+			d->logwide[d->nwide].unit = ev->unit;
+			d->logwide[d->nwide].line = ev->line;
+			r->origin = d->nwide++;
+			fl |= LR_WIDE;
+		}
+	}
+	static const struct ip_addr none;
+	r->src = log_addr(d, &ev->src, &fl, LR_SRC6);
+	r->dst = log_addr(d, (ev->flags & EVENT_HAS_DST) ? &ev->dst : &none, &fl, LR_DST6);
+	r->count = f->count;
+	r->sig = f->sig;
+	r->port = f->port;
+	r->proto = f->proto;
+	r->fc = f->fc;
+	r->fp = f->fp;
+	r->outcome = f->outcome;
+	if (f->fails)
+		fl |= LR_FAILS;
+	if (f->succ)
+		fl |= LR_SUCC;
+	if (f->honey)
+		fl |= LR_HONEY;
+	if (f->contact)
+		fl |= LR_CONTACT;
+	r->flags = fl;
+	r->pad = 0;
+}
+
+/* The event's contact, as add_event makes it (struct pending.in). */
+static void log_contact(const struct detector *d, const struct logrec *r, struct contact *c)
+{
+	log_addr_get(d, r->dst, r->flags & LR_DST6, &c->dst);
+	c->first_ns = r->first_ns;
+	c->last_ms = 0;
+	if (r->fc == FC_NONPROBE) { /* add_event keeps only the target and the time */
+		c->unit = 0;
+		c->line = 0;
+		c->count = c->fails = 0;
+		c->port = 0;
+		c->proto = c->outcome = c->outcomes = c->fclass = c->fp = 0;
+		c->succ = c->honey = 0;
+		return;
+	}
+	if (r->flags & LR_WIDE) {
+		c->unit = d->logwide[r->origin].unit;
+		c->line = d->logwide[r->origin].line;
+	} else {
+		c->unit = (uint32_t)(r->origin >> ORIGIN_LINE_BITS);
+		c->line = r->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+	}
+	c->count = r->count;
+	c->fails = (r->flags & LR_FAILS) ? r->count : 0;
+	c->port = r->port;
+	c->proto = r->proto;
+	c->outcome = r->outcome;
+	c->outcomes = (uint8_t)(1u << r->outcome);
+	c->fclass = r->fc;
+	c->fp = r->fp;
+	c->succ = (r->flags & LR_SUCC) != 0;
+	c->honey = (r->flags & LR_HONEY) != 0;
+}
+
+static void log_free(struct detector *d)
+{
+	region_free(&d->log_r);
+	region_free(&d->logk_r);
+	free(d->log6);
+	free(d->logwide);
+	free(d->log_mixed);
+	d->log_mixed = NULL;
+	d->n_mixed = d->cap_mixed = 0;
+	d->log_mixed_known = 0;
+	d->log = NULL;
+	d->logk = NULL;
+	d->log6 = NULL;
+	d->logwide = NULL;
+	d->log_n = d->log_cap = d->n6 = d->cap6 = d->nwide = d->capwide = 0;
+	d->log_on = 0;
+}
+
+/* Bytes of replayed log given back at a time. */
+#define LOG_RELEASE (1u << 20)
+
+/* The logged events through the tables, in the order they came, as if
+ * the log had never been; the tables are used from here on. The keys go
+ * first (src_hash is taken again) and the replayed part of the log is
+ * given back as the tables grow, so that a full log and the tables it
+ * fills are not held at once. */
+static void log_replay(struct detector *d)
+{
+	if (!d->log_on)
+		return;
+	d->log_on = 0;
+	region_free(&d->logk_r);
+	d->logk = NULL;
+	size_t released = 0;
+	for (size_t i = 0; i < d->log_n; i++) {
+		const struct logrec *r = &d->log[i];
+		struct pending *p = &d->q[d->nq];
+		log_addr_get(d, r->src, r->flags & LR_SRC6, &p->src);
+		log_contact(d, r, &p->in);
+		p->count = r->count;
+		p->fc = r->fc;
+		p->contact = (r->flags & LR_CONTACT) != 0;
+		p->sig = r->sig;
+		p->sh = src_hash(&p->src);
+		if (++d->nq < DETECT_QUEUE)
+			continue;
+		drain(d); /* the queue holds copies: the records are done with */
+		size_t done = (i + 1) * sizeof(*d->log) / LOG_RELEASE * LOG_RELEASE;
+		if (!d->log_r.heap && done > released) {
+			madvise((char *)d->log + released, done - released, MADV_DONTNEED);
+			released = done;
+		}
+	}
+	drain(d);
+	log_free(d);
+}
+
+/* Sort the keys (src_hash << 32 | index) by their high 32 bits, stably,
+ * so that each source's events lie together in the order they came:
+ * passes of 11, 11 and 10 bits (2048 buckets still keep the scattered
+ * writes in the cache). */
+#define SORT_PASSES 3
+#define SORT_BITS 11
+static void log_sort(struct detector *d)
+{
+	if (d->log_sorted)
+		return;
+	d->log_sorted = 1;
+	size_t n = d->log_n;
+	if (n == 0)
+		return; /* (no keys at all: logk is NULL) */
+	uint64_t *k = d->logk, *tmp = xmalloc(n * sizeof(*tmp));
+	static const unsigned shift[SORT_PASSES] = {32, 32 + SORT_BITS, 32 + 2 * SORT_BITS};
+	const uint64_t mask = (1u << SORT_BITS) - 1;
+	uint32_t(*cnt)[1u << SORT_BITS] = xcalloc(SORT_PASSES, sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		for (int p = 0; p < SORT_PASSES; p++)
+			cnt[p][(k[i] >> shift[p]) & mask]++;
+	for (int p = 0; p < SORT_PASSES; p++) {
+		uint32_t sum = 0;
+		for (size_t b = 0; b <= mask; b++) {
+			uint32_t c = cnt[p][b];
+			cnt[p][b] = sum;
+			sum += c;
+		}
+	}
+	uint64_t *from = k, *to = tmp;
+	for (int p = 0; p < SORT_PASSES; p++) {
+		for (size_t i = 0; i < n; i++)
+			to[cnt[p][(from[i] >> shift[p]) & mask]++] = from[i];
+		uint64_t *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != k) /* an odd number of passes: the result is in tmp */
+		memcpy(k, from, n * sizeof(*k));
+	free(tmp);
+	free(cnt);
+}
+
+/* Would the tables give what the log walk gives? They differ only under
+ * the caps: max_sources (sources evicted; the runs of one hash are the
+ * sources but for the rare collision, so half the cap leaves room) and
+ * max_contacts (the earliest kept: the same set and counts either way
+ * when a source's events came in time order). max_contacts_total cannot
+ * be reached: the log holds fewer events. Needs log_sort. */
+static int log_exact(struct detector *d)
+{
+	if (d->log_exact >= 0)
+		return d->log_exact;
+	const uint64_t *k = d->logk;
+	size_t n = d->log_n, runs = 0;
+	int ok = 1;
+	for (size_t i = 0; i < n && ok;) {
+		size_t j = i + 1;
+		while (j < n && (k[j] >> 32) == (k[i] >> 32))
+			j++;
+		runs++;
+		if (j - i > d->cfg.max_contacts) {
+			const struct logrec *prev = NULL;
+			for (size_t q = i; q < j && ok; q++) {
+				const struct logrec *r = &d->log[(uint32_t)k[q]];
+				if (!(r->flags & LR_CONTACT))
+					continue;
+				if (prev) {
+					struct contact a, b;
+					log_contact(d, prev, &a);
+					log_contact(d, r, &b);
+					ok = contact_order(&b, &a) >= 0;
+				}
+				prev = r;
+			}
+		}
+		i = j;
+	}
+	if (runs > d->cfg.max_sources / 2)
+		ok = 0;
+	d->log_exact = (int8_t)ok;
+	return ok;
+}
+
+#define LOG_AHEAD 16
+
+struct log_walk {
+	struct detector *d;
+	struct contact *buf;
+	size_t cap;
+	uint32_t *slots;
+	size_t slots_cap;
+	detect_source_fn fn;
+	void *arg;
+};
+
+static inline int log_same_src(const struct detector *d, const struct logrec *r,
+			       const struct logrec *r0)
+{
+	if ((r->flags ^ r0->flags) & LR_SRC6)
+		return 0;
+	if (!(r->flags & LR_SRC6))
+		return r->src == r0->src;
+	return addr_eq(&d->log6[r->src], &d->log6[r0->src]);
+}
+
+/* Source addr's events among keys [start, start + len): counted as stage C
+ * counts them, its contacts formed as detector unions are (one per key,
+ * the earliest, the rest folded in), and the view passed on. Its order is
+ * the index of its first event, which orders sources as the tables'
+ * indices do. filter: the run holds other sources too (else meeting one
+ * returns 0, nothing passed on). */
+static int log_emit(struct log_walk *w, size_t start, size_t len, const struct ip_addr *addr,
+		    uint32_t first, int filter)
+{
+	const struct detector *d = w->d;
+	const struct logrec *L = d->log, *r0 = &L[first];
+	const uint64_t *k = d->logk;
+	struct src_state s;
+	source_init(&s, addr, (uint32_t)(k[start] >> 32));
+	if (len > w->cap) {
+		w->cap = len * 2;
+		w->buf = xrealloc(w->buf, w->cap * sizeof(*w->buf));
+	}
+	size_t m = 0;
+	for (size_t ki = start; ki < start + len; ki++) {
+		if (ki + LOG_AHEAD < d->log_n) { /* the keys tell which come next */
+			const char *ahead = (const char *)&L[(uint32_t)k[ki + LOG_AHEAD]];
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + sizeof(struct logrec) - 1);
+		}
+		const struct logrec *r = &L[(uint32_t)k[ki]];
+		if (!log_same_src(d, r, r0)) {
+			if (!filter)
+				return 0;
+			continue;
+		}
+		s.events += r->count;
+		if (r->first_ns)
+			cells_note(&s, (uint32_t)(r->first_ns / 1000000000LL), d->cell_w);
+		if (r->sig) {
+			if (!s.sig)
+				s.sig = r->sig;
+			s.sig_all++;
+			s.sig_same += r->sig == s.sig;
+		}
+		if (r->fc == FC_NONPROBE)
+			continue;
+		s.probes += r->count;
+		uint8_t fp = r->fp & (FP_NMAP | FP_ZMAP | FP_MASSCAN | FP_MIRAI);
+		for (int b = 0; fp && b < FP_BITS; b++)
+			if (fp & (1u << b))
+				s.fp[b] = sat_add32(s.fp[b], r->count);
+		if (r->flags & LR_CONTACT)
+			log_contact(d, r, &w->buf[m++]);
+	}
+	sort_by_time(w->buf, (uint32_t)m);
+	m = dedup_keys(w->buf, m, &w->slots, &w->slots_cap, d->union_key);
+	struct src_view v;
+	v.order = first;
+	v.addr = *addr;
+	v.events = s.events;
+	v.probes = s.probes;
+	v.truncated = m > d->cfg.max_contacts;
+	if (v.truncated)
+		m = d->cfg.max_contacts; /* the earliest, as the tables keep */
+	memcpy(v.cell, s.cell, sizeof(v.cell));
+	v.n_cell = s.n_cell;
+	v.cells_more = s.cells_more;
+	v.sig = s.sig;
+	v.sig_same = s.sig_same;
+	v.sig_all = s.sig_all;
+	v.fp = s.fp;
+	v.c = w->buf;
+	v.n = (uint32_t)m;
+	w->fn(w->arg, &v);
+	return 1;
+}
+
+/* The sources of a run of keys [i, j) that holds more than one (two
+ * addresses with one hash): each found by its first event, comparing
+ * every event with the few found so far. */
+static size_t log_run_sources(const struct detector *d, size_t i, size_t j, uint32_t **firsts,
+			      size_t *cap)
+{
+	const struct logrec *L = d->log;
+	const uint64_t *k = d->logk;
+	size_t m = 0;
+	for (size_t q = i; q < j; q++) {
+		const struct logrec *rq = &L[(uint32_t)k[q]];
+		size_t f = 0;
+		while (f < m && !log_same_src(d, &L[(*firsts)[f]], rq))
+			f++;
+		if (f == m) {
+			*firsts = xgrow(*firsts, cap, m + 1, sizeof(**firsts));
+			(*firsts)[m++] = (uint32_t)k[q];
+		}
+	}
+	return m;
+}
+
+/* Every source of the log (log_sort'ed), in hash order: the keys are read
+ * in sequence, so the events can be fetched well ahead. A walk of every
+ * source notes the runs that hold two (log_mixed), so that a later walk
+ * for a few (want) passes the others by without reading their events. */
+static void log_walk(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
+{
+	const struct logrec *L = d->log;
+	const uint64_t *k = d->logk;
+	size_t n = d->log_n, mi = 0;
+	struct log_walk w = {.d = d, .fn = fn, .arg = arg};
+	uint32_t *firsts = NULL;
+	size_t cap_firsts = 0;
+	int known = want && d->log_mixed_known; /* a walk of all looks afresh */
+	if (!want)
+		d->n_mixed = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && (k[j] >> 32) == (k[i] >> 32))
+			j++;
+		uint32_t first = (uint32_t)k[i];
+		struct ip_addr a0;
+		log_addr_get(d, L[first].src, L[first].flags & LR_SRC6, &a0);
+		while (known && mi < d->n_mixed && d->log_mixed[mi] < i)
+			mi++;
+		int mixed = known && mi < d->n_mixed && d->log_mixed[mi] == i;
+		if (!mixed) {
+			if (want && !want(arg, &a0)) {
+				if (known) { /* one source, not wanted */
+					i = j;
+					continue;
+				}
+			} else if (log_emit(&w, i, j - i, &a0, first, 0)) {
+				i = j;
+				continue;
+			}
+		}
+		size_t m = log_run_sources(d, i, j, &firsts, &cap_firsts);
+		if (!want && m > 1) {
+			d->log_mixed = xgrow(d->log_mixed, &d->cap_mixed, d->n_mixed + 1,
+					     sizeof(*d->log_mixed));
+			d->log_mixed[d->n_mixed++] = i;
+		}
+		for (size_t f = 0; f < m; f++) {
+			struct ip_addr a;
+			log_addr_get(d, L[firsts[f]].src, L[firsts[f]].flags & LR_SRC6, &a);
+			if (!want || want(arg, &a))
+				log_emit(&w, i, j - i, &a, firsts[f], m > 1);
+		}
+		i = j;
+	}
+	if (!want)
+		d->log_mixed_known = 1;
+	free(firsts);
+	free(w.buf);
+	free(w.slots);
+}
+
+void detect_use_log(struct detector *d)
+{
+	if (!d || d->n || d->nq || d->merged)
+		return;
+	d->log_on = 1;
+	d->log_exact = -1;
+	/* as many events as the tables may keep contacts: the log then
+	 * costs no more memory than they could */
+	d->log_max = d->cfg.max_contacts_total < UINT32_MAX ? d->cfg.max_contacts_total : UINT32_MAX;
 }
 
 void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
@@ -1599,6 +2088,14 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 
 void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
 {
+	if (d && d->log_on) {
+		log_sort(d);
+		if (log_exact(d)) {
+			log_walk(d, want, fn, arg);
+			return;
+		}
+		log_replay(d);
+	}
 	detect_flush(d);
 	each_source_run(d, want, fn, arg, 0, 1);
 }
@@ -1606,6 +2103,7 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
 			     detect_source_fn fn, void *arg)
 {
+	/* (parts are for merged detectors, which have no log) */
 	each_source_run(d, NULL, fn, arg, part, nparts);
 }
 
@@ -1614,6 +2112,8 @@ size_t detect_memory(struct detector *d)
 	size_t b = 0;
 	for (; d; d = d->merged) {
 		drain(d);
+		b += d->log_n * (sizeof(*d->log) + sizeof(*d->logk)) + d->cap6 * sizeof(*d->log6) +
+		     d->capwide * sizeof(*d->logwide);
 		b += sizeof(*d) + d->n * sizeof(*d->st) +
 		     (d->sslot_mask + 1) * sizeof(struct dslot) + d->pool_n * sizeof(*d->pool) +
 		     d->tg_n * sizeof(*d->tg) +
@@ -1626,6 +2126,8 @@ size_t detect_memory(struct detector *d)
 size_t detect_sources(struct detector *d)
 {
 	size_t n = 0;
+	if (d)
+		log_replay(d);
 	for (struct detector *x = d; x; x = x->merged) {
 		drain(x);
 		for (size_t i = 0; i < x->n; i++) {

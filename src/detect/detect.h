@@ -105,9 +105,9 @@ struct detector;
 
 struct detector *detect_new(const struct detect_config *cfg);
 void detect_free(struct detector *d);
-/* Account one event (after filtering). Cheap: one keyed lookup of the
- * source, one of the contact, both fetched ahead (the event waits in a
- * short queue). */
+/* Account one event (after filtering). Cheap: appended to the event log
+ * (detect_use_log), or one keyed lookup of the source and one of the
+ * contact, both fetched ahead (the event waits in a short queue). */
 void detect_add(struct detector *d, const struct event *ev);
 /* The same, given hash_16(&ev->src) (which the statistics took already). */
 void detect_add_hashed(struct detector *d, const struct event *ev, uint64_t src_h);
@@ -124,6 +124,16 @@ size_t detect_sources(struct detector *d);
  * is needed only before reading the state by other means. Flushes the
  * detectors merged into d too. */
 void detect_flush(struct detector *d);
+/* Keep events in a log instead of the tables, for a detector that will
+ * not be merged (one worker): each event is appended (48 bytes), and the
+ * log is sorted by source and folded once, when the findings are made.
+ * That costs a fraction of a table lookup per event. The findings are
+ * the same as the tables give: where the caps could make a difference (a
+ * source with more events than max_contacts out of time order, sources
+ * near max_sources) or the log reaches max_contacts_total events, the
+ * log is replayed into the tables, in order, and the tables take over.
+ * Call before the first event. */
+void detect_use_log(struct detector *d);
 
 /* ---- findings ----------------------------------------------------------- */
 

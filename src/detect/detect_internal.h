@@ -190,6 +190,30 @@ struct pending {
 
 #define DETECT_QUEUE 16
 
+/* An event as the log keeps it (detect_use_log): 40 bytes. An IPv4
+ * address is its four bytes; an IPv6 one an index into log6. */
+#define LR_SRC6 0x01
+#define LR_DST6 0x02
+#define LR_FAILS 0x04   /* the contact's fails are its count */
+#define LR_SUCC 0x08
+#define LR_HONEY 0x10
+#define LR_CONTACT 0x20 /* a contact to keep (struct pending.contact) */
+#define LR_WIDE 0x40    /* origin is an index into logwide */
+struct logrec {
+	int64_t first_ns;
+	uint64_t origin;
+	uint32_t src, dst;
+	uint32_t count;
+	uint32_t sig;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t fc;
+	uint8_t fp;
+	uint8_t outcome;
+	uint8_t flags;
+	uint8_t pad;
+};
+
 struct detector {
 	struct detect_config cfg; /* a copy; home/allow point into the caller's */
 	uint32_t cell_w;          /* detect_cell_seconds(&cfg) */
@@ -229,6 +253,22 @@ struct detector {
 	struct detector *merged;  /* detectors merged into this one (detect_merge) */
 	size_t hand;              /* eviction clock hand (see evict_one) */
 	uint64_t evict_level;
+	/* the event log (detect_use_log): on until replayed into the tables */
+	uint8_t log_on;
+	uint8_t log_sorted;       /* logk sorted by source (the walk's order) */
+	int8_t log_exact;         /* -1 unknown, else log_exact()'s answer */
+	struct region log_r;      /* struct logrec[] */
+	struct logrec *log;
+	size_t log_n, log_cap, log_max; /* events, room for, and the most before replay */
+	struct region logk_r;     /* src_hash << 32 | index of each event */
+	uint64_t *logk;
+	struct ip_addr *log6;     /* the log's IPv6 addresses, appended */
+	size_t n6, cap6;
+	struct wide_origin *logwide; /* origins that do not pack */
+	size_t nwide, capwide;
+	size_t *log_mixed;        /* runs of keys that hold two sources (log_walk) */
+	size_t n_mixed, cap_mixed;
+	uint8_t log_mixed_known;  /* every run was looked at */
 	/* the queue (drain): C has run on the events below qc, D below qd */
 	struct pending q[DETECT_QUEUE];
 	unsigned nq, qc, qd;
@@ -282,7 +322,8 @@ static inline int contact_order(const struct contact *a, const struct contact *b
 /* What findings.c sees of one source: its counters and its contacts
  * gathered into one array. */
 struct src_view {
-	uint64_t order;     /* detector << 32 | index: where the walk met it */
+	uint64_t order;     /* detector << 32 | index (the event log: the index of
+			     * its first event): sources in the order they came */
 	struct ip_addr addr;
 	uint64_t events, probes;
 	const uint32_t *fp;

@@ -1606,6 +1606,43 @@ static void each_source(void *arg, const struct src_view *v)
 	analyse_source(x, v);
 }
 
+struct dist_pos {
+	uint64_t order;
+	size_t i;
+};
+
+static int cmp_dist_pos(const void *pa, const void *pb)
+{
+	const struct dist_pos *a = pa, *b = pb;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The sources' summaries in walk order (by their view's order), which
+ * distributed.c's ties go by: a walk of the event log (detect_use_log)
+ * meets sources in hash order. */
+static void dist_sort(struct ctx *x)
+{
+	size_t n = x->n_dist;
+	int sorted = 1;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = x->dist_order[i - 1] < x->dist_order[i];
+	if (sorted)
+		return;
+	struct dist_pos *pos = xmalloc(n * sizeof(*pos));
+	for (size_t i = 0; i < n; i++)
+		pos[i] = (struct dist_pos){x->dist_order[i], i};
+	qsort(pos, n, sizeof(*pos), cmp_dist_pos);
+	struct dist_src *ds = xmalloc(n * sizeof(*ds));
+	for (size_t i = 0; i < n; i++) {
+		ds[i] = x->dist[pos[i].i];
+		x->dist_order[i] = pos[i].order;
+	}
+	free(x->dist);
+	x->dist = ds;
+	x->cap_dist = n;
+	free(pos);
+}
+
 /* Groups of sources acting as one scanner (distributed.c), added to the
  * findings with their severity and sentence. */
 static void distributed(struct ctx *x, struct detector *d)
@@ -1824,8 +1861,10 @@ struct detect_findings *detect_findings(struct detector *d)
 			parts = (unsigned)cpus;
 		if (parts > 1)
 			analyse_parts(&x, d, parts);
-		else
+		else {
 			detect_each_source(d, each_source, &x);
+			dist_sort(&x);
+		}
 		for (const struct detector *m = d; m; m = m->merged) {
 			out->sources_evicted += m->evicted;
 			out->events_evicted += m->events_evicted;

@@ -684,6 +684,8 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 		workers[i].web = opt->web ? web_new(opt->web) : NULL;
 	}
 	if (nw == 1) {
+		/* one worker: its detector is never merged, so it may log */
+		detect_use_log(workers[0].det);
 		worker_main(&workers[0]);
 		started = 0;
 	} else {

@@ -1,0 +1,403 @@
+/* The event log (detect_use_log) against the tables: the same events give
+ * every source the same counters and contacts either way, with IPv4 and
+ * IPv6 addresses, events out of time order, replies, origins too wide to
+ * pack, two sources with one hash, and under each cap (where the log must
+ * hand over to the tables). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/addr.h"
+#include "core/event.h"
+#include "core/hash.h"
+#include "core/timeconv.h"
+#include "core/util.h"
+#include "detect/detect.h"
+#include "detect/detect_internal.h"
+
+#define T0 1700000000LL
+
+static struct ip_addr addr_of(const char *s)
+{
+	struct ip_addr a;
+	if (addr_parse(s, strlen(s), &a) != 0)
+		fail_msg("bad test address %s", s);
+	return a;
+}
+
+/* Source i: IPv4, or IPv6 for every fifth. */
+static struct ip_addr src_of(uint32_t i)
+{
+	char s[64];
+	if (i % 5 == 4)
+		snprintf(s, sizeof(s), "2001:db8:%x:%x::7", i >> 16, i & 0xffff);
+	else
+		snprintf(s, sizeof(s), "10.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+	return addr_of(s);
+}
+
+/* A pseudo-random stream, the same on every run. */
+static uint32_t next(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*x >> 33);
+}
+
+/* Event k: source src, a TCP SYN (now and then a SYN-ACK reply, a UDP
+ * probe or an IPv6 target) to a port and target drawn from r, at a time
+ * that mostly rises. */
+static struct event make_event(const struct ip_addr *src, uint64_t *r, uint64_t line, int shuffle)
+{
+	struct event ev;
+	event_clear(&ev);
+	ev.src = *src;
+	uint32_t x = next(r);
+	char d[64];
+	if (x % 11 == 0)
+		snprintf(d, sizeof(d), "2001:db8:ffff::%u", x % 7);
+	else
+		snprintf(d, sizeof(d), "192.0.2.%u", x % 13);
+	ev.dst = addr_of(d);
+	ev.flags = EVENT_HAS_SRC | EVENT_HAS_DST | EVENT_HAS_PORTS | EVENT_HAS_TIME |
+		   EVENT_HAS_TCP_FLAGS | EVENT_HAS_TTL | EVENT_HAS_WINDOW;
+	ev.proto = x % 7 == 0 ? IPPROTO_NUM_UDP : IPPROTO_NUM_TCP;
+	ev.sport = (uint16_t)(40000 + x % 100);
+	ev.dport = (uint16_t)(20 + (x >> 8) % 40);
+	ev.tcp_flags = x % 9 == 0 ? TCP_FLAG_SYN | TCP_FLAG_ACK : TCP_FLAG_SYN;
+	if (x % 9 == 0) { /* a reply: from a service port */
+		ev.sport = 443;
+		ev.dport = 50000;
+	}
+	ev.ttl = x % 3 == 0 ? 250 : 60;
+	ev.window = x % 4 == 0 ? 1024 : 64240;
+	int64_t t = T0 + (int64_t)line * 3;
+	if (shuffle)
+		t -= (int64_t)(next(r) % 5000);
+	ev.time_ns = t * NS_PER_SEC + (int64_t)(x % 1000) * 1000000;
+	if (x % 50 == 0) { /* now and then no time at all */
+		ev.flags &= ~(uint32_t)EVENT_HAS_TIME;
+		ev.time_ns = 0;
+	}
+	ev.action = EVENT_ACTION_DROP;
+	ev.outcome = x % 17 == 0 ? EVENT_OUTCOME_CLOSED : EVENT_OUTCOME_UNKNOWN;
+	ev.in_if.ptr = "eth0";
+	ev.in_if.len = 4;
+	ev.count = 1 + (x % 23 == 0);
+	ev.unit = 0;
+	ev.line = line;
+	return ev;
+}
+
+/* What a walk passes on for one source, its order aside (the log numbers
+ * sources by their first event, the tables by their index: the same
+ * order, not the same numbers). */
+struct seen {
+	uint64_t order;
+	struct ip_addr addr;
+	uint64_t events, probes;
+	uint32_t fp[FP_BITS];
+	uint32_t n, sig, sig_same, sig_all;
+	unsigned n_cell, cells_more;
+	uint32_t cell[DETECT_CELLS];
+	uint8_t truncated;
+	struct contact *c;
+};
+
+struct seen_list {
+	struct seen *s;
+	size_t n, cap;
+};
+
+static void collect(void *arg, const struct src_view *v)
+{
+	struct seen_list *l = arg;
+	l->s = xgrow(l->s, &l->cap, l->n + 1, sizeof(*l->s));
+	struct seen *s = &l->s[l->n++];
+	memset(s, 0, sizeof(*s));
+	s->order = v->order;
+	s->addr = v->addr;
+	s->events = v->events;
+	s->probes = v->probes;
+	memcpy(s->fp, v->fp, sizeof(s->fp));
+	s->n = v->n;
+	s->sig = v->sig;
+	s->sig_same = v->sig_same;
+	s->sig_all = v->sig_all;
+	s->n_cell = v->n_cell;
+	s->cells_more = v->cells_more;
+	memcpy(s->cell, v->cell, sizeof(s->cell));
+	s->truncated = v->truncated;
+	s->c = xmalloc((v->n ? v->n : 1) * sizeof(*s->c));
+	memcpy(s->c, v->c, v->n * sizeof(*s->c));
+}
+
+static int by_order(const void *pa, const void *pb)
+{
+	const struct seen *a = pa, *b = pb;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void walk(struct detector *d, struct seen_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	detect_each_source(d, collect, l);
+	qsort(l->s, l->n, sizeof(*l->s), by_order);
+}
+
+static void contacts_equal(const struct contact *a, const struct contact *b, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		assert_memory_equal(a[i].dst.b, b[i].dst.b, 16);
+		assert_true(a[i].first_ns == b[i].first_ns);
+		assert_int_equal(a[i].unit, b[i].unit);
+		assert_true(a[i].line == b[i].line);
+		assert_int_equal(a[i].count, b[i].count);
+		assert_int_equal(a[i].fails, b[i].fails);
+		assert_int_equal(a[i].last_ms, b[i].last_ms);
+		assert_int_equal(a[i].port, b[i].port);
+		assert_int_equal(a[i].proto, b[i].proto);
+		assert_int_equal(a[i].outcome, b[i].outcome);
+		assert_int_equal(a[i].outcomes, b[i].outcomes);
+		assert_int_equal(a[i].fclass, b[i].fclass);
+		assert_int_equal(a[i].fp, b[i].fp);
+		assert_int_equal(a[i].succ, b[i].succ);
+		assert_int_equal(a[i].honey, b[i].honey);
+	}
+}
+
+/* The same events into a detector with the tables and one with the log;
+ * every source must come out the same. Returns whether the log was still
+ * in use when the walk began (else it had handed over to the tables). */
+static int compare(const struct detect_config *cfg, const struct event *evs, size_t n)
+{
+	struct detector *tab = detect_new(cfg), *log = detect_new(cfg);
+	detect_use_log(log);
+	for (size_t i = 0; i < n; i++) {
+		detect_add(tab, &evs[i]);
+		detect_add(log, &evs[i]);
+	}
+	int logged = log->log_on;
+	struct seen_list a, b;
+	walk(tab, &a);
+	walk(log, &b);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		const struct seen *x = &a.s[i], *y = &b.s[i];
+		assert_memory_equal(x->addr.b, y->addr.b, 16);
+		assert_true(x->events == y->events);
+		assert_true(x->probes == y->probes);
+		assert_memory_equal(x->fp, y->fp, sizeof(x->fp));
+		assert_int_equal(x->sig, y->sig);
+		assert_int_equal(x->sig_same, y->sig_same);
+		assert_int_equal(x->sig_all, y->sig_all);
+		assert_int_equal(x->n_cell, y->n_cell);
+		assert_int_equal(x->cells_more, y->cells_more);
+		assert_memory_equal(x->cell, y->cell, sizeof(x->cell));
+		assert_int_equal(x->truncated, y->truncated);
+		assert_int_equal(x->n, y->n);
+		contacts_equal(x->c, y->c, x->n);
+	}
+	for (size_t i = 0; i < a.n; i++)
+		free(a.s[i].c);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.s[i].c);
+	free(a.s);
+	free(b.s);
+	detect_free(tab);
+	detect_free(log);
+	return logged;
+}
+
+/* n events from sources sources, in runs of one source now and then. */
+static struct event *stream(uint32_t sources, size_t n, int shuffle, uint64_t seed)
+{
+	struct event *evs = xmalloc(n * sizeof(*evs));
+	uint64_t r = seed;
+	uint32_t cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (next(&r) % 4)
+			cur = next(&r) % sources;
+		struct ip_addr s = src_of(cur);
+		evs[i] = make_event(&s, &r, i + 1, shuffle);
+	}
+	return evs;
+}
+
+static void same_as_tables(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	for (int shuffle = 0; shuffle < 2; shuffle++) {
+		struct event *evs = stream(2000, 60000, shuffle, 7 + (uint64_t)shuffle);
+		assert_true(compare(&cfg, evs, 60000)); /* no cap near: the log walked */
+		free(evs);
+	}
+}
+
+/* Origins that do not pack (a huge line number, a unit past 2^24). */
+static void wide_origins(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	struct event *evs = stream(50, 3000, 0, 11);
+	for (size_t i = 0; i < 3000; i += 7)
+		evs[i].line += 1ull << 41;
+	for (size_t i = 3; i < 3000; i += 11)
+		evs[i].unit = 1u << 25;
+	assert_true(compare(&cfg, evs, 3000));
+	free(evs);
+}
+
+/* Past max_contacts: in time order the log keeps what the tables keep;
+ * out of order it hands over to them. */
+static void contact_cap(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_contacts = 20;
+	struct event *evs = stream(30, 20000, 0, 13);
+	assert_true(compare(&cfg, evs, 20000));
+	free(evs);
+	evs = stream(30, 20000, 1, 17);
+	assert_true(compare(&cfg, evs, 20000)); /* still logged: replayed at the walk */
+	free(evs);
+}
+
+/* Near max_sources the tables would evict: the log hands over. */
+static void source_cap(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_sources = 500;
+	struct event *evs = stream(3000, 30000, 1, 19);
+	compare(&cfg, evs, 30000);
+	free(evs);
+}
+
+/* A full log (max_contacts_total events) is replayed and the tables take
+ * the rest. */
+static void log_full(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_contacts_total = 5000;
+	struct event *evs = stream(400, 12000, 1, 23);
+	assert_false(compare(&cfg, evs, 12000));
+	free(evs);
+}
+
+static struct ip_addr want_addr;
+
+static int want_b(void *arg, const struct ip_addr *a)
+{
+	(void)arg;
+	return addr_eq(a, &want_addr);
+}
+
+/* Two sources with one src_hash (found under a fixed key): the log tells
+ * them apart by address, in a walk of all and in one for a few. */
+static void hash_collision(void **state)
+{
+	(void)state;
+	hash_set_key(3, 4);
+	uint32_t n = 1u << 18, *seen = xcalloc((size_t)n * 4, sizeof(*seen)), a = 0, b = 0;
+	size_t mask = (size_t)n * 4 - 1;
+	for (uint32_t i = 1; i < n && !b; i++) {
+		if (i % 5 == 4)
+			continue; /* IPv4 sources only: told apart by the four bytes */
+		struct ip_addr s = src_of(i);
+		uint32_t h = (uint32_t)hash_16(s.b);
+		for (size_t pos = h & mask;; pos = (pos + 1) & mask) {
+			if (!seen[pos]) {
+				seen[pos] = i;
+				break;
+			}
+			struct ip_addr t = src_of(seen[pos]);
+			if ((uint32_t)hash_16(t.b) == h) {
+				a = seen[pos];
+				b = i;
+				break;
+			}
+		}
+	}
+	free(seen);
+	assert_true(b != 0);
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	uint64_t r = 29;
+	struct event evs[400];
+	struct ip_addr sa = src_of(a), sb = src_of(b);
+	want_addr = sb;
+	for (size_t i = 0; i < 400; i++)
+		evs[i] = make_event(next(&r) % 2 ? &sa : &sb, &r, i + 1, 0);
+	assert_true(compare(&cfg, evs, 400));
+	/* a walk for one of the two, before a walk of all and after it */
+	uint64_t want_events = 0;
+	for (size_t i = 0; i < 400; i++)
+		if (addr_eq(&evs[i].src, &sb))
+			want_events += evs[i].count;
+	struct detector *d = detect_new(&cfg);
+	detect_use_log(d);
+	for (size_t i = 0; i < 400; i++)
+		detect_add(d, &evs[i]);
+	for (int round = 0; round < 2; round++) {
+		struct seen_list l;
+		memset(&l, 0, sizeof(l));
+		detect_each_source_if(d, want_b, collect, &l);
+		assert_int_equal(l.n, 1);
+		assert_memory_equal(l.s[0].addr.b, sb.b, 16);
+		assert_true(l.s[0].events == want_events);
+		free(l.s[0].c);
+		free(l.s);
+		if (round == 0) { /* a walk of all, which notes the shared run */
+			memset(&l, 0, sizeof(l));
+			detect_each_source(d, collect, &l);
+			assert_int_equal(l.n, 2);
+			for (size_t i = 0; i < l.n; i++)
+				free(l.s[i].c);
+			free(l.s);
+		}
+	}
+	assert_true(d->log_on);
+	detect_free(d);
+	hash_init();
+}
+
+/* detect_sources and detect_memory answer for a log too. */
+static void counts(void **state)
+{
+	(void)state;
+	struct detector *d = detect_new(NULL);
+	detect_use_log(d);
+	struct event *evs = stream(100, 2000, 0, 31);
+	for (size_t i = 0; i < 2000; i++)
+		detect_add(d, &evs[i]);
+	assert_true(detect_memory(d) >= 2000 * sizeof(struct logrec));
+	assert_int_equal(detect_sources(d), 100); /* replays: the tables count */
+	assert_false(d->log_on);
+	free(evs);
+	detect_free(d);
+}
+
+int main(void)
+{
+	hash_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_as_tables), cmocka_unit_test(wide_origins),
+		cmocka_unit_test(contact_cap),	  cmocka_unit_test(source_cap),
+		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
+		cmocka_unit_test(counts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
