@@ -1931,8 +1931,10 @@ void detect_use_log(struct detector *d)
 	d->log_on = 1;
 	d->log_exact = -1;
 	/* as many events as the tables may keep contacts: the log then
-	 * costs no more memory than they could */
-	d->log_max = d->cfg.max_contacts_total < UINT32_MAX ? d->cfg.max_contacts_total : UINT32_MAX;
+	 * costs no more memory than they could (and at most 2^30, so that
+	 * two IPv6 addresses an event stay within log6's 32-bit indices) */
+	size_t max = d->cfg.max_contacts_total;
+	d->log_max = max < (1u << 30) ? max : (1u << 30);
 }
 
 void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
