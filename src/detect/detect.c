@@ -925,6 +925,7 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 		       uint32_t sh);
 static void log_replay(struct detector *d);
 static void log_free(struct detector *d);
+static int log_chain(const struct detector *d);
 
 /* Make room for one more source and return the index it may take. A clock
  * hand walks the table in order and takes the first source with at most
@@ -1050,10 +1051,9 @@ struct detector *detect_new(const struct detect_config *cfg)
 
 void detect_free(struct detector *d)
 {
-	if (d)
-		log_free(d);
 	while (d) {
 		struct detector *next = d->merged;
+		log_free(d);
 		region_free(&d->st_r);
 		region_free(&d->sslot_r);
 		region_free(&d->pool_r);
@@ -1363,8 +1363,13 @@ void detect_merge(struct detector *into, struct detector *from)
 {
 	if (!into || !from || into == from)
 		return;
-	log_replay(into);
-	log_replay(from);
+	/* logs stay logs (their union is formed by the walk, as the
+	 * tables' is); one that was replayed makes every other replay */
+	if (!(log_chain(into) && from->log_on && !from->merged)) {
+		for (struct detector *x = into; x; x = x->merged)
+			log_replay(x);
+		log_replay(from);
+	}
 	drain(into);
 	drain(from);
 	struct detector *m = xmalloc(sizeof(*m));
@@ -1500,6 +1505,12 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 
 /* ---- the event log (detect_use_log) ------------------------------------------ */
 
+/* The part of `nparts` a source with src_hash h is analysed in. */
+static inline unsigned source_part(uint32_t h, unsigned nparts)
+{
+	return (unsigned)(((uint64_t)h * nparts) >> 32);
+}
+
 /* An address as the log keeps it: IPv4's four bytes, or an IPv6 address
  * appended to log6 (its index, and the flag v6 set). */
 static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uint8_t *flags,
@@ -1615,10 +1626,11 @@ static void log_free(struct detector *d)
 	region_free(&d->logk_r);
 	free(d->log6);
 	free(d->logwide);
+	for (size_t i = 0; i < d->n_log_mixed; i++)
+		free(d->log_mixed[i].h);
 	free(d->log_mixed);
 	d->log_mixed = NULL;
-	d->n_mixed = d->cap_mixed = 0;
-	d->log_mixed_known = 0;
+	d->n_log_mixed = 0;
 	d->log = NULL;
 	d->logk = NULL;
 	d->log6 = NULL;
@@ -1752,176 +1764,355 @@ static int log_exact(struct detector *d)
 
 #define LOG_AHEAD 16
 
+/* One detector's run of keys for the source(s) of one hash. */
+struct log_run {
+	const struct detector *d;
+	unsigned j; /* its place among the merged detectors */
+	size_t s, e; /* keys [s, e) */
+};
+
 struct log_walk {
-	struct detector *d;
-	struct contact *buf;
-	size_t cap;
+	const struct detector *head;
+	struct contact *buf, *tmp;
+	size_t cap, tmp_cap;
 	uint32_t *slots;
 	size_t slots_cap;
+	size_t *run_end;
 	detect_source_fn fn;
 	void *arg;
 };
 
-static inline int log_same_src(const struct detector *d, const struct logrec *r,
-			       const struct logrec *r0)
+/* Is event r (of detector d) from source a (a4: its IPv4 bytes, if v4)? */
+static inline int log_is_src(const struct detector *d, const struct logrec *r,
+			     const struct ip_addr *a, int v4, uint32_t a4)
 {
-	if ((r->flags ^ r0->flags) & LR_SRC6)
-		return 0;
-	if (!(r->flags & LR_SRC6))
-		return r->src == r0->src;
-	return addr_eq(&d->log6[r->src], &d->log6[r0->src]);
+	if (r->flags & LR_SRC6)
+		return !v4 && addr_eq(&d->log6[r->src], a);
+	return v4 && r->src == a4;
 }
 
-/* Source addr's events among keys [start, start + len): counted as stage C
- * counts them, its contacts formed as detector unions are (one per key,
- * the earliest, the rest folded in), and the view passed on. Its order is
- * the index of its first event, which orders sources as the tables'
- * indices do. filter: the run holds other sources too (else meeting one
- * returns 0, nothing passed on). */
-static int log_emit(struct log_walk *w, size_t start, size_t len, const struct ip_addr *addr,
-		    uint32_t first, int filter)
+/* Source addr's events in runs[0..nr): counted in each detector as stage C
+ * counts them and folded into that detector's contacts as its tables
+ * would hold them, then put together as each_source_run puts detectors
+ * together (the same union), and the view passed on. filter: the runs
+ * hold other sources too (else meeting one returns 0, nothing passed
+ * on). */
+static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
+		    const struct ip_addr *addr, uint64_t order, int filter)
 {
-	const struct detector *d = w->d;
-	const struct logrec *L = d->log, *r0 = &L[first];
-	const uint64_t *k = d->logk;
-	struct src_state s;
-	source_init(&s, addr, (uint32_t)(k[start] >> 32));
-	if (len > w->cap) {
-		w->cap = len * 2;
+	const struct detector *head = w->head;
+	int v4 = addr_is_v4(addr);
+	uint32_t a4;
+	memcpy(&a4, addr->b + 12, 4);
+	size_t total = 0;
+	for (unsigned q = 0; q < nr; q++)
+		total += runs[q].e - runs[q].s;
+	if (total > w->cap) {
+		w->cap = total * 2;
 		w->buf = xrealloc(w->buf, w->cap * sizeof(*w->buf));
 	}
-	size_t m = 0;
-	for (size_t ki = start; ki < start + len; ki++) {
-		if (ki + LOG_AHEAD < d->log_n) { /* the keys tell which come next */
-			const char *ahead = (const char *)&L[(uint32_t)k[ki + LOG_AHEAD]];
-			__builtin_prefetch(ahead);
-			__builtin_prefetch(ahead + sizeof(struct logrec) - 1);
-		}
-		const struct logrec *r = &L[(uint32_t)k[ki]];
-		if (!log_same_src(d, r, r0)) {
-			if (!filter)
-				return 0;
-			continue;
-		}
-		s.events += r->count;
-		if (r->first_ns)
-			cells_note(&s, (uint32_t)(r->first_ns / 1000000000LL), d->cell_w);
-		if (r->sig) {
-			if (!s.sig)
-				s.sig = r->sig;
-			s.sig_all++;
-			s.sig_same += r->sig == s.sig;
-		}
-		if (r->fc == FC_NONPROBE)
-			continue;
-		s.probes += r->count;
-		uint8_t fp = r->fp & (FP_NMAP | FP_ZMAP | FP_MASSCAN | FP_MIRAI);
-		for (int b = 0; fp && b < FP_BITS; b++)
-			if (fp & (1u << b))
-				s.fp[b] = sat_add32(s.fp[b], r->count);
-		if (r->flags & LR_CONTACT)
-			log_contact(d, r, &w->buf[m++]);
-	}
-	sort_by_time(w->buf, (uint32_t)m);
-	m = dedup_keys(w->buf, m, &w->slots, &w->slots_cap, d->union_key);
+	struct contact *buf = w->buf;
 	struct src_view v;
-	v.order = first;
-	v.addr = *addr;
-	v.events = s.events;
-	v.probes = s.probes;
-	v.truncated = m > d->cfg.max_contacts;
-	if (v.truncated)
-		m = d->cfg.max_contacts; /* the earliest, as the tables keep */
-	memcpy(v.cell, s.cell, sizeof(v.cell));
-	v.n_cell = s.n_cell;
-	v.cells_more = s.cells_more;
-	v.sig = s.sig;
-	v.sig_same = s.sig_same;
-	v.sig_all = s.sig_all;
-	v.fp = s.fp;
-	v.c = w->buf;
-	v.n = (uint32_t)m;
+	uint32_t fp[FP_BITS];
+	size_t n = 0;
+	unsigned parts = 0, found = 0;
+	for (unsigned q = 0; q < nr; q++) {
+		const struct detector *d = runs[q].d;
+		const struct logrec *L = d->log;
+		const uint64_t *k = d->logk;
+		struct src_state s;
+		source_init(&s, addr, (uint32_t)(k[runs[q].s] >> 32));
+		size_t start = n, events = 0;
+		for (size_t ki = runs[q].s; ki < runs[q].e; ki++) {
+			if (ki + LOG_AHEAD < d->log_n) { /* the keys tell which come next */
+				const char *ahead = (const char *)&L[(uint32_t)k[ki + LOG_AHEAD]];
+				__builtin_prefetch(ahead);
+				__builtin_prefetch(ahead + sizeof(struct logrec) - 1);
+			}
+			const struct logrec *r = &L[(uint32_t)k[ki]];
+			if (!log_is_src(d, r, addr, v4, a4)) {
+				if (!filter)
+					return 0;
+				continue;
+			}
+			events++;
+			s.events += r->count;
+			if (r->first_ns)
+				cells_note(&s, (uint32_t)(r->first_ns / 1000000000LL), d->cell_w);
+			if (r->sig) {
+				if (!s.sig)
+					s.sig = r->sig;
+				s.sig_all++;
+				s.sig_same += r->sig == s.sig;
+			}
+			if (r->fc == FC_NONPROBE)
+				continue;
+			s.probes += r->count;
+			uint8_t f = r->fp & (FP_NMAP | FP_ZMAP | FP_MASSCAN | FP_MIRAI);
+			for (int b = 0; f && b < FP_BITS; b++)
+				if (f & (1u << b))
+					s.fp[b] = sat_add32(s.fp[b], r->count);
+			if (r->flags & LR_CONTACT)
+				log_contact(d, r, &buf[n++]);
+		}
+		if (!events)
+			continue; /* not in this detector */
+		/* this detector's contacts: one per key, the earliest kept */
+		sort_by_time(buf + start, (uint32_t)(n - start));
+		size_t m = dedup_keys(buf + start, n - start, &w->slots, &w->slots_cap, head->union_key);
+		int truncated = m > d->cfg.max_contacts;
+		if (truncated)
+			m = d->cfg.max_contacts;
+		n = start + m;
+		if (!found++) {
+			v.addr = *addr;
+			v.events = s.events;
+			v.probes = s.probes;
+			v.truncated = (uint8_t)truncated;
+			memcpy(fp, s.fp, sizeof(fp));
+			memcpy(v.cell, s.cell, sizeof(v.cell));
+			v.n_cell = s.n_cell;
+			v.cells_more = s.cells_more;
+			v.sig = s.sig;
+			v.sig_same = v.sig_all = 0;
+		} else {
+			v.cells_more |= s.cells_more;
+			for (uint32_t c = 0; c < s.n_cell; c++)
+				v.n_cell = cells_add(v.cell, v.n_cell, &v.cells_more, s.cell[c],
+						     head->cell_w);
+			v.events += s.events;
+			v.probes += s.probes;
+			v.truncated |= (uint8_t)truncated;
+			for (int b = 0; b < FP_BITS; b++)
+				fp[b] = sat_add32(fp[b], s.fp[b]);
+		}
+		if (!v.sig)
+			v.sig = s.sig;
+		if (s.sig == v.sig)
+			v.sig_same += s.sig_same;
+		v.sig_all += s.sig_all;
+		if (m)
+			w->run_end[parts++] = n;
+	}
+	if (!found)
+		return 1; /* (filtered: none of this source here) */
+	if (parts > 1) {
+		/* the detectors' time-sorted runs merged, then one contact per
+		 * key across them, as each_source_run forms a union */
+		if (n > w->tmp_cap) {
+			w->tmp_cap = n * 2;
+			w->tmp = xrealloc(w->tmp, w->tmp_cap * sizeof(*w->tmp));
+		}
+		for (unsigned r = 1; r < parts; r++)
+			merge_runs(buf, w->run_end[r - 1], w->run_end[r], w->tmp);
+		n = dedup_keys(buf, n, &w->slots, &w->slots_cap, head->union_key);
+	}
+	if (n > head->cfg.max_contacts) {
+		n = head->cfg.max_contacts; /* the earliest, as the tables keep */
+		v.truncated = 1;
+	}
+	v.order = order;
+	v.fp = fp;
+	v.c = buf;
+	v.n = (uint32_t)n;
 	w->fn(w->arg, &v);
 	return 1;
 }
 
-/* The sources of a run of keys [i, j) that holds more than one (two
- * addresses with one hash): each found by its first event, comparing
- * every event with the few found so far. */
-static size_t log_run_sources(const struct detector *d, size_t i, size_t j, uint32_t **firsts,
-			      size_t *cap)
+/* First key of d at or after part `part` of `nparts` (by source_part). */
+static size_t log_part_start(const struct detector *d, unsigned part, unsigned nparts)
 {
-	const struct logrec *L = d->log;
-	const uint64_t *k = d->logk;
-	size_t m = 0;
-	for (size_t q = i; q < j; q++) {
-		const struct logrec *rq = &L[(uint32_t)k[q]];
-		size_t f = 0;
-		while (f < m && !log_same_src(d, &L[(*firsts)[f]], rq))
-			f++;
-		if (f == m) {
-			*firsts = xgrow(*firsts, cap, m + 1, sizeof(**firsts));
-			(*firsts)[m++] = (uint32_t)k[q];
-		}
+	size_t lo = 0, hi = d->log_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (source_part((uint32_t)(d->logk[mid] >> 32), nparts) < part)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return m;
+	return lo;
 }
 
-/* Every source of the log (log_sort'ed), in hash order: the keys are read
- * in sequence, so the events can be fetched well ahead. A walk of every
- * source notes the runs that hold two (log_mixed), so that a later walk
- * for a few (want) passes the others by without reading their events. */
-static void log_walk(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
+/* Were the runs of hash h (in part `part` of the walk of all) found to
+ * hold two sources? -1 if that walk has not been made. */
+static int log_mixed_at(const struct detector *head, uint32_t h, unsigned *p, size_t *i)
 {
-	const struct logrec *L = d->log;
-	const uint64_t *k = d->logk;
-	size_t n = d->log_n, mi = 0;
-	struct log_walk w = {.d = d, .fn = fn, .arg = arg};
-	uint32_t *firsts = NULL;
-	size_t cap_firsts = 0;
-	int known = want && d->log_mixed_known; /* a walk of all looks afresh */
-	if (!want)
-		d->n_mixed = 0;
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && (k[j] >> 32) == (k[i] >> 32))
-			j++;
-		uint32_t first = (uint32_t)k[i];
+	const struct log_mixed *lm = head->log_mixed;
+	if (!lm || !lm[0].done)
+		return -1;
+	unsigned np = lm[0].nparts;
+	for (unsigned q = 0; q < np; q++)
+		if (!lm[q].done)
+			return -1;
+	while (*p < np) {
+		const struct log_mixed *m = &lm[*p];
+		while (*i < m->n && m->h[*i] < h)
+			(*i)++;
+		if (*i < m->n)
+			return m->h[*i] == h;
+		(*p)++;
+		*i = 0;
+	}
+	return 0;
+}
+
+/* The sources of part `part` of `nparts` of the merged logs (sorted:
+ * log_prepare), in hash order: the keys are read in sequence, so the
+ * events can be fetched well ahead. A source's order is its first
+ * detector's place << 32 | its first event there, which orders sources as
+ * the tables' walk does. */
+static void log_walk(struct detector *head, detect_want_fn want, detect_source_fn fn, void *arg,
+		     unsigned part, unsigned nparts)
+{
+	unsigned k = 0;
+	for (struct detector *x = head; x; x = x->merged)
+		k++;
+	const struct detector **dets = xmalloc(k * sizeof(*dets));
+	size_t *pos = xmalloc(k * sizeof(*pos)), *end = xmalloc(k * sizeof(*end));
+	struct log_run *runs = xmalloc(k * sizeof(*runs));
+	k = 0;
+	for (struct detector *x = head; x; x = x->merged, k++) {
+		dets[k] = x;
+		pos[k] = log_part_start(x, part, nparts);
+		end[k] = log_part_start(x, part + 1, nparts);
+	}
+	struct log_walk w = {.head = head, .fn = fn, .arg = arg};
+	w.run_end = xmalloc(k * sizeof(*w.run_end));
+	struct {
+		struct ip_addr a;
+		uint64_t order;
+	} *found = NULL;
+	size_t cap_found = 0;
+	struct log_mixed *mine = want ? NULL : &head->log_mixed[part];
+	if (mine) {
+		mine->n = 0;
+		mine->done = 0;
+	}
+	unsigned mp = 0;
+	size_t mi = 0;
+	for (;;) {
+		int any = 0;
+		uint32_t h = 0;
+		for (unsigned j = 0; j < k; j++) {
+			if (pos[j] >= end[j])
+				continue;
+			uint32_t hj = (uint32_t)(dets[j]->logk[pos[j]] >> 32);
+			if (!any || hj < h)
+				h = hj;
+			any = 1;
+		}
+		if (!any)
+			break;
+		unsigned nr = 0;
+		for (unsigned j = 0; j < k; j++) {
+			const uint64_t *kj = dets[j]->logk;
+			if (pos[j] >= end[j] || (uint32_t)(kj[pos[j]] >> 32) != h)
+				continue;
+			size_t e = pos[j] + 1;
+			while (e < end[j] && (uint32_t)(kj[e] >> 32) == h)
+				e++;
+			runs[nr++] = (struct log_run){dets[j], j, pos[j], e};
+			pos[j] = e;
+		}
+		const struct detector *d0 = runs[0].d;
+		uint32_t first = (uint32_t)d0->logk[runs[0].s];
 		struct ip_addr a0;
-		log_addr_get(d, L[first].src, L[first].flags & LR_SRC6, &a0);
-		while (known && mi < d->n_mixed && d->log_mixed[mi] < i)
-			mi++;
-		int mixed = known && mi < d->n_mixed && d->log_mixed[mi] == i;
-		if (!mixed) {
+		log_addr_get(d0, d0->log[first].src, d0->log[first].flags & LR_SRC6, &a0);
+		uint64_t order0 = (uint64_t)runs[0].j << 32 | first;
+		int mixed = want ? log_mixed_at(head, h, &mp, &mi) : -1;
+		if (mixed != 1) {
 			if (want && !want(arg, &a0)) {
-				if (known) { /* one source, not wanted */
-					i = j;
-					continue;
-				}
-			} else if (log_emit(&w, i, j - i, &a0, first, 0)) {
-				i = j;
+				if (mixed == 0)
+					continue; /* one source, not wanted */
+			} else if (log_emit(&w, runs, nr, &a0, order0, 0)) {
 				continue;
 			}
 		}
-		size_t m = log_run_sources(d, i, j, &firsts, &cap_firsts);
-		if (!want && m > 1) {
-			d->log_mixed = xgrow(d->log_mixed, &d->cap_mixed, d->n_mixed + 1,
-					     sizeof(*d->log_mixed));
-			d->log_mixed[d->n_mixed++] = i;
+		/* two sources with one hash (or the first not wanted): each, by
+		 * its first event, comparing every event with the few found */
+		size_t nf = 0;
+		for (unsigned q = 0; q < nr; q++) {
+			const struct detector *d = runs[q].d;
+			for (size_t ki = runs[q].s; ki < runs[q].e; ki++) {
+				uint32_t seq = (uint32_t)d->logk[ki];
+				const struct logrec *r = &d->log[seq];
+				size_t f = 0;
+				while (f < nf) {
+					int fv4 = addr_is_v4(&found[f].a);
+					uint32_t f4;
+					memcpy(&f4, found[f].a.b + 12, 4);
+					if (log_is_src(d, r, &found[f].a, fv4, f4))
+						break;
+					f++;
+				}
+				if (f < nf)
+					continue;
+				found = xgrow(found, &cap_found, nf + 1, sizeof(*found));
+				log_addr_get(d, r->src, r->flags & LR_SRC6, &found[nf].a);
+				found[nf++].order = (uint64_t)runs[q].j << 32 | seq;
+			}
 		}
-		for (size_t f = 0; f < m; f++) {
-			struct ip_addr a;
-			log_addr_get(d, L[firsts[f]].src, L[firsts[f]].flags & LR_SRC6, &a);
-			if (!want || want(arg, &a))
-				log_emit(&w, i, j - i, &a, firsts[f], m > 1);
+		if (mine && nf > 1) {
+			mine->h = xgrow(mine->h, &mine->cap, mine->n + 1, sizeof(*mine->h));
+			mine->h[mine->n++] = h;
 		}
-		i = j;
+		for (size_t f = 0; f < nf; f++)
+			if (!want || want(arg, &found[f].a))
+				log_emit(&w, runs, nr, &found[f].a, found[f].order, nf > 1);
 	}
-	if (!want)
-		d->log_mixed_known = 1;
-	free(firsts);
+	if (mine) {
+		mine->nparts = nparts;
+		mine->done = 1;
+	}
+	free(found);
+	free(w.run_end);
 	free(w.buf);
+	free(w.tmp);
 	free(w.slots);
+	free(runs);
+	free(pos);
+	free(end);
+	free(dets);
+}
+
+/* Are d and every detector merged into it keeping logs? */
+static int log_chain(const struct detector *d)
+{
+	for (; d; d = d->merged)
+		if (!d->log_on)
+			return 0;
+	return 1;
+}
+
+/* Ready the merged logs for their walks (before any, and before parts run
+ * at once): each sorted; if any could differ from the tables (log_exact),
+ * every log is replayed into its tables instead. Returns whether the logs
+ * stay. */
+static int log_prepare(struct detector *head)
+{
+	if (!head || !head->log_on)
+		return 0;
+	if (!log_chain(head)) {
+		for (struct detector *x = head; x; x = x->merged)
+			log_replay(x);
+		return 0;
+	}
+	int exact = 1;
+	unsigned k = 0;
+	for (struct detector *x = head; x; x = x->merged, k++) {
+		log_sort(x);
+		exact &= log_exact(x);
+	}
+	if (!exact) {
+		for (struct detector *x = head; x; x = x->merged)
+			log_replay(x);
+		return 0;
+	}
+	if (!head->log_mixed) {
+		head->log_mixed = xcalloc(k, sizeof(*head->log_mixed));
+		head->n_log_mixed = k;
+	}
+	return 1;
 }
 
 void detect_use_log(struct detector *d)
@@ -1944,11 +2135,6 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 
 #define GATHER_AHEAD 4
 
-/* The part of `nparts` a source with src_hash h is analysed in. */
-static inline unsigned source_part(uint32_t h, unsigned nparts)
-{
-	return (unsigned)(((uint64_t)h * nparts) >> 32);
-}
 
 /* The sources of part `part` of `nparts` (by src_hash: the same part in
  * every detector, so that each union is formed by one part alone). The
@@ -2090,23 +2276,21 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 
 void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn, void *arg)
 {
-	if (d && d->log_on) {
-		log_sort(d);
-		if (log_exact(d)) {
-			log_walk(d, want, fn, arg);
-			return;
-		}
-		log_replay(d);
-	}
 	detect_flush(d);
+	if (d && d->log_on) {
+		log_walk(d, want, fn, arg, 0, 1);
+		return;
+	}
 	each_source_run(d, want, fn, arg, 0, 1);
 }
 
 void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
 			     detect_source_fn fn, void *arg)
 {
-	/* (parts are for merged detectors, which have no log) */
-	each_source_run(d, NULL, fn, arg, part, nparts);
+	if (d->log_on) /* (log_prepare'd by detect_flush) */
+		log_walk(d, NULL, fn, arg, part, nparts);
+	else
+		each_source_run(d, NULL, fn, arg, part, nparts);
 }
 
 size_t detect_memory(struct detector *d)
@@ -2128,8 +2312,8 @@ size_t detect_memory(struct detector *d)
 size_t detect_sources(struct detector *d)
 {
 	size_t n = 0;
-	if (d)
-		log_replay(d);
+	for (struct detector *x = d; x; x = x->merged)
+		log_replay(x);
 	for (struct detector *x = d; x; x = x->merged) {
 		drain(x);
 		for (size_t i = 0; i < x->n; i++) {
@@ -2145,6 +2329,7 @@ size_t detect_sources(struct detector *d)
 
 void detect_flush(struct detector *d)
 {
+	log_prepare(d);
 	for (; d; d = d->merged)
 		drain(d);
 }

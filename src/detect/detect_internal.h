@@ -214,6 +214,16 @@ struct logrec {
 	uint8_t pad;
 };
 
+/* The hashes a walk of all the log found shared by two sources, for a
+ * later walk for a few (want), which then passes the others by without
+ * reading their events: one list per part of that walk (log_walk). */
+struct log_mixed {
+	uint32_t *h;
+	size_t n, cap;
+	unsigned nparts;
+	uint8_t done;
+};
+
 struct detector {
 	struct detect_config cfg; /* a copy; home/allow point into the caller's */
 	uint32_t cell_w;          /* detect_cell_seconds(&cfg) */
@@ -266,9 +276,8 @@ struct detector {
 	size_t n6, cap6;
 	struct wide_origin *logwide; /* origins that do not pack */
 	size_t nwide, capwide;
-	size_t *log_mixed;        /* runs of keys that hold two sources (log_walk) */
-	size_t n_mixed, cap_mixed;
-	uint8_t log_mixed_known;  /* every run was looked at */
+	struct log_mixed *log_mixed; /* hashes shared by two sources, per part (log_walk) */
+	size_t n_log_mixed;
 	/* the queue (drain): C has run on the events below qc, D below qd */
 	struct pending q[DETECT_QUEUE];
 	unsigned nq, qc, qd;

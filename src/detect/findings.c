@@ -1723,6 +1723,7 @@ static void *part_run(void *arg)
 {
 	struct part *p = arg;
 	detect_each_source_part(p->d, p->i, p->n, each_source, &p->x);
+	dist_sort(&p->x); /* (a walk of the event logs goes in hash order) */
 	return NULL;
 }
 

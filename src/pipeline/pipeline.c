@@ -681,11 +681,10 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 		workers[i].of = nw;
 		workers[i].stats = stats_new(&opt->stats);
 		workers[i].det = opt->detect ? detect_new(opt->detect) : NULL;
+		detect_use_log(workers[i].det); /* each keeps a log; merged at the end */
 		workers[i].web = opt->web ? web_new(opt->web) : NULL;
 	}
 	if (nw == 1) {
-		/* one worker: its detector is never merged, so it may log */
-		detect_use_log(workers[0].det);
 		worker_main(&workers[0]);
 		started = 0;
 	} else {

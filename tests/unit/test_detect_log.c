@@ -80,7 +80,7 @@ static struct event make_event(const struct ip_addr *src, uint64_t *r, uint64_t 
 	if (shuffle)
 		t -= (int64_t)(next(r) % 5000);
 	ev.time_ns = t * NS_PER_SEC + (int64_t)(x % 1000) * 1000000;
-	if (x % 50 == 0) { /* now and then no time at all */
+	if (shuffle && x % 50 == 0) { /* out of order: now and then no time at all */
 		ev.flags &= ~(uint32_t)EVENT_HAS_TIME;
 		ev.time_ns = 0;
 	}
@@ -171,17 +171,33 @@ static void contacts_equal(const struct contact *a, const struct contact *b, uin
 	}
 }
 
-/* The same events into a detector with the tables and one with the log;
- * every source must come out the same. Returns whether the log was still
- * in use when the walk began (else it had handed over to the tables). */
-static int compare(const struct detect_config *cfg, const struct event *evs, size_t n)
+/* The same events into detectors with the tables and with logs, split
+ * between k of each (in blocks, as threads take units) and merged; every
+ * source must come out the same. Returns whether the logs were still in
+ * use when the walk began (else they had handed over to the tables). */
+static int compare_split(const struct detect_config *cfg, const struct event *evs, size_t n,
+			 unsigned k)
 {
-	struct detector *tab = detect_new(cfg), *log = detect_new(cfg);
-	detect_use_log(log);
-	for (size_t i = 0; i < n; i++) {
-		detect_add(tab, &evs[i]);
-		detect_add(log, &evs[i]);
+	struct detector *tabs[8], *logs[8];
+	assert_true(k >= 1 && k <= 8);
+	for (unsigned j = 0; j < k; j++) {
+		tabs[j] = detect_new(cfg);
+		logs[j] = detect_new(cfg);
+		detect_use_log(logs[j]);
 	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned j = (unsigned)(i / 97 % k);
+		detect_add(tabs[j], &evs[i]);
+		detect_add(logs[j], &evs[i]);
+	}
+	for (unsigned j = 1; j < k; j++) {
+		detect_merge(tabs[0], tabs[j]);
+		detect_free(tabs[j]);
+		detect_merge(logs[0], logs[j]);
+		detect_free(logs[j]);
+	}
+	struct detector *tab = tabs[0], *log = logs[0];
+	detect_flush(log);
 	int logged = log->log_on;
 	struct seen_list a, b;
 	walk(tab, &a);
@@ -214,6 +230,11 @@ static int compare(const struct detect_config *cfg, const struct event *evs, siz
 	return logged;
 }
 
+static int compare(const struct detect_config *cfg, const struct event *evs, size_t n)
+{
+	return compare_split(cfg, evs, n, 1);
+}
+
 /* n events from sources sources, in runs of one source now and then. */
 static struct event *stream(uint32_t sources, size_t n, int shuffle, uint64_t seed)
 {
@@ -239,6 +260,33 @@ static void same_as_tables(void **state)
 		assert_true(compare(&cfg, evs, 60000)); /* no cap near: the log walked */
 		free(evs);
 	}
+}
+
+/* Split between detectors as between threads, merged: the logs' union is
+ * the tables' (each detector's caps its own), in and out of time order. */
+static void split(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	for (int shuffle = 0; shuffle < 2; shuffle++)
+		for (unsigned k = 2; k <= 5; k += 3) {
+			struct event *evs = stream(1500, 40000, shuffle, 41 + k);
+			assert_true(compare_split(&cfg, evs, 40000, k));
+			free(evs);
+		}
+	cfg.max_contacts = 20; /* per detector, and for the union */
+	struct event *evs = stream(30, 20000, 0, 43);
+	assert_true(compare_split(&cfg, evs, 20000, 3));
+	free(evs);
+	evs = stream(30, 20000, 1, 47);
+	compare_split(&cfg, evs, 20000, 3); /* out of order: replayed */
+	free(evs);
+	detect_config_defaults(&cfg);
+	cfg.max_contacts_total = 3000; /* one log fills: every one replays */
+	evs = stream(300, 12000, 1, 53);
+	assert_false(compare_split(&cfg, evs, 12000, 2));
+	free(evs);
 }
 
 /* Origins that do not pack (a huge line number, a unit past 2^24). */
@@ -268,7 +316,7 @@ static void contact_cap(void **state)
 	assert_true(compare(&cfg, evs, 20000));
 	free(evs);
 	evs = stream(30, 20000, 1, 17);
-	assert_true(compare(&cfg, evs, 20000)); /* still logged: replayed at the walk */
+	assert_false(compare(&cfg, evs, 20000)); /* out of order: replayed before the walk */
 	free(evs);
 }
 
@@ -342,6 +390,7 @@ static void hash_collision(void **state)
 	for (size_t i = 0; i < 400; i++)
 		evs[i] = make_event(next(&r) % 2 ? &sa : &sb, &r, i + 1, 0);
 	assert_true(compare(&cfg, evs, 400));
+	assert_true(compare_split(&cfg, evs, 400, 2)); /* and across detectors */
 	/* a walk for one of the two, before a walk of all and after it */
 	uint64_t want_events = 0;
 	for (size_t i = 0; i < 400; i++)
@@ -394,7 +443,7 @@ int main(void)
 {
 	hash_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(same_as_tables), cmocka_unit_test(wide_origins),
+		cmocka_unit_test(same_as_tables), cmocka_unit_test(split), cmocka_unit_test(wide_origins),
 		cmocka_unit_test(contact_cap),	  cmocka_unit_test(source_cap),
 		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
 		cmocka_unit_test(counts),
