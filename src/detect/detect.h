@@ -124,15 +124,16 @@ size_t detect_sources(struct detector *d);
  * is needed only before reading the state by other means. Flushes the
  * detectors merged into d too. */
 void detect_flush(struct detector *d);
-/* Keep events in a log instead of the tables, for a detector that will
- * not be merged (one worker): each event is appended (48 bytes), and the
- * log is sorted by source and folded once, when the findings are made.
- * That costs a fraction of a table lookup per event. The findings are
- * the same as the tables give: where the caps could make a difference (a
- * source with more events than max_contacts out of time order, sources
- * near max_sources) or the log reaches max_contacts_total events, the
- * log is replayed into the tables, in order, and the tables take over.
- * Call before the first event. */
+/* Keep events in a log instead of the tables: each event is appended (48
+ * bytes), and the log is sorted by source and folded once, when the
+ * findings are made, which costs a fraction of a table lookup per event.
+ * Merged detectors' logs stay logs, and the walk forms each source's
+ * union from them as from tables. The findings are the same as the
+ * tables give: where the caps could make a difference (a source with
+ * more events than max_contacts out of time order, sources near
+ * max_sources) or a log reaches max_contacts_total events, the logs are
+ * replayed into their tables, in order, and the tables take over. Call
+ * before the first event. */
 void detect_use_log(struct detector *d);
 
 /* ---- findings ----------------------------------------------------------- */
