@@ -175,6 +175,8 @@ static void contacts_equal(const struct contact *a, const struct contact *b, uin
  * between k of each (in blocks, as threads take units) and merged; every
  * source must come out the same. Returns whether the logs were still in
  * use when the walk began (else they had handed over to the tables). */
+static int skew; /* two detectors: the second takes three blocks in four */
+
 static int compare_split(const struct detect_config *cfg, const struct event *evs, size_t n,
 			 unsigned k)
 {
@@ -186,7 +188,8 @@ static int compare_split(const struct detect_config *cfg, const struct event *ev
 		detect_use_log(logs[j]);
 	}
 	for (size_t i = 0; i < n; i++) {
-		unsigned j = (unsigned)(i / 97 % k);
+		/* blocks of 97 in turn (skew: uneven) */
+		unsigned j = skew && k == 2 ? (i / 97 % 4 != 0) : (unsigned)(i / 97 % k);
 		detect_add(tabs[j], &evs[i]);
 		detect_add(logs[j], &evs[i]);
 	}
@@ -283,10 +286,16 @@ static void split(void **state)
 	compare_split(&cfg, evs, 20000, 3); /* out of order: replayed */
 	free(evs);
 	detect_config_defaults(&cfg);
-	cfg.max_contacts_total = 3000; /* one log fills: every one replays */
+	cfg.max_contacts_total = 3000; /* both logs fill */
 	evs = stream(300, 12000, 1, 53);
 	assert_false(compare_split(&cfg, evs, 12000, 2));
 	free(evs);
+	cfg.max_contacts_total = 6000; /* one fills; the other replays at the merge */
+	skew = 1;
+	evs = stream(300, 12000, 1, 59);
+	assert_false(compare_split(&cfg, evs, 12000, 2));
+	free(evs);
+	skew = 0;
 }
 
 /* Origins that do not pack (a huge line number, a unit past 2^24). */
