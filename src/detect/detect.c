@@ -1586,6 +1586,19 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 	r->pad = 0;
 }
 
+/* A probe's origin (unit and line). */
+static inline void log_origin(const struct detector *d, const struct logrec *r, uint32_t *unit,
+			      uint64_t *line)
+{
+	if (r->flags & LR_WIDE) {
+		*unit = d->logwide[r->origin].unit;
+		*line = d->logwide[r->origin].line;
+	} else {
+		*unit = (uint32_t)(r->origin >> ORIGIN_LINE_BITS);
+		*line = r->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+	}
+}
+
 /* The event's contact, as add_event makes it (struct pending.in). */
 static void log_contact(const struct detector *d, const struct logrec *r, struct contact *c)
 {
@@ -1601,13 +1614,7 @@ static void log_contact(const struct detector *d, const struct logrec *r, struct
 		c->succ = c->honey = 0;
 		return;
 	}
-	if (r->flags & LR_WIDE) {
-		c->unit = d->logwide[r->origin].unit;
-		c->line = d->logwide[r->origin].line;
-	} else {
-		c->unit = (uint32_t)(r->origin >> ORIGIN_LINE_BITS);
-		c->line = r->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
-	}
+	log_origin(d, r, &c->unit, &c->line);
 	c->count = r->count;
 	c->fails = (r->flags & LR_FAILS) ? r->count : 0;
 	c->port = r->port;
@@ -1740,18 +1747,18 @@ static int log_exact(struct detector *d)
 			j++;
 		runs++;
 		if (j - i > d->cfg.max_contacts) {
-			const struct logrec *prev = NULL;
+			/* its contacts' (time, unit, line), as contact_order compares them */
+			struct contact prev, c;
+			int have = 0;
 			for (size_t q = i; q < j && ok; q++) {
 				const struct logrec *r = &d->log[(uint32_t)k[q]];
 				if (!(r->flags & LR_CONTACT))
 					continue;
-				if (prev) {
-					struct contact a, b;
-					log_contact(d, prev, &a);
-					log_contact(d, r, &b);
-					ok = contact_order(&b, &a) >= 0;
-				}
-				prev = r;
+				c.first_ns = r->first_ns;
+				log_origin(d, r, &c.unit, &c.line);
+				ok = !have || contact_order(&c, &prev) >= 0;
+				prev = c;
+				have = 1;
 			}
 		}
 		i = j;
@@ -1933,17 +1940,25 @@ static size_t log_part_start(const struct detector *d, unsigned part, unsigned n
 	return lo;
 }
 
-/* Were the runs of hash h (in part `part` of the walk of all) found to
- * hold two sources? -1 if that walk has not been made. */
-static int log_mixed_at(const struct detector *head, uint32_t h, unsigned *p, size_t *i)
+/* Has a walk of all been made, in every part, so that log_mixed_at can
+ * answer? */
+static int log_mixed_known(const struct detector *head)
 {
 	const struct log_mixed *lm = head->log_mixed;
 	if (!lm || !lm[0].done)
-		return -1;
-	unsigned np = lm[0].nparts;
-	for (unsigned q = 0; q < np; q++)
+		return 0;
+	for (unsigned q = 0; q < lm[0].nparts; q++)
 		if (!lm[q].done)
-			return -1;
+			return 0;
+	return 1;
+}
+
+/* Were the runs of hash h found to hold two sources (log_mixed_known)?
+ * *p and *i: where the last answer was found (hashes come in order). */
+static int log_mixed_at(const struct detector *head, uint32_t h, unsigned *p, size_t *i)
+{
+	const struct log_mixed *lm = head->log_mixed;
+	unsigned np = lm[0].nparts;
 	while (*p < np) {
 		const struct log_mixed *m = &lm[*p];
 		while (*i < m->n && m->h[*i] < h)
@@ -1981,6 +1996,8 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 	struct {
 		struct ip_addr a;
 		uint64_t order;
+		uint32_t a4;
+		int v4;
 	} *found = NULL;
 	size_t cap_found = 0;
 	struct log_mixed *mine = want ? NULL : &head->log_mixed[part];
@@ -1988,6 +2005,7 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 		mine->n = 0;
 		mine->done = 0;
 	}
+	int known = want && log_mixed_known(head);
 	unsigned mp = 0;
 	size_t mi = 0;
 	for (;;) {
@@ -2019,7 +2037,7 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 		struct ip_addr a0;
 		log_addr_get(d0, d0->log[first].src, d0->log[first].flags & LR_SRC6, &a0);
 		uint64_t order0 = (uint64_t)runs[0].j << 32 | first;
-		int mixed = want ? log_mixed_at(head, h, &mp, &mi) : -1;
+		int mixed = known ? log_mixed_at(head, h, &mp, &mi) : -1;
 		if (mixed != 1) {
 			if (want && !want(arg, &a0)) {
 				if (mixed == 0)
@@ -2037,18 +2055,14 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 				uint32_t seq = (uint32_t)d->logk[ki];
 				const struct logrec *r = &d->log[seq];
 				size_t f = 0;
-				while (f < nf) {
-					int fv4 = addr_is_v4(&found[f].a);
-					uint32_t f4;
-					memcpy(&f4, found[f].a.b + 12, 4);
-					if (log_is_src(d, r, &found[f].a, fv4, f4))
-						break;
+				while (f < nf && !log_is_src(d, r, &found[f].a, found[f].v4, found[f].a4))
 					f++;
-				}
 				if (f < nf)
 					continue;
 				found = xgrow(found, &cap_found, nf + 1, sizeof(*found));
 				log_addr_get(d, r->src, r->flags & LR_SRC6, &found[nf].a);
+				found[nf].v4 = !(r->flags & LR_SRC6);
+				found[nf].a4 = r->src;
 				found[nf++].order = (uint64_t)runs[q].j << 32 | seq;
 			}
 		}
@@ -2134,7 +2148,6 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg)
 }
 
 #define GATHER_AHEAD 4
-
 
 /* The sources of part `part` of `nparts` (by src_hash: the same part in
  * every detector, so that each union is formed by one part alone). The

@@ -1617,9 +1617,9 @@ static int cmp_dist_pos(const void *pa, const void *pb)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The sources' summaries in walk order (by their view's order), which
- * distributed.c's ties go by: a walk of the event log (detect_use_log)
- * meets sources in hash order. */
+/* The sources' summaries in the order one walk over all sources in
+ * arrival order would have made them (by their view's order), which
+ * distributed.c's ties go by. */
 static void dist_sort(struct ctx *x)
 {
 	size_t n = x->n_dist;
@@ -1723,7 +1723,6 @@ static void *part_run(void *arg)
 {
 	struct part *p = arg;
 	detect_each_source_part(p->d, p->i, p->n, each_source, &p->x);
-	dist_sort(&p->x); /* (a walk of the event logs goes in hash order) */
 	return NULL;
 }
 
@@ -1744,26 +1743,24 @@ static void bg_sum(struct bg_cell **into, struct bg_cell **from, size_t n)
 	}
 }
 
-/* The parts' source summaries in the order one walk over all sources
- * would have made them (distributed.c breaks ties by that position). */
-static void dist_merge(struct ctx *x, struct part *ps, unsigned n)
+/* The parts' summaries, one after another (dist_sort then puts them in
+ * walk order). */
+static void dist_gather(struct ctx *x, struct part *ps, unsigned n)
 {
 	size_t total = 0;
 	for (unsigned k = 0; k < n; k++)
 		total += ps[k].x.n_dist;
 	x->dist = xmalloc((total ? total : 1) * sizeof(*x->dist));
-	x->cap_dist = total;
-	size_t *at = xcalloc(n, sizeof(*at));
-	for (size_t o = 0; o < total; o++) {
-		unsigned best = n;
-		for (unsigned k = 0; k < n; k++)
-			if (at[k] < ps[k].x.n_dist &&
-			    (best == n || ps[k].x.dist_order[at[k]] < ps[best].x.dist_order[at[best]]))
-				best = k;
-		x->dist[o] = ps[best].x.dist[at[best]++];
+	x->dist_order = xmalloc((total ? total : 1) * sizeof(*x->dist_order));
+	x->cap_dist = x->cap_dist_order = total;
+	for (unsigned k = 0; k < n; k++) {
+		if (!ps[k].x.n_dist)
+			continue; /* (its arrays may be NULL) */
+		memcpy(x->dist + x->n_dist, ps[k].x.dist, ps[k].x.n_dist * sizeof(*x->dist));
+		memcpy(x->dist_order + x->n_dist, ps[k].x.dist_order,
+		       ps[k].x.n_dist * sizeof(*x->dist_order));
+		x->n_dist += ps[k].x.n_dist;
 	}
-	x->n_dist = total;
-	free(at);
 }
 
 /* Every source analysed by n threads at once (n > 1; the run's threads,
@@ -1825,7 +1822,7 @@ static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 			}
 		}
 	}
-	dist_merge(x, ps, n);
+	dist_gather(x, ps, n);
 	for (unsigned k = 0; k < n; k++)
 		ctx_free(&ps[k].x);
 	free(ps);
@@ -1862,10 +1859,9 @@ struct detect_findings *detect_findings(struct detector *d)
 			parts = (unsigned)cpus;
 		if (parts > 1)
 			analyse_parts(&x, d, parts);
-		else {
+		else
 			detect_each_source(d, each_source, &x);
-			dist_sort(&x);
-		}
+		dist_sort(&x); /* parts, and a walk of the event logs, go in hash order */
 		for (const struct detector *m = d; m; m = m->merged) {
 			out->sources_evicted += m->evicted;
 			out->events_evicted += m->events_evicted;
