@@ -337,7 +337,7 @@ static void source_cap(void **state)
 	detect_config_defaults(&cfg);
 	cfg.max_sources = 500;
 	struct event *evs = stream(3000, 30000, 1, 19);
-	compare(&cfg, evs, 30000);
+	assert_false(compare(&cfg, evs, 30000)); /* replayed before the walk */
 	free(evs);
 }
 
