@@ -21,6 +21,9 @@
 _Static_assert(sizeof(struct src_state) == 128, "a source is 128 bytes");
 _Static_assert(sizeof(struct pcontact) == 40, "a stored contact is 40 bytes");
 
+/* Out of line and out of the way: code the per-event path seldom takes. */
+#define RARE __attribute__((noinline, cold))
+
 /* Sources the eviction hand passes before it accepts busier ones. */
 #define EVICT_SCAN 32
 
@@ -1290,6 +1293,9 @@ static inline void event_facts(const struct event *ev, struct event_facts *f)
 	f->fp = classify_fp(ev, fc);
 }
 
+static void table_event(struct detector *d, const struct event *ev,
+			const struct event_facts *f, uint32_t sh);
+
 /* Queue one event; sh is its source's src_hash. */
 static void add_event(struct detector *d, const struct event *ev, uint32_t sh)
 {
@@ -1299,38 +1305,45 @@ static void add_event(struct detector *d, const struct event *ev, uint32_t sh)
 		return;
 	struct event_facts f;
 	event_facts(ev, &f);
-	if (d->log_on) {
-		if (d->log_n < d->log_max) {
-			log_append(d, ev, &f, sh);
-			return;
-		}
+	if (__builtin_expect(d->log_on && d->log_n < d->log_max, 1))
+		log_append(d, ev, &f, sh);
+	else
+		table_event(d, ev, &f, sh);
+}
+
+/* add_event without a log, or with a full one. Out of line: the log's is
+ * the common path, and the loop that reads the input shares the
+ * instruction cache with the parser and the statistics. */
+static RARE void table_event(struct detector *d, const struct event *ev,
+			     const struct event_facts *f, uint32_t sh)
+{
+	if (d->log_on)
 		log_replay(d); /* full: the tables take over, this event after the logged ones */
-	}
 	struct pending *p = &d->q[d->nq];
 	p->src = ev->src;
-	p->count = f.count;
-	p->fc = f.fc;
-	p->contact = f.contact;
+	p->count = f->count;
+	p->fc = f->fc;
+	p->contact = f->contact;
 	struct contact *in = &p->in;
 	memset(in, 0, sizeof(*in));
 	if (ev->flags & EVENT_HAS_DST)
 		in->dst = ev->dst;
-	in->first_ns = f.first_ns;
-	if (f.fc != FC_NONPROBE) {
+	in->first_ns = f->first_ns;
+	if (f->fc != FC_NONPROBE) {
 		in->unit = ev->unit;
 		in->line = ev->line;
-		in->count = f.count;
-		in->fails = f.fails ? f.count : 0;
-		in->succ = f.succ;
-		in->honey = f.honey;
-		in->port = f.port;
-		in->proto = f.proto;
-		in->outcome = f.outcome;
-		in->outcomes = (uint8_t)(1u << f.outcome);
-		in->fclass = f.fc;
-		in->fp = f.fp;
+		in->count = f->count;
+		in->fails = f->fails ? f->count : 0;
+		in->succ = f->succ;
+		in->honey = f->honey;
+		in->port = f->port;
+		in->proto = f->proto;
+		in->outcome = f->outcome;
+		in->outcomes = (uint8_t)(1u << f->outcome);
+		in->fclass = f->fc;
+		in->fp = f->fp;
 	}
-	p->sig = f.sig;
+	p->sig = f->sig;
 	p->sh = sh;
 	if (++d->nq == DETECT_QUEUE)
 		drain(d);
@@ -1513,18 +1526,50 @@ static inline unsigned source_part(uint32_t h, unsigned nparts)
 
 /* An address as the log keeps it: IPv4's four bytes, or an IPv6 address
  * appended to log6 (its index, and the flag v6 set). */
+static RARE uint32_t log_addr6(struct detector *d, const struct ip_addr *a)
+{
+	d->log6 = xgrow(d->log6, &d->cap6, d->n6 + 1, sizeof(*d->log6));
+	d->log6[d->n6] = *a;
+	return (uint32_t)d->n6++;
+}
+
 static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uint8_t *flags,
 				uint8_t v6)
 {
-	if (addr_is_v4(a)) {
+	if (__builtin_expect(addr_is_v4(a), 1)) {
 		uint32_t v;
 		memcpy(&v, a->b + 12, 4);
 		return v;
 	}
-	d->log6 = xgrow(d->log6, &d->cap6, d->n6 + 1, sizeof(*d->log6));
-	d->log6[d->n6] = *a;
 	*flags |= v6;
-	return (uint32_t)d->n6++;
+	return log_addr6(d, a);
+}
+
+/* Room for one more event; or, if the log was sorted already (events
+ * added after the findings were made), back to unsorted. */
+static RARE void log_make_room(struct detector *d)
+{
+	if (d->log_sorted) {
+		d->log_sorted = 0;
+		d->log_exact = -1;
+		for (size_t i = 0; i < d->n_log_mixed; i++)
+			d->log_mixed[i].done = 0;
+	}
+	if (d->log_n < d->log_cap)
+		return;
+	/* both arrays grow together */
+	d->log = region_grow(&d->log_r, (d->log_n + 1) * sizeof(*d->log));
+	d->logk = region_grow(&d->logk_r, (d->log_n + 1) * sizeof(*d->logk));
+	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
+	d->log_cap = a < b ? a : b;
+}
+
+static RARE uint64_t log_wide(struct detector *d, const struct event *ev)
+{
+	d->logwide = xgrow(d->logwide, &d->capwide, d->nwide + 1, sizeof(*d->logwide));
+	d->logwide[d->nwide].unit = ev->unit;
+	d->logwide[d->nwide].line = ev->line;
+	return d->nwide++;
 }
 
 static inline void log_addr_get(const struct detector *d, uint32_t v, int v6, struct ip_addr *a)
@@ -1541,26 +1586,19 @@ static inline void log_addr_get(const struct detector *d, uint32_t v, int v6, st
 static void log_append(struct detector *d, const struct event *ev, const struct event_facts *f,
 		       uint32_t sh)
 {
-	if (d->log_n == d->log_cap) { /* both arrays grow together */
-		d->log = region_grow(&d->log_r, (d->log_n + 1) * sizeof(*d->log));
-		d->logk = region_grow(&d->logk_r, (d->log_n + 1) * sizeof(*d->logk));
-		size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
-		d->log_cap = a < b ? a : b;
-	}
+	if (__builtin_expect(d->log_n == d->log_cap || d->log_sorted, 0))
+		log_make_room(d);
 	d->logk[d->log_n] = (uint64_t)sh << 32 | d->log_n;
 	struct logrec *r = &d->log[d->log_n++];
 	uint8_t fl = 0;
 	r->first_ns = f->first_ns;
 	r->origin = 0;
 	if (f->fc != FC_NONPROBE) {
-		if (ev->unit < ORIGIN_WIDE_UNIT && ev->line < (1ull << ORIGIN_LINE_BITS)) {
+		if (__builtin_expect(ev->unit < ORIGIN_WIDE_UNIT &&
+				     ev->line < (1ull << ORIGIN_LINE_BITS), 1)) {
 			r->origin = (uint64_t)ev->unit << ORIGIN_LINE_BITS | ev->line;
 		} else {
-			d->logwide = xgrow(d->logwide, &d->capwide, d->nwide + 1,
-					   sizeof(*d->logwide));
-			d->logwide[d->nwide].unit = ev->unit;
-			d->logwide[d->nwide].line = ev->line;
-			r->origin = d->nwide++;
+			r->origin = log_wide(d, ev);
 			fl |= LR_WIDE;
 		}
 	}
@@ -2127,6 +2165,14 @@ static int log_prepare(struct detector *head)
 		head->n_log_mixed = k;
 	}
 	return 1;
+}
+
+void detect_finish(struct detector *d)
+{
+	if (!d || !d->log_on || d->merged)
+		return;
+	log_sort(d);
+	log_exact(d);
 }
 
 void detect_use_log(struct detector *d)

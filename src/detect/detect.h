@@ -135,6 +135,11 @@ void detect_flush(struct detector *d);
  * replayed into their tables, in order, and the tables take over. Call
  * before the first event. */
 void detect_use_log(struct detector *d);
+/* No more events for now (a worker's share is read): sorts the log on the
+ * caller's thread, so that workers sort theirs at the same time instead
+ * of the merging thread one after another. Optional; events added later
+ * are still taken. */
+void detect_finish(struct detector *d);
 
 /* ---- findings ----------------------------------------------------------- */
 

@@ -420,6 +420,7 @@ static void *worker_main(void *arg)
 		run_unit(w, &sh->units[i]);
 		atomic_fetch_add(&sh->units_done, 1);
 	}
+	detect_finish(w->det); /* here, in parallel with the other workers */
 	return NULL;
 }
 

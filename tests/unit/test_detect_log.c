@@ -176,6 +176,9 @@ static void contacts_equal(const struct contact *a, const struct contact *b, uin
  * source must come out the same. Returns whether the logs were still in
  * use when the walk began (else they had handed over to the tables). */
 static int skew; /* two detectors: the second takes three blocks in four */
+/* if not 0: each log detector is finished (detect_finish) and walked after
+ * this many events, takes the rest, and is finished again */
+static size_t finish_at;
 
 static int compare_split(const struct detect_config *cfg, const struct event *evs, size_t n,
 			 unsigned k)
@@ -188,11 +191,22 @@ static int compare_split(const struct detect_config *cfg, const struct event *ev
 		detect_use_log(logs[j]);
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (finish_at && i == finish_at)
+			for (unsigned j = 0; j < k; j++) {
+				struct seen_list early;
+				detect_finish(logs[j]);
+				walk(logs[j], &early); /* sorted, walked: then more events */
+				for (size_t q = 0; q < early.n; q++)
+					free(early.s[q].c);
+				free(early.s);
+			}
 		/* blocks of 97 in turn (skew: uneven) */
 		unsigned j = skew && k == 2 ? (i / 97 % 4 != 0) : (unsigned)(i / 97 % k);
 		detect_add(tabs[j], &evs[i]);
 		detect_add(logs[j], &evs[i]);
 	}
+	for (unsigned j = 0; finish_at && j < k; j++)
+		detect_finish(logs[j]);
 	for (unsigned j = 1; j < k; j++) {
 		detect_merge(tabs[0], tabs[j]);
 		detect_free(tabs[j]);
@@ -299,6 +313,23 @@ static void split(void **state)
 }
 
 /* Origins that do not pack (a huge line number, a unit past 2^24). */
+/* Workers sort their logs as they finish (detect_finish); and events that
+ * come after a log was sorted and walked are still taken, in order. */
+static void finished_early(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	for (int shuffle = 0; shuffle < 2; shuffle++)
+		for (unsigned k = 1; k <= 3; k += 2) {
+			struct event *evs = stream(1000, 30000, shuffle, 61 + k);
+			finish_at = 12345;
+			assert_true(compare_split(&cfg, evs, 30000, k));
+			finish_at = 0;
+			free(evs);
+		}
+}
+
 static void wide_origins(void **state)
 {
 	(void)state;
@@ -455,7 +486,7 @@ int main(void)
 		cmocka_unit_test(same_as_tables), cmocka_unit_test(split), cmocka_unit_test(wide_origins),
 		cmocka_unit_test(contact_cap),	  cmocka_unit_test(source_cap),
 		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
-		cmocka_unit_test(counts),
+		cmocka_unit_test(counts),	  cmocka_unit_test(finished_early),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
