@@ -20,6 +20,7 @@
 /* README "Memory" states these sizes. */
 _Static_assert(sizeof(struct src_state) == 128, "a source is 128 bytes");
 _Static_assert(sizeof(struct pcontact) == 40, "a stored contact is 40 bytes");
+_Static_assert(sizeof(struct logrec) == 32, "a logged event is 32 bytes");
 
 /* Out of line and out of the way: code the per-event path seldom takes. */
 #define RARE __attribute__((noinline, cold))
@@ -1564,12 +1565,27 @@ static RARE void log_make_room(struct detector *d)
 	d->log_cap = a < b ? a : b;
 }
 
-static RARE uint64_t log_wide(struct detector *d, const struct event *ev)
+/* An origin or count that does not pack into the record (LR_WIDE). */
+static RARE uint32_t log_wide(struct detector *d, uint32_t unit, uint64_t line, uint32_t count)
 {
 	d->logwide = xgrow(d->logwide, &d->capwide, d->nwide + 1, sizeof(*d->logwide));
-	d->logwide[d->nwide].unit = ev->unit;
-	d->logwide[d->nwide].line = ev->line;
-	return d->nwide++;
+	d->logwide[d->nwide] = (struct log_wide){.line = line, .unit = unit, .count = count};
+	return (uint32_t)d->nwide++; /* (no more than log_max, 2^30) */
+}
+
+static inline uint32_t log_count(const struct detector *d, const struct logrec *r)
+{
+	return __builtin_expect(r->flags & LR_WIDE, 0) ? d->logwide[r->line].count : 1;
+}
+
+static inline unsigned log_fc(const struct logrec *r)
+{
+	return r->fc_outcome & 15u;
+}
+
+static inline unsigned log_outcome(const struct logrec *r)
+{
+	return r->fc_outcome >> 4;
 }
 
 static inline void log_addr_get(const struct detector *d, uint32_t v, int v6, struct ip_addr *a)
@@ -1592,26 +1608,26 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 	struct logrec *r = &d->log[d->log_n++];
 	uint8_t fl = 0;
 	r->first_ns = f->first_ns;
-	r->origin = 0;
-	if (f->fc != FC_NONPROBE) {
-		if (__builtin_expect(ev->unit < ORIGIN_WIDE_UNIT &&
-				     ev->line < (1ull << ORIGIN_LINE_BITS), 1)) {
-			r->origin = (uint64_t)ev->unit << ORIGIN_LINE_BITS | ev->line;
-		} else {
-			r->origin = log_wide(d, ev);
-			fl |= LR_WIDE;
-		}
+	/* a non-probe's origin is not kept (add_event's neither) */
+	int probe = f->fc != FC_NONPROBE;
+	uint32_t unit = probe ? ev->unit : 0;
+	uint64_t line = probe ? ev->line : 0;
+	if (__builtin_expect(unit <= UINT16_MAX && line <= UINT32_MAX && f->count == 1, 1)) {
+		r->unit = (uint16_t)unit;
+		r->line = (uint32_t)line;
+	} else {
+		r->unit = 0;
+		r->line = log_wide(d, unit, line, f->count);
+		fl |= LR_WIDE;
 	}
 	static const struct ip_addr none;
 	r->src = log_addr(d, &ev->src, &fl, LR_SRC6);
 	r->dst = log_addr(d, (ev->flags & EVENT_HAS_DST) ? &ev->dst : &none, &fl, LR_DST6);
-	r->count = f->count;
 	r->sig = f->sig;
 	r->port = f->port;
 	r->proto = f->proto;
-	r->fc = f->fc;
+	r->fc_outcome = (uint8_t)(f->fc | f->outcome << 4);
 	r->fp = f->fp;
-	r->outcome = f->outcome;
 	if (f->fails)
 		fl |= LR_FAILS;
 	if (f->succ)
@@ -1621,19 +1637,18 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 	if (f->contact)
 		fl |= LR_CONTACT;
 	r->flags = fl;
-	r->pad = 0;
 }
 
 /* A probe's origin (unit and line). */
 static inline void log_origin(const struct detector *d, const struct logrec *r, uint32_t *unit,
 			      uint64_t *line)
 {
-	if (r->flags & LR_WIDE) {
-		*unit = d->logwide[r->origin].unit;
-		*line = d->logwide[r->origin].line;
+	if (__builtin_expect(r->flags & LR_WIDE, 0)) {
+		*unit = d->logwide[r->line].unit;
+		*line = d->logwide[r->line].line;
 	} else {
-		*unit = (uint32_t)(r->origin >> ORIGIN_LINE_BITS);
-		*line = r->origin & ((1ull << ORIGIN_LINE_BITS) - 1);
+		*unit = r->unit;
+		*line = r->line;
 	}
 }
 
@@ -1643,7 +1658,7 @@ static void log_contact(const struct detector *d, const struct logrec *r, struct
 	log_addr_get(d, r->dst, r->flags & LR_DST6, &c->dst);
 	c->first_ns = r->first_ns;
 	c->last_ms = 0;
-	if (r->fc == FC_NONPROBE) { /* add_event keeps only the target and the time */
+	if (log_fc(r) == FC_NONPROBE) { /* add_event keeps only the target and the time */
 		c->unit = 0;
 		c->line = 0;
 		c->count = c->fails = 0;
@@ -1653,13 +1668,13 @@ static void log_contact(const struct detector *d, const struct logrec *r, struct
 		return;
 	}
 	log_origin(d, r, &c->unit, &c->line);
-	c->count = r->count;
-	c->fails = (r->flags & LR_FAILS) ? r->count : 0;
+	c->count = log_count(d, r);
+	c->fails = (r->flags & LR_FAILS) ? c->count : 0;
 	c->port = r->port;
 	c->proto = r->proto;
-	c->outcome = r->outcome;
-	c->outcomes = (uint8_t)(1u << r->outcome);
-	c->fclass = r->fc;
+	c->outcome = (uint8_t)log_outcome(r);
+	c->outcomes = (uint8_t)(1u << c->outcome);
+	c->fclass = (uint8_t)log_fc(r);
 	c->fp = r->fp;
 	c->succ = (r->flags & LR_SUCC) != 0;
 	c->honey = (r->flags & LR_HONEY) != 0;
@@ -1705,8 +1720,8 @@ static void log_replay(struct detector *d)
 		struct pending *p = &d->q[d->nq];
 		log_addr_get(d, r->src, r->flags & LR_SRC6, &p->src);
 		log_contact(d, r, &p->in);
-		p->count = r->count;
-		p->fc = r->fc;
+		p->count = log_count(d, r);
+		p->fc = (uint8_t)log_fc(r);
 		p->contact = (r->flags & LR_CONTACT) != 0;
 		p->sig = r->sig;
 		p->sh = src_hash(&p->src);
@@ -1870,9 +1885,8 @@ static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
 		size_t start = n, events = 0;
 		for (size_t ki = runs[q].s; ki < runs[q].e; ki++) {
 			if (ki + LOG_AHEAD < d->log_n) { /* the keys tell which come next */
-				const char *ahead = (const char *)&L[(uint32_t)k[ki + LOG_AHEAD]];
-				__builtin_prefetch(ahead);
-				__builtin_prefetch(ahead + sizeof(struct logrec) - 1);
+				/* (one line: records are 32 bytes, aligned once the log has its own mapping) */
+				__builtin_prefetch(&L[(uint32_t)k[ki + LOG_AHEAD]]);
 			}
 			const struct logrec *r = &L[(uint32_t)k[ki]];
 			if (!log_is_src(d, r, addr, v4, a4)) {
@@ -1881,7 +1895,8 @@ static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
 				continue;
 			}
 			events++;
-			s.events += r->count;
+			uint32_t cnt = log_count(d, r);
+			s.events += cnt;
 			if (r->first_ns)
 				cells_note(&s, (uint32_t)(r->first_ns / 1000000000LL), d->cell_w);
 			if (r->sig) {
@@ -1890,13 +1905,13 @@ static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
 				s.sig_all++;
 				s.sig_same += r->sig == s.sig;
 			}
-			if (r->fc == FC_NONPROBE)
+			if (log_fc(r) == FC_NONPROBE)
 				continue;
-			s.probes += r->count;
+			s.probes += cnt;
 			uint8_t f = r->fp & (FP_NMAP | FP_ZMAP | FP_MASSCAN | FP_MIRAI);
 			for (int b = 0; f && b < FP_BITS; b++)
 				if (f & (1u << b))
-					s.fp[b] = sat_add32(s.fp[b], r->count);
+					s.fp[b] = sat_add32(s.fp[b], cnt);
 			if (r->flags & LR_CONTACT)
 				log_contact(d, r, &buf[n++]);
 		}

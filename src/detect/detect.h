@@ -124,7 +124,7 @@ size_t detect_sources(struct detector *d);
  * is needed only before reading the state by other means. Flushes the
  * detectors merged into d too. */
 void detect_flush(struct detector *d);
-/* Keep events in a log instead of the tables: each event is appended (48
+/* Keep events in a log instead of the tables: each event is appended (40
  * bytes), and the log is sorted by source and folded once, when the
  * findings are made, which costs a fraction of a table lookup per event.
  * Merged detectors' logs stay logs, and the walk forms each source's

@@ -190,28 +190,34 @@ struct pending {
 
 #define DETECT_QUEUE 16
 
-/* An event as the log keeps it (detect_use_log): 40 bytes. An IPv4
- * address is its four bytes; an IPv6 one an index into log6. */
+/* An event as the log keeps it (detect_use_log): 32 bytes, two to a cache
+ * line. An IPv4 address is its four bytes; an IPv6 one an index into
+ * log6. The origin is packed as unit (16 bits) and line (32 bits); an
+ * event whose origin does not pack, or whose count is not 1, keeps them
+ * in logwide instead (LR_WIDE, and line is the index there). */
 #define LR_SRC6 0x01
 #define LR_DST6 0x02
 #define LR_FAILS 0x04   /* the contact's fails are its count */
 #define LR_SUCC 0x08
 #define LR_HONEY 0x10
 #define LR_CONTACT 0x20 /* a contact to keep (struct pending.contact) */
-#define LR_WIDE 0x40    /* origin is an index into logwide */
+#define LR_WIDE 0x40    /* origin and count are in logwide[line] */
 struct logrec {
 	int64_t first_ns;
-	uint64_t origin;
 	uint32_t src, dst;
-	uint32_t count;
 	uint32_t sig;
+	uint32_t line;    /* the origin's line (0 for a non-probe), or LR_WIDE's index */
+	uint16_t unit;
 	uint16_t port;
 	uint8_t proto;
-	uint8_t fc;
+	uint8_t fc_outcome; /* enum flag_class | outcome << 4 */
 	uint8_t fp;
-	uint8_t outcome;
 	uint8_t flags;
-	uint8_t pad;
+};
+struct log_wide {
+	uint64_t line;
+	uint32_t unit;
+	uint32_t count;
 };
 
 /* The hashes a walk of all the log found shared by two sources, for a
@@ -274,7 +280,7 @@ struct detector {
 	uint64_t *logk;
 	struct ip_addr *log6;     /* the log's IPv6 addresses, appended */
 	size_t n6, cap6;
-	struct wide_origin *logwide; /* origins that do not pack */
+	struct log_wide *logwide; /* origins and counts that do not pack (LR_WIDE) */
 	size_t nwide, capwide;
 	struct log_mixed *log_mixed; /* hashes shared by two sources, per part (log_walk) */
 	size_t n_log_mixed;

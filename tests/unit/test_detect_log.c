@@ -312,7 +312,6 @@ static void split(void **state)
 	skew = 0;
 }
 
-/* Origins that do not pack (a huge line number, a unit past 2^24). */
 /* Workers sort their logs as they finish (detect_finish); and events that
  * come after a log was sorted and walked are still taken, in order. */
 static void finished_early(void **state)
@@ -330,6 +329,7 @@ static void finished_early(void **state)
 		}
 }
 
+/* Origins that do not pack (a huge line number, a unit past 2^24). */
 static void wide_origins(void **state)
 {
 	(void)state;
