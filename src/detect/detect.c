@@ -1412,30 +1412,6 @@ static inline int contact_key_eq(const struct contact *a, const struct contact *
 	return a->port == b->port && a->proto == b->proto && addr_eq(&a->dst, &b->dst);
 }
 
-/* Sort buf[0..k) by time and origin (allocation order usually is). */
-static void sort_by_time(struct contact *buf, uint32_t k)
-{
-	int sorted = 1;
-	for (uint32_t j = 1; sorted && j < k; j++)
-		if (contact_before(&buf[j], &buf[j - 1]))
-			sorted = 0;
-	if (sorted)
-		return;
-	if (k > 32) {
-		qsort(buf, k, sizeof(*buf), contact_cmp);
-		return;
-	}
-	for (uint32_t i = 1; i < k; i++) {
-		struct contact v = buf[i];
-		uint32_t j = i;
-		while (j > 0 && contact_before(&v, &buf[j - 1])) {
-			buf[j] = buf[j - 1];
-			j--;
-		}
-		buf[j] = v;
-	}
-}
-
 /* Merge the sorted runs buf[0..mid) and buf[mid..end) by time. */
 static void merge_runs(struct contact *buf, size_t mid, size_t end, struct contact *tmp)
 {
@@ -1449,6 +1425,48 @@ static void merge_runs(struct contact *buf, size_t mid, size_t end, struct conta
 	while (b < end)
 		tmp[o++] = buf[b++];
 	memcpy(buf, tmp, end * sizeof(*buf));
+}
+
+/* Sorted runs sort_by_time merges rather than sorts afresh. */
+#define MERGE_RUNS_MAX 8
+
+/* Sort buf[0..k) by time and origin. Allocation order usually is sorted,
+ * or is a few sorted runs (log files given newest first, a source seen
+ * in each): those are merged, in O(k) a run. tmp: scratch, grown. */
+static void sort_by_time(struct contact *buf, uint32_t k, struct contact **tmp, size_t *tmp_cap)
+{
+	uint32_t cut[MERGE_RUNS_MAX]; /* where each run after the first starts */
+	unsigned runs = 0;
+	for (uint32_t j = 1; j < k && runs <= MERGE_RUNS_MAX; j++)
+		if (contact_before(&buf[j], &buf[j - 1])) {
+			if (runs < MERGE_RUNS_MAX)
+				cut[runs] = j;
+			runs++;
+		}
+	if (runs == 0)
+		return;
+	if (runs <= MERGE_RUNS_MAX) {
+		if (k > *tmp_cap) {
+			*tmp_cap = (size_t)k * 2;
+			*tmp = xrealloc(*tmp, *tmp_cap * sizeof(**tmp));
+		}
+		for (unsigned r = 0; r < runs; r++)
+			merge_runs(buf, cut[r], r + 1 < runs ? cut[r + 1] : k, *tmp);
+		return;
+	}
+	if (k > 32) {
+		qsort(buf, k, sizeof(*buf), contact_cmp);
+		return;
+	}
+	for (uint32_t i = 1; i < k; i++) {
+		struct contact v = buf[i];
+		uint32_t j = i;
+		while (j > 0 && contact_before(&v, &buf[j - 1])) {
+			buf[j] = buf[j - 1];
+			j--;
+		}
+		buf[j] = v;
+	}
 }
 
 #define DEDUP_LINEAR_MAX 16
@@ -1918,7 +1936,7 @@ static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
 		if (!events)
 			continue; /* not in this detector */
 		/* this detector's contacts: one per key, the earliest kept */
-		sort_by_time(buf + start, (uint32_t)(n - start));
+		sort_by_time(buf + start, (uint32_t)(n - start), &w->tmp, &w->tmp_cap);
 		size_t m = dedup_keys(buf + start, n - start, &w->slots, &w->slots_cap, head->union_key);
 		int truncated = m > d->cfg.max_contacts;
 		if (truncated)
@@ -2309,7 +2327,7 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 				size_t start = n;
 				for (uint32_t q = 0; q < t->n; q++)
 					dc_load(det[jj], &pc[q], &buf[n++]);
-				sort_by_time(buf + start, t->n);
+				sort_by_time(buf + start, t->n, &tmp, &tmp_cap);
 				if (parts < 64)
 					run_end[parts] = n;
 				parts++;
@@ -2326,7 +2344,7 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 					merge_runs(buf, run_end[r - 1], run_end[r], tmp);
 				n = dedup_keys(buf, n, &slots, &slots_cap, d->union_key);
 			} else if (parts > 64) {
-				sort_by_time(buf, (uint32_t)n);
+				sort_by_time(buf, (uint32_t)n, &tmp, &tmp_cap);
 				n = dedup_keys(buf, n, &slots, &slots_cap, d->union_key);
 			}
 			if (n > d->cfg.max_contacts) {
