@@ -1543,8 +1543,6 @@ static inline unsigned source_part(uint32_t h, unsigned nparts)
 	return (unsigned)(((uint64_t)h * nparts) >> 32);
 }
 
-/* An address as the log keeps it: IPv4's four bytes, or an IPv6 address
- * appended to log6 (its index, and the flag v6 set). */
 static RARE uint32_t log_addr6(struct detector *d, const struct ip_addr *a)
 {
 	d->log6 = xgrow(d->log6, &d->cap6, d->n6 + 1, sizeof(*d->log6));
@@ -1552,6 +1550,8 @@ static RARE uint32_t log_addr6(struct detector *d, const struct ip_addr *a)
 	return (uint32_t)d->n6++;
 }
 
+/* An address as the log keeps it: IPv4's four bytes, or an IPv6 address
+ * appended to log6 (its index, and the flag v6 set). */
 static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uint8_t *flags,
 				uint8_t v6)
 {
