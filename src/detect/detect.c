@@ -929,6 +929,7 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 		       uint32_t sh);
 static void log_replay(struct detector *d);
 static void log_free(struct detector *d);
+static void log_mixed_forget(struct detector *d);
 static int log_chain(const struct detector *d);
 
 /* Make room for one more source and return the index it may take. A clock
@@ -1386,6 +1387,10 @@ void detect_merge(struct detector *into, struct detector *from)
 	}
 	drain(into);
 	drain(from);
+	/* a walk made before this merge saw neither from's sources nor as
+	 * many detectors */
+	log_mixed_forget(into);
+	log_mixed_forget(from);
 	struct detector *m = xmalloc(sizeof(*m));
 	*m = *from;
 	struct detector **tail = &into->merged;
@@ -1427,12 +1432,14 @@ static void merge_runs(struct contact *buf, size_t mid, size_t end, struct conta
 	memcpy(buf, tmp, end * sizeof(*buf));
 }
 
-/* Sorted runs sort_by_time merges rather than sorts afresh. */
+/* Up to this many descents (a contact before the one it follows), that is
+ * one run more, sort_by_time merges the runs rather than sorts afresh. */
 #define MERGE_RUNS_MAX 8
 
 /* Sort buf[0..k) by time and origin. Allocation order usually is sorted,
  * or is a few sorted runs (log files given newest first, a source seen
- * in each): those are merged, in O(k) a run. tmp: scratch, grown. */
+ * in each): up to MERGE_RUNS_MAX + 1 runs are merged, in O(k) a run.
+ * tmp: scratch, grown. */
 static void sort_by_time(struct contact *buf, uint32_t k, struct contact **tmp, size_t *tmp_cap)
 {
 	uint32_t cut[MERGE_RUNS_MAX]; /* where each run after the first starts */
@@ -1698,17 +1705,24 @@ static void log_contact(const struct detector *d, const struct logrec *r, struct
 	c->honey = (r->flags & LR_HONEY) != 0;
 }
 
+/* What walks noted of shared hashes, forgotten: the chain it was made
+ * for has changed (log_prepare makes it anew, one per detector). */
+static void log_mixed_forget(struct detector *d)
+{
+	for (size_t i = 0; i < d->n_log_mixed; i++)
+		free(d->log_mixed[i].h);
+	free(d->log_mixed);
+	d->log_mixed = NULL;
+	d->n_log_mixed = 0;
+}
+
 static void log_free(struct detector *d)
 {
 	region_free(&d->log_r);
 	region_free(&d->logk_r);
 	free(d->log6);
 	free(d->logwide);
-	for (size_t i = 0; i < d->n_log_mixed; i++)
-		free(d->log_mixed[i].h);
-	free(d->log_mixed);
-	d->log_mixed = NULL;
-	d->n_log_mixed = 0;
+	log_mixed_forget(d);
 	d->log = NULL;
 	d->logk = NULL;
 	d->log6 = NULL;

@@ -327,9 +327,19 @@ static void finished_early(void **state)
 			finish_at = 0;
 			free(evs);
 		}
+	/* in time order when first sorted, not after: the late events must
+	 * make the logs hand over (a source past max_contacts out of order) */
+	cfg.max_contacts = 20;
+	struct event *evs = stream(30, 20000, 0, 67);
+	for (size_t i = 12345; i < 20000; i++)
+		evs[i].time_ns -= 40000 * NS_PER_SEC;
+	finish_at = 12345;
+	assert_false(compare_split(&cfg, evs, 20000, 1));
+	finish_at = 0;
+	free(evs);
 }
 
-/* Origins that do not pack (a huge line number, a unit past 2^24). */
+/* Origins that do not pack (a huge line number, a large unit). */
 static void wide_origins(void **state)
 {
 	(void)state;
@@ -340,6 +350,20 @@ static void wide_origins(void **state)
 		evs[i].line += 1ull << 41;
 	for (size_t i = 3; i < 3000; i += 11)
 		evs[i].unit = 1u << 25;
+	assert_true(compare(&cfg, evs, 3000));
+	free(evs);
+	/* at the record's limits: a unit of 16 bits and a line of 32 fit,
+	 * one more goes to the side table */
+	static const uint32_t units[] = {65535, 65536, 1u << 20};
+	/* lines at and below 2^32 - 1, at and past 2^32 */
+	static const uint64_t lines[] = {UINT32_MAX, 1ull << 32, 1ull << 35};
+	evs = stream(50, 3000, 0, 13);
+	for (size_t i = 0; i < 3000; i++) {
+		if (i % 5 == 1)
+			evs[i].unit = units[i / 5 % 3];
+		if (i % 7 == 2)
+			evs[i].line = i / 7 % 3 ? lines[i / 7 % 3] + i / 21 : lines[0] - i / 21;
+	}
 	assert_true(compare(&cfg, evs, 3000));
 	free(evs);
 }
@@ -460,6 +484,42 @@ static void hash_collision(void **state)
 	}
 	assert_true(d->log_on);
 	detect_free(d);
+	/* b's events come after a walk of all saw only a's: by a later
+	 * event, and by a merge (whose chain is longer than the walk's) */
+	for (int merge = 0; merge < 2; merge++) {
+		d = detect_new(&cfg);
+		detect_use_log(d);
+		struct detector *e = detect_new(&cfg);
+		detect_use_log(e);
+		for (size_t i = 0; i < 400; i++)
+			if (addr_eq(&evs[i].src, &sa))
+				detect_add(d, &evs[i]);
+		struct seen_list l;
+		walk(d, &l);
+		assert_int_equal(l.n, 1);
+		free(l.s[0].c);
+		free(l.s);
+		for (size_t i = 0; i < 400; i++)
+			if (addr_eq(&evs[i].src, &sb))
+				detect_add(merge ? e : d, &evs[i]);
+		if (merge)
+			detect_merge(d, e);
+		detect_free(e);
+		memset(&l, 0, sizeof(l));
+		detect_each_source_if(d, want_b, collect, &l);
+		assert_int_equal(l.n, 1);
+		assert_true(l.s[0].events == want_events);
+		free(l.s[0].c);
+		free(l.s);
+		for (unsigned part = 0; part <= (unsigned)merge; part++) { /* one list each */
+			memset(&l, 0, sizeof(l));
+			detect_each_source_part(d, part, (unsigned)merge + 1, collect, &l);
+			for (size_t i = 0; i < l.n; i++)
+				free(l.s[i].c);
+			free(l.s);
+		}
+		detect_free(d);
+	}
 	hash_init();
 }
 
