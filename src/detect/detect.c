@@ -511,15 +511,21 @@ static void origin_set(struct detector *d, struct pcontact *c, uint32_t unit, ui
 
 /* ---- contacts --------------------------------------------------------------- */
 
+/* An IPv4 address from its four bytes as the address holds them (the
+ * contacts and the log keep IPv4 addresses so, not byte-swapped). */
+static inline void v4_from_stored(uint32_t v, struct ip_addr *a)
+{
+	memcpy(a->b, addr_v4_head, 12);
+	memcpy(a->b + 12, &v, 4);
+}
+
 /* The stored contact c of source sid in the form findings.c reads. */
 static void dc_load(const struct detector *d, const struct pcontact *c, struct contact *out)
 {
-	if (c->v4) {
-		memcpy(out->dst.b, addr_v4_head, 12);
-		memcpy(out->dst.b + 12, &c->tgt, 4);
-	} else {
+	if (c->v4)
+		v4_from_stored(c->tgt, &out->dst);
+	else
 		out->dst = d->tg[c->tgt].a;
-	}
 	out->first_ns = c->first_ns;
 	origin_get(d, c, &out->unit, &out->line);
 	out->count = c->count;
@@ -1417,6 +1423,30 @@ static inline int contact_key_eq(const struct contact *a, const struct contact *
 	return a->port == b->port && a->proto == b->proto && addr_eq(&a->dst, &b->dst);
 }
 
+/* Scratch the walks keep from one source to the next. */
+struct fold_scratch {
+	struct contact *tmp;
+	size_t tmp_cap;
+	uint32_t *slots; /* dedup_keys' */
+	size_t slots_cap;
+};
+
+/* tmp, with room for n contacts. */
+static struct contact *fold_tmp(struct fold_scratch *fs, size_t n)
+{
+	if (n > fs->tmp_cap) {
+		fs->tmp_cap = n * 2;
+		fs->tmp = xrealloc(fs->tmp, fs->tmp_cap * sizeof(*fs->tmp));
+	}
+	return fs->tmp;
+}
+
+static void fold_scratch_free(struct fold_scratch *fs)
+{
+	free(fs->tmp);
+	free(fs->slots);
+}
+
 /* Merge the sorted runs buf[0..mid) and buf[mid..end) by time. */
 static void merge_runs(struct contact *buf, size_t mid, size_t end, struct contact *tmp)
 {
@@ -1438,9 +1468,8 @@ static void merge_runs(struct contact *buf, size_t mid, size_t end, struct conta
 
 /* Sort buf[0..k) by time and origin. Allocation order usually is sorted,
  * or is a few sorted runs (log files given newest first, a source seen
- * in each): up to MERGE_RUNS_MAX + 1 runs are merged, in O(k) a run.
- * tmp: scratch, grown. */
-static void sort_by_time(struct contact *buf, uint32_t k, struct contact **tmp, size_t *tmp_cap)
+ * in each): up to MERGE_RUNS_MAX + 1 runs are merged, in O(k) a run. */
+static void sort_by_time(struct contact *buf, uint32_t k, struct fold_scratch *fs)
 {
 	uint32_t cut[MERGE_RUNS_MAX]; /* where each run after the first starts */
 	unsigned runs = 0;
@@ -1453,12 +1482,9 @@ static void sort_by_time(struct contact *buf, uint32_t k, struct contact **tmp, 
 	if (runs == 0)
 		return;
 	if (runs <= MERGE_RUNS_MAX) {
-		if (k > *tmp_cap) {
-			*tmp_cap = (size_t)k * 2;
-			*tmp = xrealloc(*tmp, *tmp_cap * sizeof(**tmp));
-		}
+		struct contact *tmp = fold_tmp(fs, k);
 		for (unsigned r = 0; r < runs; r++)
-			merge_runs(buf, cut[r], r + 1 < runs ? cut[r + 1] : k, *tmp);
+			merge_runs(buf, cut[r], r + 1 < runs ? cut[r + 1] : k, tmp);
 		return;
 	}
 	if (k > 32) {
@@ -1495,7 +1521,7 @@ static inline uint64_t union_hash(const uint64_t *k, const struct contact *c)
 /* One contact per key in buf[0..n) (sorted by time): later ones are folded
  * into the earliest. Returns the new n; order is kept. key: the union_hash
  * words. */
-static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t *slots_cap,
+static size_t dedup_keys(struct contact *buf, size_t n, struct fold_scratch *fs,
 			 const uint64_t *key)
 {
 	if (n <= DEDUP_LINEAR_MAX) { /* most sources: comparing beats hashing */
@@ -1514,12 +1540,12 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 	size_t need = 16;
 	while (need < n * 2)
 		need *= 2;
-	if (need > *slots_cap) {
-		free(*slots);
-		*slots = xmalloc(need * sizeof(**slots));
-		*slots_cap = need;
+	if (need > fs->slots_cap) {
+		free(fs->slots);
+		fs->slots = xmalloc(need * sizeof(*fs->slots));
+		fs->slots_cap = need;
 	}
-	uint32_t *sl = *slots;
+	uint32_t *sl = fs->slots;
 	memset(sl, 0, need * sizeof(*sl));
 	size_t mask = need - 1, w = 0;
 	unsigned shift = 64u - (unsigned)__builtin_ctzll(need);
@@ -1539,6 +1565,54 @@ static size_t dedup_keys(struct contact *buf, size_t n, uint32_t **slots, size_t
 		}
 	}
 	return w;
+}
+
+/* A source's union over the detectors that saw it: its parts' contacts in
+ * buf[0..n), each part sorted by time with one contact per key, part r
+ * ending at run_end[r]. Merged by time, then one contact per key across
+ * them (the earliest, the rest folded in), as if one detector had seen it
+ * all. Returns the new n. */
+static inline size_t union_parts(struct contact *buf, size_t n, const size_t *run_end, unsigned parts,
+			  struct fold_scratch *fs, const uint64_t *key)
+{
+	if (parts < 2)
+		return n;
+	struct contact *tmp = fold_tmp(fs, n);
+	for (unsigned r = 1; r < parts; r++)
+		merge_runs(buf, run_end[r - 1], run_end[r], tmp);
+	return dedup_keys(buf, n, fs, key);
+}
+
+/* One detector's counters for a source added to the source's view (the
+ * union's; fp: its fingerprint counts); the first detector's start it. */
+static inline void view_add(struct src_view *v, uint32_t *fp, const struct src_state *t, int first,
+		     uint32_t cell_w)
+{
+	if (first) {
+		v->events = t->events;
+		v->probes = t->probes;
+		v->truncated = t->truncated;
+		memcpy(fp, t->fp, sizeof(t->fp));
+		memcpy(v->cell, t->cell, sizeof(v->cell));
+		v->n_cell = t->n_cell;
+		v->cells_more = t->cells_more;
+		v->sig = t->sig;
+		v->sig_same = v->sig_all = 0;
+	} else {
+		v->cells_more |= t->cells_more;
+		for (uint32_t q = 0; q < t->n_cell; q++)
+			v->n_cell = cells_add(v->cell, v->n_cell, &v->cells_more, t->cell[q], cell_w);
+		v->events += t->events;
+		v->probes += t->probes;
+		v->truncated |= t->truncated;
+		for (int b = 0; b < FP_BITS; b++)
+			fp[b] = sat_add32(fp[b], t->fp[b]);
+	}
+	if (!v->sig)
+		v->sig = t->sig;
+	if (t->sig == v->sig)
+		v->sig_same += t->sig_same;
+	v->sig_all += t->sig_all;
 }
 
 
@@ -1615,12 +1689,10 @@ static inline unsigned log_outcome(const struct logrec *r)
 
 static inline void log_addr_get(const struct detector *d, uint32_t v, int v6, struct ip_addr *a)
 {
-	if (v6) {
+	if (v6)
 		*a = d->log6[v];
-	} else {
-		memcpy(a->b, addr_v4_head, 12);
-		memcpy(a->b + 12, &v, 4);
-	}
+	else
+		v4_from_stored(v, a);
 }
 
 /* Append an event to the log. */
@@ -1865,10 +1937,9 @@ struct log_run {
 
 struct log_walk {
 	const struct detector *head;
-	struct contact *buf, *tmp;
-	size_t cap, tmp_cap;
-	uint32_t *slots;
-	size_t slots_cap;
+	struct contact *buf;
+	size_t cap;
+	struct fold_scratch fs;
 	size_t *run_end;
 	detect_source_fn fn;
 	void *arg;
@@ -1885,8 +1956,8 @@ static inline int log_is_src(const struct detector *d, const struct logrec *r,
 
 /* Source addr's events in runs[0..nr): counted in each detector as stage C
  * counts them and folded into that detector's contacts as its tables
- * would hold them, then put together as each_source_run puts detectors
- * together (the same union), and the view passed on. filter: the runs
+ * would hold them, then put together by view_add and union_parts, as
+ * each_source_run puts the tables together, and the view passed on. filter: the runs
  * hold other sources too (else meeting one returns 0, nothing passed
  * on). */
 static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
@@ -1950,55 +2021,20 @@ static int log_emit(struct log_walk *w, const struct log_run *runs, unsigned nr,
 		if (!events)
 			continue; /* not in this detector */
 		/* this detector's contacts: one per key, the earliest kept */
-		sort_by_time(buf + start, (uint32_t)(n - start), &w->tmp, &w->tmp_cap);
-		size_t m = dedup_keys(buf + start, n - start, &w->slots, &w->slots_cap, head->union_key);
-		int truncated = m > d->cfg.max_contacts;
-		if (truncated)
+		sort_by_time(buf + start, (uint32_t)(n - start), &w->fs);
+		size_t m = dedup_keys(buf + start, n - start, &w->fs, head->union_key);
+		s.truncated = m > d->cfg.max_contacts;
+		if (s.truncated)
 			m = d->cfg.max_contacts;
 		n = start + m;
-		if (!found++) {
-			v.addr = *addr;
-			v.events = s.events;
-			v.probes = s.probes;
-			v.truncated = (uint8_t)truncated;
-			memcpy(fp, s.fp, sizeof(fp));
-			memcpy(v.cell, s.cell, sizeof(v.cell));
-			v.n_cell = s.n_cell;
-			v.cells_more = s.cells_more;
-			v.sig = s.sig;
-			v.sig_same = v.sig_all = 0;
-		} else {
-			v.cells_more |= s.cells_more;
-			for (uint32_t c = 0; c < s.n_cell; c++)
-				v.n_cell = cells_add(v.cell, v.n_cell, &v.cells_more, s.cell[c],
-						     head->cell_w);
-			v.events += s.events;
-			v.probes += s.probes;
-			v.truncated |= (uint8_t)truncated;
-			for (int b = 0; b < FP_BITS; b++)
-				fp[b] = sat_add32(fp[b], s.fp[b]);
-		}
-		if (!v.sig)
-			v.sig = s.sig;
-		if (s.sig == v.sig)
-			v.sig_same += s.sig_same;
-		v.sig_all += s.sig_all;
+		view_add(&v, fp, &s, !found++, head->cell_w);
 		if (m)
 			w->run_end[parts++] = n;
 	}
 	if (!found)
 		return 1; /* (filtered: none of this source here) */
-	if (parts > 1) {
-		/* the detectors' time-sorted runs merged, then one contact per
-		 * key across them, as each_source_run forms a union */
-		if (n > w->tmp_cap) {
-			w->tmp_cap = n * 2;
-			w->tmp = xrealloc(w->tmp, w->tmp_cap * sizeof(*w->tmp));
-		}
-		for (unsigned r = 1; r < parts; r++)
-			merge_runs(buf, w->run_end[r - 1], w->run_end[r], w->tmp);
-		n = dedup_keys(buf, n, &w->slots, &w->slots_cap, head->union_key);
-	}
+	v.addr = *addr;
+	n = union_parts(buf, n, w->run_end, parts, &w->fs, head->union_key);
 	if (n > head->cfg.max_contacts) {
 		n = head->cfg.max_contacts; /* the earliest, as the tables keep */
 		v.truncated = 1;
@@ -2166,8 +2202,7 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 	free(found);
 	free(w.run_end);
 	free(w.buf);
-	free(w.tmp);
-	free(w.slots);
+	fold_scratch_free(&w.fs);
 	free(runs);
 	free(pos);
 	free(end);
@@ -2261,10 +2296,10 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 		det[k] = x;
 		taken[k] = k ? xcalloc(x->n ? x->n : 1, 1) : NULL;
 	}
-	struct contact *buf = NULL, *tmp = NULL;
-	size_t cap = 0, tmp_cap = 0;
-	uint32_t *slots = NULL;
-	size_t slots_cap = 0;
+	struct contact *buf = NULL;
+	size_t cap = 0;
+	struct fold_scratch fs = {0};
+	size_t *run_end = xmalloc(k * sizeof(*run_end)); /* where each part's contacts end */
 	uint32_t fp[FP_BITS];
 	for (size_t j = 0; j < k; j++) {
 		const struct detector *dj = det[j];
@@ -2294,18 +2329,8 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 			struct src_view v;
 			v.order = (uint64_t)j << 32 | i;
 			v.addr = s->addr;
-			v.events = s->events;
-			v.probes = s->probes;
-			v.truncated = s->truncated;
-			memcpy(fp, s->fp, sizeof(fp));
-			memcpy(v.cell, s->cell, sizeof(v.cell));
-			v.n_cell = s->n_cell;
-			v.cells_more = s->cells_more;
-			v.sig = s->sig;
-			v.sig_same = v.sig_all = 0;
 			size_t n = 0;
-			int parts = 0;
-			size_t run_end[64]; /* where each part's contacts end (parts <= threads) */
+			unsigned parts = 0;
 			for (size_t jj = j; jj < k; jj++) {
 				uint32_t si = jj == j ? (uint32_t)i : source_find(det[jj], &s->addr, h);
 				if (si == NO_ID)
@@ -2313,24 +2338,7 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 				if (jj != j)
 					taken[jj][si] = 1;
 				const struct src_state *t = &det[jj]->st[si];
-				if (jj != j) {
-					v.cells_more |= t->cells_more;
-					for (uint32_t q = 0; q < t->n_cell; q++)
-						v.n_cell = cells_add(v.cell, v.n_cell, &v.cells_more,
-								     t->cell[q], cw);
-				}
-				if (!v.sig)
-					v.sig = t->sig;
-				if (t->sig == v.sig)
-					v.sig_same += t->sig_same;
-				v.sig_all += t->sig_all;
-				if (jj != j) {
-					v.events += t->events;
-					v.probes += t->probes;
-					v.truncated |= t->truncated;
-					for (int b = 0; b < FP_BITS; b++)
-						fp[b] = sat_add32(fp[b], t->fp[b]);
-				}
+				view_add(&v, fp, t, jj == j, cw);
 				if (t->n == 0)
 					continue;
 				if (n + t->n > cap) {
@@ -2341,26 +2349,10 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 				size_t start = n;
 				for (uint32_t q = 0; q < t->n; q++)
 					dc_load(det[jj], &pc[q], &buf[n++]);
-				sort_by_time(buf + start, t->n, &tmp, &tmp_cap);
-				if (parts < 64)
-					run_end[parts] = n;
-				parts++;
+				sort_by_time(buf + start, t->n, &fs);
+				run_end[parts++] = n;
 			}
-			if (parts > 1 && parts <= 64) {
-				/* merge the time-sorted runs, then one contact per key
-				 * (the earliest, the rest folded in), as if one detector
-				 * had seen it all */
-				if (n > tmp_cap) {
-					tmp_cap = n * 2;
-					tmp = xrealloc(tmp, tmp_cap * sizeof(*tmp));
-				}
-				for (int r = 1; r < parts; r++)
-					merge_runs(buf, run_end[r - 1], run_end[r], tmp);
-				n = dedup_keys(buf, n, &slots, &slots_cap, d->union_key);
-			} else if (parts > 64) {
-				sort_by_time(buf, (uint32_t)n, &tmp, &tmp_cap);
-				n = dedup_keys(buf, n, &slots, &slots_cap, d->union_key);
-			}
+			n = union_parts(buf, n, run_end, parts, &fs, d->union_key);
 			if (n > d->cfg.max_contacts) {
 				n = d->cfg.max_contacts; /* the earliest, as under the cap */
 				v.truncated = 1;
@@ -2372,8 +2364,8 @@ static void each_source_run(struct detector *d, detect_want_fn want, detect_sour
 		}
 	}
 	free(buf);
-	free(tmp);
-	free(slots);
+	fold_scratch_free(&fs);
+	free(run_end);
 	for (size_t j = 0; j < k; j++)
 		free(taken[j]);
 	free(taken);

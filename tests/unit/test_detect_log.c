@@ -339,6 +339,74 @@ static void finished_early(void **state)
 	free(evs);
 }
 
+/* A union with known answers (tables and logs share the code that forms
+ * it, so comparing them cannot tell whether it is right). Source X sends
+ * ports 1-3 to one detector, then ports 1-25 to another, which keeps the
+ * earliest 20 (max_contacts): the union is ports 1-20, cut short by the
+ * second detector's cap, counted over both. Source Y sends ports 101-103
+ * to the first detector a quarter of an hour after ports 104-110 to the
+ * second: the union is in time order, over two time slices. */
+static void union_answers(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_contacts = 20;
+	struct ip_addr x = src_of(1), y = src_of(2);
+	uint64_t r = 71;
+	struct event evs[38];
+	for (size_t i = 0; i < 38; i++) {
+		evs[i] = make_event(i < 28 ? &x : &y, &r, i + 1, 0);
+		evs[i].dst = addr_of("192.0.2.1");
+		evs[i].proto = IPPROTO_NUM_TCP;
+		evs[i].tcp_flags = TCP_FLAG_SYN;
+		evs[i].sport = 40000;
+		evs[i].dport = (uint16_t)(i < 3 ? i + 1 : i - 2);
+		evs[i].count = 1;
+		evs[i].window = 1024;
+		evs[i].ttl = 60;
+		if (i >= 28) { /* Y: 101-103 late to the first, 104-110 early to the second */
+			evs[i].dport = (uint16_t)(101 + (i - 28));
+			evs[i].time_ns = (T0 + (i < 31 ? 1000 + (int64_t)i : (int64_t)i - 28)) * NS_PER_SEC;
+		}
+	}
+	for (int log = 0; log < 2; log++) {
+		struct detector *a = detect_new(&cfg), *b = detect_new(&cfg);
+		if (log) {
+			detect_use_log(a);
+			detect_use_log(b);
+		}
+		for (size_t i = 0; i < 38; i++)
+			detect_add(i < 3 || (i >= 28 && i < 31) ? a : b, &evs[i]);
+		detect_merge(a, b);
+		detect_free(b);
+		struct seen_list l;
+		walk(a, &l);
+		assert_int_equal(l.n, 2);
+		const struct seen *v = addr_eq(&l.s[0].addr, &x) ? &l.s[0] : &l.s[1];
+		const struct seen *vy = v == &l.s[0] ? &l.s[1] : &l.s[0];
+		assert_true(v->events == 28);
+		assert_true(v->probes == 28);
+		assert_int_equal(v->n, 20);
+		assert_int_equal(v->truncated, 1); /* the second detector's cap */
+		assert_int_equal(v->sig_all, 28);
+		assert_int_equal(v->sig_same, 28);
+		for (uint32_t i = 0; i < v->n; i++) {
+			assert_int_equal(v->c[i].port, i + 1);
+			assert_int_equal(v->c[i].count, i < 3 ? 2 : 1); /* ports 1-3 from both */
+		}
+		assert_int_equal(vy->n, 10);
+		for (uint32_t i = 0; i < vy->n; i++)
+			assert_int_equal(vy->c[i].port, i < 7 ? 104 + i : 101 + (i - 7));
+		assert_int_equal(vy->n_cell, 2);
+		assert_int_equal(vy->truncated, 0);
+		for (size_t i = 0; i < l.n; i++)
+			free(l.s[i].c);
+		free(l.s);
+		detect_free(a);
+	}
+}
+
 /* Origins that do not pack (a huge line number, a large unit). */
 static void wide_origins(void **state)
 {
@@ -547,6 +615,7 @@ int main(void)
 		cmocka_unit_test(contact_cap),	  cmocka_unit_test(source_cap),
 		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
 		cmocka_unit_test(counts),	  cmocka_unit_test(finished_early),
+		cmocka_unit_test(union_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
