@@ -1572,8 +1572,8 @@ static size_t dedup_keys(struct contact *buf, size_t n, struct fold_scratch *fs,
  * ending at run_end[r]. Merged by time, then one contact per key across
  * them (the earliest, the rest folded in), as if one detector had seen it
  * all. Returns the new n. */
-static inline size_t union_parts(struct contact *buf, size_t n, const size_t *run_end, unsigned parts,
-			  struct fold_scratch *fs, const uint64_t *key)
+static inline size_t union_parts(struct contact *buf, size_t n, const size_t *run_end,
+				 unsigned parts, struct fold_scratch *fs, const uint64_t *key)
 {
 	if (parts < 2)
 		return n;
@@ -1585,8 +1585,8 @@ static inline size_t union_parts(struct contact *buf, size_t n, const size_t *ru
 
 /* One detector's counters for a source added to the source's view (the
  * union's; fp: its fingerprint counts); the first detector's start it. */
-static inline void view_add(struct src_view *v, uint32_t *fp, const struct src_state *t, int first,
-		     uint32_t cell_w)
+static inline void view_add(struct src_view *v, uint32_t *fp, const struct src_state *t,
+			    int first, uint32_t cell_w)
 {
 	if (first) {
 		v->events = t->events;

@@ -267,16 +267,23 @@ static struct event *stream(uint32_t sources, size_t n, int shuffle, uint64_t se
 	return evs;
 }
 
+/* compare_split on a stream(sources, n, shuffle, seed) over k detectors. */
+static int compare_stream(const struct detect_config *cfg, uint32_t sources, size_t n,
+			  int shuffle, uint64_t seed, unsigned k)
+{
+	struct event *evs = stream(sources, n, shuffle, seed);
+	int logged = compare_split(cfg, evs, n, k);
+	free(evs);
+	return logged;
+}
+
 static void same_as_tables(void **state)
 {
 	(void)state;
 	struct detect_config cfg;
 	detect_config_defaults(&cfg);
-	for (int shuffle = 0; shuffle < 2; shuffle++) {
-		struct event *evs = stream(2000, 60000, shuffle, 7 + (uint64_t)shuffle);
-		assert_true(compare(&cfg, evs, 60000)); /* no cap near: the log walked */
-		free(evs);
-	}
+	for (int shuffle = 0; shuffle < 2; shuffle++) /* no cap near: the log walked */
+		assert_true(compare_stream(&cfg, 2000, 60000, shuffle, 7 + (uint64_t)shuffle, 1));
 }
 
 /* Split between detectors as between threads, merged: the logs' union is
@@ -287,28 +294,17 @@ static void split(void **state)
 	struct detect_config cfg;
 	detect_config_defaults(&cfg);
 	for (int shuffle = 0; shuffle < 2; shuffle++)
-		for (unsigned k = 2; k <= 5; k += 3) {
-			struct event *evs = stream(1500, 40000, shuffle, 41 + k);
-			assert_true(compare_split(&cfg, evs, 40000, k));
-			free(evs);
-		}
+		for (unsigned k = 2; k <= 5; k += 3)
+			assert_true(compare_stream(&cfg, 1500, 40000, shuffle, 41 + k, k));
 	cfg.max_contacts = 20; /* per detector, and for the union */
-	struct event *evs = stream(30, 20000, 0, 43);
-	assert_true(compare_split(&cfg, evs, 20000, 3));
-	free(evs);
-	evs = stream(30, 20000, 1, 47);
-	compare_split(&cfg, evs, 20000, 3); /* out of order: replayed */
-	free(evs);
+	assert_true(compare_stream(&cfg, 30, 20000, 0, 43, 3));
+	compare_stream(&cfg, 30, 20000, 1, 47, 3); /* out of order: replayed */
 	detect_config_defaults(&cfg);
 	cfg.max_contacts_total = 3000; /* both logs fill */
-	evs = stream(300, 12000, 1, 53);
-	assert_false(compare_split(&cfg, evs, 12000, 2));
-	free(evs);
+	assert_false(compare_stream(&cfg, 300, 12000, 1, 53, 2));
 	cfg.max_contacts_total = 6000; /* one fills; the other replays at the merge */
 	skew = 1;
-	evs = stream(300, 12000, 1, 59);
-	assert_false(compare_split(&cfg, evs, 12000, 2));
-	free(evs);
+	assert_false(compare_stream(&cfg, 300, 12000, 1, 59, 2));
 	skew = 0;
 }
 
@@ -321,11 +317,9 @@ static void finished_early(void **state)
 	detect_config_defaults(&cfg);
 	for (int shuffle = 0; shuffle < 2; shuffle++)
 		for (unsigned k = 1; k <= 3; k += 2) {
-			struct event *evs = stream(1000, 30000, shuffle, 61 + k);
 			finish_at = 12345;
-			assert_true(compare_split(&cfg, evs, 30000, k));
+			assert_true(compare_stream(&cfg, 1000, 30000, shuffle, 61 + k, k));
 			finish_at = 0;
-			free(evs);
 		}
 	/* in time order when first sorted, not after: the late events must
 	 * make the logs hand over (a source past max_contacts out of order) */
@@ -444,12 +438,9 @@ static void contact_cap(void **state)
 	struct detect_config cfg;
 	detect_config_defaults(&cfg);
 	cfg.max_contacts = 20;
-	struct event *evs = stream(30, 20000, 0, 13);
-	assert_true(compare(&cfg, evs, 20000));
-	free(evs);
-	evs = stream(30, 20000, 1, 17);
-	assert_false(compare(&cfg, evs, 20000)); /* out of order: replayed before the walk */
-	free(evs);
+	assert_true(compare_stream(&cfg, 30, 20000, 0, 13, 1));
+	/* out of order: replayed before the walk */
+	assert_false(compare_stream(&cfg, 30, 20000, 1, 17, 1));
 }
 
 /* Near max_sources the tables would evict: the log hands over. */
@@ -459,9 +450,7 @@ static void source_cap(void **state)
 	struct detect_config cfg;
 	detect_config_defaults(&cfg);
 	cfg.max_sources = 500;
-	struct event *evs = stream(3000, 30000, 1, 19);
-	assert_false(compare(&cfg, evs, 30000)); /* replayed before the walk */
-	free(evs);
+	assert_false(compare_stream(&cfg, 3000, 30000, 1, 19, 1)); /* replayed before the walk */
 }
 
 /* A full log (max_contacts_total events) is replayed and the tables take
@@ -472,9 +461,7 @@ static void log_full(void **state)
 	struct detect_config cfg;
 	detect_config_defaults(&cfg);
 	cfg.max_contacts_total = 5000;
-	struct event *evs = stream(400, 12000, 1, 23);
-	assert_false(compare(&cfg, evs, 12000));
-	free(evs);
+	assert_false(compare_stream(&cfg, 400, 12000, 1, 23, 1));
 }
 
 static struct ip_addr want_addr;
