@@ -125,9 +125,9 @@ size_t detect_sources(struct detector *d);
  * detectors merged into d too. */
 void detect_flush(struct detector *d);
 /* Keep events in a log instead of the tables: each event is appended (40
- * bytes), and the log is sorted by source (detect_finish, or when the
- * findings are made) and folded once, when they are made, which costs a
- * fraction of a table lookup per event.
+ * bytes), the log is sorted by source once (by detect_finish, or else when
+ * the findings are made) and folded when the findings are made, which
+ * costs a fraction of a table lookup per event.
  * Merged detectors' logs stay logs, and the walk forms each source's
  * union from them as from tables. The findings are the same as the
  * tables give: where the caps could make a difference (a source with
