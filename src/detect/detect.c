@@ -216,14 +216,21 @@ static void *region_grow(struct region *r, size_t need)
 	while (nb < need)
 		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xrealloc refuses SIZE_MAX */
 	/* Small tables on the heap, which recycles memory; from 2 MiB on
-	 * their own mapping, grown in place. No MADV_HUGEPAGE: on the bench
-	 * VM faulting in fresh 2 MiB pages (compaction, zeroing) cost more
-	 * system time than the TLB misses it saved (bench/RESULTS.md). */
+	 * their own mapping, grown in place. Huge pages only where asked
+	 * (r->huge): the event log and its keys, written from end to end.
+	 * For them one fault per 2 MiB costs far less than 512 where each
+	 * fault is a trip through the hypervisor (as on the bench VM of
+	 * 2026-12-08), and no more where it is not; the tables, touched here
+	 * and there, gained nothing and paid for compaction (RESULTS.md). */
 	if (nb < HUGE_MIN)
 		return region_heap(r, nb);
 	void *p;
 	if (!r->p || r->heap) {
 		p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#ifdef MADV_HUGEPAGE
+		if (p != MAP_FAILED && r->huge) /* before the copy's first touch */
+			madvise(p, nb, MADV_HUGEPAGE);
+#endif
 		if (p != MAP_FAILED && r->p) {
 			memcpy(p, r->p, r->bytes);
 			free(r->p);
@@ -245,6 +252,10 @@ static void *region_grow(struct region *r, size_t need)
 	r->heap = 0;
 	r->p = p;
 	r->bytes = nb;
+#ifdef MADV_HUGEPAGE
+	if (r->huge) /* (again after mremap, for the new part) */
+		madvise(p, nb, MADV_HUGEPAGE);
+#endif
 	return p;
 }
 
@@ -256,7 +267,7 @@ static void region_free(struct region *r)
 		munmap(r->p, r->bytes);
 	r->heap = 0;
 	r->p = NULL;
-	r->bytes = 0;
+	r->bytes = 0; /* (huge stays: it says what the region is for) */
 }
 
 /* ---- hash slots ------------------------------------------------------------- */
@@ -1645,6 +1656,13 @@ static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uin
 	return log_addr6(d, a);
 }
 
+/* Events the log and its keys have room for. */
+static void log_set_cap(struct detector *d)
+{
+	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
+	d->log_cap = a < b ? a : b;
+}
+
 /* Room for one more event; or, if the log was sorted already (events
  * added after the findings were made), back to unsorted. */
 static RARE void log_make_room(struct detector *d)
@@ -1660,8 +1678,7 @@ static RARE void log_make_room(struct detector *d)
 	/* both arrays grow together */
 	d->log = region_grow(&d->log_r, (d->log_n + 1) * sizeof(*d->log));
 	d->logk = region_grow(&d->logk_r, (d->log_n + 1) * sizeof(*d->logk));
-	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
-	d->log_cap = a < b ? a : b;
+	log_set_cap(d);
 }
 
 /* An origin or count that does not pack into the record (LR_WIDE). */
@@ -1856,7 +1873,9 @@ static void log_sort(struct detector *d)
 	size_t n = d->log_n;
 	if (n == 0)
 		return; /* (no keys at all: logk is NULL) */
-	uint64_t *k = d->logk, *tmp = xmalloc(n * sizeof(*tmp));
+	/* the scratch is written from end to end, as the keys are */
+	struct region tmp_r = {.huge = 1};
+	uint64_t *k = d->logk, *tmp = region_grow(&tmp_r, n * sizeof(*tmp));
 	static const unsigned shift[SORT_PASSES] = {32, 32 + SORT_BITS, 32 + 2 * SORT_BITS};
 	const uint64_t mask = (1u << SORT_BITS) - 1;
 	uint32_t(*cnt)[1u << SORT_BITS] = xcalloc(SORT_PASSES, sizeof(*cnt));
@@ -1879,9 +1898,14 @@ static void log_sort(struct detector *d)
 		from = to;
 		to = t;
 	}
-	if (from != k) /* an odd number of passes: the result is in tmp */
-		memcpy(k, from, n * sizeof(*k));
-	free(tmp);
+	if (from != k) { /* an odd number of passes: the result is in tmp */
+		struct region r = d->logk_r;
+		d->logk_r = tmp_r;
+		tmp_r = r;
+		d->logk = d->logk_r.p;
+		log_set_cap(d);
+	}
+	region_free(&tmp_r);
 	free(cnt);
 }
 
@@ -2263,6 +2287,7 @@ void detect_use_log(struct detector *d)
 		return;
 	d->log_on = 1;
 	d->log_exact = -1;
+	d->log_r.huge = d->logk_r.huge = 1;
 	/* as many events as the tables may keep contacts: the log then
 	 * costs no more memory than they could (and at most 2^30, so that
 	 * two IPv6 addresses an event stay within log6's 32-bit indices) */

@@ -164,7 +164,8 @@ struct dslot {
 struct region {
 	void *p;
 	size_t bytes;
-	int heap; /* mapping failed: malloc'd instead */
+	uint8_t heap; /* mapping failed: malloc'd instead */
+	uint8_t huge; /* ask for transparent huge pages (see region_grow) */
 };
 
 /* An event in the detector's queue (detect_add): A (on arrival) hashes
