@@ -1748,8 +1748,19 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 		fl |= LR_SUCC;
 	if (f->honey)
 		fl |= LR_HONEY;
-	if (f->contact)
+	if (f->contact) {
 		fl |= LR_CONTACT;
+		/* as contact_order compares: spares log_exact reading the
+		 * records of a log that came in order (one file, oldest first) */
+		int64_t t = f->first_ns;
+		if (t < d->log_last_ns ||
+		    (t == d->log_last_ns && (unit < d->log_last_unit ||
+					     (unit == d->log_last_unit && line < d->log_last_line))))
+			d->log_in_order = 0;
+		d->log_last_ns = t;
+		d->log_last_unit = unit;
+		d->log_last_line = line;
+	}
 	r->flags = fl;
 }
 
@@ -1927,7 +1938,7 @@ static int log_exact(struct detector *d)
 		while (j < n && (k[j] >> 32) == (k[i] >> 32))
 			j++;
 		runs++;
-		if (j - i > d->cfg.max_contacts) {
+		if (j - i > d->cfg.max_contacts && !d->log_in_order) {
 			/* its contacts' (time, unit, line), as contact_order compares them */
 			struct contact prev, c;
 			int have = 0;
@@ -2287,6 +2298,8 @@ void detect_use_log(struct detector *d)
 		return;
 	d->log_on = 1;
 	d->log_exact = -1;
+	d->log_in_order = 1;
+	d->log_last_ns = INT64_MIN;
 	d->log_r.huge = d->logk_r.huge = 1;
 	/* as many events as the tables may keep contacts: the log then
 	 * costs no more memory than they could (and at most 2^30, so that

@@ -274,6 +274,11 @@ struct detector {
 	uint8_t log_on;
 	uint8_t log_sorted;       /* logk sorted by source (the walk's order) */
 	int8_t log_exact;         /* -1 unknown, else log_exact()'s answer */
+	uint8_t log_in_order;     /* every contact logged came after the one before it
+				   * in contact_order (then so did each source's) */
+	int64_t log_last_ns;      /* and that one's time, unit and line */
+	uint64_t log_last_line;
+	uint32_t log_last_unit;
 	struct region log_r;      /* struct logrec[] */
 	struct logrec *log;
 	size_t log_n, log_cap, log_max; /* events, room for, and the most before replay */

@@ -42,9 +42,10 @@ struct rec {
 	uint8_t proto;
 };
 
-struct bg_cell {
-	uint64_t sources, events;
-	uint32_t stamp; /* the last source counted here */
+struct bg_cell { /* 16 bytes: 1 MB a protocol, touched at random */
+	uint32_t sources; /* (saturating) */
+	uint32_t stamp;   /* the last source counted here */
+	uint64_t events;
 };
 
 struct ctx {
@@ -1244,7 +1245,7 @@ static void background_add(struct ctx *x, const struct src_view *s)
 			out->background_mirai++;
 	}
 	uint32_t serial = ++x->serial;
-	/* the cells are scattered over 1.5 MB per protocol: fetch them ahead */
+	/* the cells are scattered over 1 MB per protocol: fetch them ahead */
 	for (uint32_t i = 0; i < s->n && i < BG_AHEAD; i++)
 		__builtin_prefetch(bg_cell(x, s->c[i].proto, s->c[i].port));
 	for (uint32_t i = 0; i < s->n; i++) {
@@ -1253,7 +1254,7 @@ static void background_add(struct ctx *x, const struct src_view *s)
 		struct bg_cell *cell = bg_cell(x, s->c[i].proto, s->c[i].port);
 		if (cell->stamp != serial) {
 			cell->stamp = serial;
-			cell->sources++;
+			cell->sources += cell->sources != UINT32_MAX;
 		}
 		cell->events += s->c[i].count;
 	}
@@ -1738,7 +1739,7 @@ static void bg_sum(struct bg_cell **into, struct bg_cell **from, size_t n)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		(*into)[i].sources += (*from)[i].sources;
+		(*into)[i].sources = sat_add32((*into)[i].sources, (*from)[i].sources);
 		(*into)[i].events += (*from)[i].events;
 	}
 }
