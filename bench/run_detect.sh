@@ -83,13 +83,24 @@ for k in "${!builds[@]}"; do
 	: >"$tmp/won$k"
 done
 echo
-for _ in $(seq "$rounds"); do
+# pair MEASURE THREADS OFF ON: one run without detection and one with, in
+# an order that alternates with the round: a run gets the pages the run
+# before it gave back, which the kernel (or, in a VM, the host) need not
+# provide afresh, so a fixed order would favour the second
+pair() {
+	if [ $((round % 2)) = 0 ]; then
+		"$1" --threads "$2" --no-detect "$tp" >>"$3"
+		"$1" --threads "$2" "$tp" >>"$4"
+	else
+		"$1" --threads "$2" "$tp" >>"$4"
+		"$1" --threads "$2" --no-detect "$tp" >>"$3"
+	fi
+}
+for round in $(seq "$rounds"); do
 	for k in "${!builds[@]}"; do
-		bin=${builds[$k]} cpu --threads 1 --no-detect "$tp" >>"$tmp/off$k"
-		bin=${builds[$k]} cpu --threads 1 "$tp" >>"$tmp/on$k"
+		bin=${builds[$k]} pair cpu 1 "$tmp/off$k" "$tmp/on$k"
 		if [ "$wall" -gt 0 ]; then
-			bin=${builds[$k]} wall --threads "$wall" --no-detect "$tp" >>"$tmp/woff$k"
-			bin=${builds[$k]} wall --threads "$wall" "$tp" >>"$tmp/won$k"
+			bin=${builds[$k]} pair wall "$wall" "$tmp/woff$k" "$tmp/won$k"
 		fi
 	done
 done
