@@ -3,6 +3,7 @@
  * here is global. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,36 @@ static int parse_size_arg(const char *opt, const char *s, uint64_t max, uint64_t
 		return -1;
 	}
 	return 0;
+}
+
+/* detect_findings in a thread of its own (findings_start), or at once. */
+struct findings_job {
+	struct detector *d;
+	struct detect_findings *out;
+	pthread_t thread;
+	int started;
+};
+
+static void *findings_main(void *arg)
+{
+	struct findings_job *j = arg;
+	j->out = detect_findings(j->d);
+	return NULL;
+}
+
+static void findings_start(struct findings_job *j, int in_thread)
+{
+	j->started = in_thread && pthread_create(&j->thread, NULL, findings_main, j) == 0;
+	if (!j->started) /* one thread asked for, or none to be had: here */
+		j->out = detect_findings(j->d);
+}
+
+static struct detect_findings *findings_wait(struct findings_job *j)
+{
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	j->started = 0;
+	return j->out;
 }
 
 static unsigned default_threads(void)
@@ -757,11 +788,21 @@ static int run_report(int argc, char **argv)
 		fprintf(stderr, "clscan report: %llu events not written: DShield lines need a time, "
 			"a source and a target\n", (unsigned long long)res.not_exported);
 
-	struct summary *sum = stats_summarise_lists(res.stats, cli.top_n, cli.list_limit);
+	/* The findings are made while the statistics are summarised and
+	 * tabled (neither needs the other) when the run may use more than
+	 * one thread: on two cores that hides most of the analysis. */
+	struct findings_job fj = {.d = res.detector};
 	if (res.detector)
-		findings = detect_findings(res.detector);
+		findings_start(&fj, popt.threads > 1);
+	struct summary *sum = stats_summarise_lists(res.stats, cli.top_n, cli.list_limit);
 	if (res.web)
 		webf = web_findings(res.web);
+	struct summary_tables *tables = NULL;
+	if (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML)
+		tables = geo_cli_tables(&geo, res.stats, sum, res.files, res.n_files);
+	if (res.detector)
+		findings = findings_wait(&fj);
+	geo_cli_tables_findings(tables, sum, findings);
 	struct tz_cache tz = {0};
 	struct report rep = {
 		.sum = sum,
@@ -782,10 +823,7 @@ static int run_report(int argc, char **argv)
 	struct rdns *rdns = NULL;
 	if (cli.resolve && (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML))
 		rep.rdns = rdns = cli_rdns_resolve(sum, findings, webf, cli.resolve_ms, cli.quiet);
-	struct summary_tables *tables = NULL;
-	if (cli.output == OUT_TEXT || cli.output == OUT_JSON || cli.output == OUT_HTML)
-		rep.tables = tables = geo_cli_tables(&geo, res.stats, sum, findings,
-						      res.files, res.n_files);
+	rep.tables = tables;
 	if (cli.color_mode < 0)
 		rep.color = !cli.out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	else

@@ -98,10 +98,10 @@ const struct geo_filter *geo_cli_filter(const struct geo_cli *g)
 }
 
 /* Finding counts and the burst/slow label of each top source. */
-static void attach_findings(struct summary_tables *t, const struct summary *sum,
-			    const struct detect_findings *f)
+void geo_cli_tables_findings(struct summary_tables *t, const struct summary *sum,
+			     const struct detect_findings *f)
 {
-	if (!f)
+	if (!t || !f)
 		return;
 	for (size_t i = 0; i < t->n_sources; i++) {
 		struct tables_source *row = &t->sources[i];
@@ -135,8 +135,8 @@ static int sensor_cmp(const void *x, const void *y)
 }
 
 struct summary_tables *geo_cli_tables(struct geo_cli *g, const struct stats *stats,
-				      const struct summary *sum, const struct detect_findings *f,
-				      const struct report_file *files, size_t n_files)
+				      const struct summary *sum, const struct report_file *files,
+				      size_t n_files)
 {
 	const char *late = geo_wait(g->geo); /* the ASN CSVs loaded meanwhile */
 	if (late && !g->quiet)
@@ -144,7 +144,6 @@ struct summary_tables *geo_cli_tables(struct geo_cli *g, const struct stats *sta
 	struct tables_geo hooks;
 	geo_tables_hooks(g->geo, &hooks);
 	struct summary_tables *t = stats_tables(stats, sum, &hooks, NULL);
-	attach_findings(t, sum, f);
 	/* Sensors: each log (a rotated set of files counts as one), when it
 	 * started and when it was first hit. */
 	t->sensors = xcalloc(n_files + 1, sizeof(*t->sensors));

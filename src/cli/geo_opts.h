@@ -35,10 +35,14 @@ int geo_cli_option(struct geo_cli *g, enum geo_cli_opt opt, const char *arg);
 int geo_cli_open(struct geo_cli *g, int quiet);
 /* The country filter for the pipeline, or NULL when none was asked for. */
 const struct geo_filter *geo_cli_filter(const struct geo_cli *g);
-/* The second-level tables with sources' findings attached (tables_free). */
+/* The second-level tables (tables_free); they need no findings, so they
+ * can be made while the findings are. */
 struct summary_tables *geo_cli_tables(struct geo_cli *g, const struct stats *stats,
-				      const struct summary *sum, const struct detect_findings *f,
-				      const struct report_file *files, size_t n_files);
+				      const struct summary *sum, const struct report_file *files,
+				      size_t n_files);
+/* Then each top source's finding count and burst/slow label (f may be NULL). */
+void geo_cli_tables_findings(struct summary_tables *t, const struct summary *sum,
+			     const struct detect_findings *f);
 void geo_cli_fini(struct geo_cli *g);
 
 #endif
