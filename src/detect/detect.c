@@ -217,11 +217,12 @@ static void *region_grow(struct region *r, size_t need)
 		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xrealloc refuses SIZE_MAX */
 	/* Small tables on the heap, which recycles memory; from 2 MiB on
 	 * their own mapping, grown in place. Huge pages only where asked
-	 * (r->huge): the event log and its keys, written from end to end.
-	 * For them one fault per 2 MiB costs far less than 512 where each
-	 * fault is a trip through the hypervisor (as on the bench VM of
-	 * 2026-12-08), and no more where it is not; the tables, touched here
-	 * and there, gained nothing and paid for compaction (RESULTS.md). */
+	 * (r->huge): the event log, its keys and the sort's scratch, each
+	 * written from end to end. For them one fault per 2 MiB costs far
+	 * less than 512 where each fault is a trip through the hypervisor
+	 * (the bench VM of RESULTS.md's seventh session), and no more where
+	 * it is not (the sixth's); the tables, touched here and there,
+	 * gained nothing and paid for compaction (RESULTS.md). */
 	if (nb < HUGE_MIN)
 		return region_heap(r, nb);
 	void *p;
