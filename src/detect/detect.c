@@ -2295,7 +2295,8 @@ void detect_finish(struct detector *d)
 
 void detect_use_log(struct detector *d)
 {
-	if (!d || d->n || d->nq || d->merged)
+	/* (a log in use holds no sources: log_on says it is one) */
+	if (!d || d->n || d->nq || d->merged || d->log_on)
 		return;
 	d->log_on = 1;
 	d->log_exact = -1;

@@ -134,7 +134,7 @@ void detect_flush(struct detector *d);
  * more events than max_contacts out of time order, sources near
  * max_sources) or a log reaches max_contacts_total events, the logs are
  * replayed into their tables, in order, and the tables take over. Call
- * before the first event. */
+ * before the first event; later calls change nothing. */
 void detect_use_log(struct detector *d);
 /* No more events for now (a worker's share is read): sorts the log on the
  * caller's thread, so that workers sort theirs at the same time instead

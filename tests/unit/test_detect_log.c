@@ -179,6 +179,9 @@ static int skew; /* two detectors: the second takes three blocks in four */
 /* if not 0: each log detector is finished (detect_finish) and walked after
  * this many events, takes the rest, and is finished again */
 static size_t finish_at;
+/* if not 0: detect_use_log is called on each log detector again before
+ * this event (it must change nothing) */
+static size_t use_again_at;
 
 static int compare_split(const struct detect_config *cfg, const struct event *evs, size_t n,
 			 unsigned k)
@@ -200,6 +203,9 @@ static int compare_split(const struct detect_config *cfg, const struct event *ev
 					free(early.s[q].c);
 				free(early.s);
 			}
+		if (use_again_at && i == use_again_at)
+			for (unsigned j = 0; j < k; j++)
+				detect_use_log(logs[j]);
 		/* blocks of 97 in turn (skew: uneven) */
 		unsigned j = skew && k == 2 ? (i / 97 % 4 != 0) : (unsigned)(i / 97 % k);
 		detect_add(tabs[j], &evs[i]);
@@ -443,6 +449,20 @@ static void contact_cap(void **state)
 	assert_false(compare_stream(&cfg, 30, 20000, 1, 17, 1));
 }
 
+/* detect_use_log on a log already in use changes nothing: in particular
+ * it does not forget that contacts came out of order before it. */
+static void use_log_again(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_contacts = 20;
+	use_again_at = 19999; /* before the last event, which alone is in order */
+	assert_true(compare_stream(&cfg, 30, 20000, 0, 13, 1));
+	assert_false(compare_stream(&cfg, 30, 20000, 1, 17, 1));
+	use_again_at = 0;
+}
+
 /* Near max_sources the tables would evict: the log hands over. */
 static void source_cap(void **state)
 {
@@ -602,7 +622,7 @@ int main(void)
 		cmocka_unit_test(contact_cap),	  cmocka_unit_test(source_cap),
 		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
 		cmocka_unit_test(counts),	  cmocka_unit_test(finished_early),
-		cmocka_unit_test(union_answers),
+		cmocka_unit_test(union_answers),  cmocka_unit_test(use_log_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
