@@ -790,7 +790,7 @@ static int run_report(int argc, char **argv)
 
 	/* The findings are made while the statistics are summarised and
 	 * tabled (neither needs the other) when the run may use more than
-	 * one thread: on two cores that hides most of the analysis. */
+	 * one thread: on two cores part of the analysis hides behind them. */
 	struct findings_job fj = {.d = res.detector};
 	if (res.detector)
 		findings_start(&fj, popt.threads > 1);
