@@ -208,6 +208,17 @@ static void *region_heap(struct region *r, size_t nb)
 	return p;
 }
 
+/* A fresh mapping of nb bytes for r, advised before its first touch. */
+static void *region_map(const struct region *r, size_t nb)
+{
+	void *p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#ifdef MADV_HUGEPAGE
+	if (p != MAP_FAILED && r->huge)
+		madvise(p, nb, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 static void *region_grow(struct region *r, size_t need)
 {
 	if (need <= r->bytes)
@@ -227,20 +238,16 @@ static void *region_grow(struct region *r, size_t need)
 		return region_heap(r, nb);
 	void *p;
 	if (!r->p || r->heap) {
-		p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-#ifdef MADV_HUGEPAGE
-		if (p != MAP_FAILED && r->huge) /* before the copy's first touch */
-			madvise(p, nb, MADV_HUGEPAGE);
-#endif
+		p = region_map(r, nb);
 		if (p != MAP_FAILED && r->p) {
 			memcpy(p, r->p, r->bytes);
 			free(r->p);
 		}
 	} else {
 #ifdef __linux__
-		p = mremap(r->p, r->bytes, nb, MREMAP_MAYMOVE);
+		p = mremap(r->p, r->bytes, nb, MREMAP_MAYMOVE); /* (the advice goes along) */
 #else
-		p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		p = region_map(r, nb);
 		if (p != MAP_FAILED) {
 			memcpy(p, r->p, r->bytes);
 			munmap(r->p, r->bytes);
@@ -253,10 +260,6 @@ static void *region_grow(struct region *r, size_t need)
 	r->heap = 0;
 	r->p = p;
 	r->bytes = nb;
-#ifdef MADV_HUGEPAGE
-	if (r->huge) /* (again after mremap, for the new part) */
-		madvise(p, nb, MADV_HUGEPAGE);
-#endif
 	return p;
 }
 
@@ -946,6 +949,7 @@ struct event_facts;
 static void log_append(struct detector *d, const struct event *ev, const struct event_facts *f,
 		       uint32_t sh);
 static void log_replay(struct detector *d);
+static void log_replay_all(struct detector *d);
 static void log_free(struct detector *d);
 static void log_mixed_forget(struct detector *d);
 static int log_chain(const struct detector *d);
@@ -1399,9 +1403,8 @@ void detect_merge(struct detector *into, struct detector *from)
 	/* logs stay logs (their union is formed by the walk, as the
 	 * tables' is); one that was replayed makes every other replay */
 	if (!(log_chain(into) && from->log_on && !from->merged)) {
-		for (struct detector *x = into; x; x = x->merged)
-			log_replay(x);
-		log_replay(from);
+		log_replay_all(into);
+		log_replay_all(from);
 	}
 	drain(into);
 	drain(from);
@@ -1830,6 +1833,13 @@ static void log_free(struct detector *d)
 	d->logwide = NULL;
 	d->log_n = d->log_cap = d->n6 = d->cap6 = d->nwide = d->capwide = 0;
 	d->log_on = 0;
+}
+
+/* Every log of d and the detectors merged into it replayed (log_replay). */
+static void log_replay_all(struct detector *d)
+{
+	for (; d; d = d->merged)
+		log_replay(d);
 }
 
 /* Bytes of replayed log given back at a time. */
@@ -2263,8 +2273,7 @@ static int log_prepare(struct detector *head)
 	if (!head || !head->log_on)
 		return 0;
 	if (!log_chain(head)) {
-		for (struct detector *x = head; x; x = x->merged)
-			log_replay(x);
+		log_replay_all(head);
 		return 0;
 	}
 	int exact = 1;
@@ -2274,8 +2283,7 @@ static int log_prepare(struct detector *head)
 		exact &= log_exact(x);
 	}
 	if (!exact) {
-		for (struct detector *x = head; x; x = x->merged)
-			log_replay(x);
+		log_replay_all(head);
 		return 0;
 	}
 	if (!head->log_mixed) {
@@ -2450,8 +2458,7 @@ size_t detect_memory(struct detector *d)
 size_t detect_sources(struct detector *d)
 {
 	size_t n = 0;
-	for (struct detector *x = d; x; x = x->merged)
-		log_replay(x);
+	log_replay_all(d);
 	for (struct detector *x = d; x; x = x->merged) {
 		drain(x);
 		for (size_t i = 0; i < x->n; i++) {
