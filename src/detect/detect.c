@@ -1716,12 +1716,21 @@ static inline void log_addr_get(const struct detector *d, uint32_t v, int v6, st
 		v4_from_stored(v, a);
 }
 
+#define LOG_WRITE_AHEAD 16
+
 /* Append an event to the log. */
 static void log_append(struct detector *d, const struct event *ev, const struct event_facts *f,
 		       uint32_t sh)
 {
 	if (__builtin_expect(d->log_n == d->log_cap || d->log_sorted, 0))
 		log_make_room(d);
+	/* the lines LOG_WRITE_AHEAD events on, fetched for writing, so that
+	 * a store seldom waits for its line (within the room made; a line
+	 * of a page not yet touched is not fetched: a prefetch never faults) */
+	if (d->log_n + LOG_WRITE_AHEAD < d->log_cap) {
+		__builtin_prefetch(&d->log[d->log_n + LOG_WRITE_AHEAD], 1);
+		__builtin_prefetch(&d->logk[d->log_n + LOG_WRITE_AHEAD], 1);
+	}
 	d->logk[d->log_n] = (uint64_t)sh << 32 | d->log_n;
 	struct logrec *r = &d->log[d->log_n++];
 	uint8_t fl = 0;
