@@ -130,6 +130,9 @@ struct pcap_track_config {
 #define PCAP_TRACK_MAX_PENDING ((size_t)1 << 20)
 #define PCAP_TRACK_FLOW_IDLE_NS (300LL * 1000000000LL)
 #define PCAP_TRACK_MAX_FLOWS ((size_t)1 << 19)
+/* Decided events held back so that events come out in packet order (see
+ * pcap_track.c); past it the earliest goes out of turn (held_over). */
+#define PCAP_TRACK_HOLD_MAX ((size_t)1 << 16)
 
 void pcap_track_config_defaults(struct pcap_track_config *cfg);
 
@@ -140,12 +143,16 @@ struct pcap_track_stats {
 	uint64_t superseded;     /* probes decided no_answer by a newer identical probe */
 	uint64_t flows_evicted;  /* answered flows forgotten because the table was full */
 	uint64_t prefix_overflow;/* probes emitted at once: their NFLOG prefix had no room */
+	uint64_t held_over;      /* events sent before an older probe was decided: the
+				  * hold that keeps events in capture order was full */
 };
 
 struct pcap_track;
 
 /* emit(arg, ctx, result, ev, record) receives PARSE_EVENT and PARSE_OTHER
- * results; ev is valid only during the call. */
+ * results; ev is valid only during the call. Events come in packet order
+ * (record), but for the few sent out of turn (held_over, prefix_overflow);
+ * PARSE_OTHER results as each packet is taken. */
 struct pcap_track *pcap_track_new(const struct pcap_track_config *cfg, struct parse_ctx *ctx,
 				  parse_emit_fn emit, void *arg);
 void pcap_track_free(struct pcap_track *t);

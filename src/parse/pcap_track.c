@@ -4,7 +4,12 @@
  * first), keyed by the conversation as seen from either end, so that one
  * lookup per packet finds its probe, its reply or its flow. Open
  * addressing keeps a miss to one cache line; the hash is keyed
- * (hash_bytes), since whoever sent the packets chose the keys. */
+ * (hash_bytes), since whoever sent the packets chose the keys.
+ *
+ * Probes are decided in the order their answers come (a closed port's
+ * reset before the silence of a filtered one), so an event decided while
+ * an older probe still waits is held back, in a bounded heap by packet
+ * number, and the events go out in capture order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +45,14 @@ struct probe {
 	uint8_t proto, tcp_flags, icmp_type, icmp_code, ttl;
 };
 
+/* An event held back until the probes before it are decided. */
+struct held {
+	struct ip_addr src, dst;
+	int64_t time;
+	struct probe p; /* p.record: its packet */
+	uint8_t outcome;
+};
+
 struct age_list {
 	uint32_t head, tail;
 	size_t n;
@@ -70,6 +83,9 @@ struct pcap_track {
 	size_t n_slot;       /* a power of two, at least twice the live entries */
 	size_t live;
 	struct age_list pending, flows;
+
+	struct held *hold;   /* a min-heap by p.record */
+	size_t n_hold, cap_hold;
 
 	struct pcap_track_stats st;
 	struct {
@@ -334,6 +350,7 @@ void pcap_track_free(struct pcap_track *t)
 	free(t->e);
 	free(t->pay);
 	free(t->slot);
+	free(t->hold);
 	for (size_t i = 0; i < t->pfx.n; i++)
 		free(t->pfx.text[i]);
 	free(t);
@@ -376,25 +393,17 @@ static void emit_other(struct pcap_track *t, uint64_t record)
 	t->emit(t->arg, t->ctx, PARSE_OTHER, NULL, record);
 }
 
-static void emit_now(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record,
-		     enum event_outcome outcome)
+/* The event of a probe, as the decoder made it (every field the probe
+ * keeps; the prefix from the pool). */
+static void emit_held(struct pcap_track *t, const struct held *h)
 {
-	struct event ev = pkt->ev;
-	ev.outcome = (uint8_t)outcome;
-	t->emit(t->arg, t->ctx, PARSE_EVENT, &ev, record);
-}
-
-/* Emit a waiting probe with its outcome and forget it. */
-static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
-{
-	const struct ent *e = &t->e[i];
-	const struct probe *p = &t->pay[i];
+	const struct probe *p = &h->p;
 	struct event ev;
 	pcap_zero(&ev, sizeof(ev));
 	ev.count = 1; /* as event_clear() leaves it */
-	ev.time_ns = e->time;
-	memcpy(ev.src.b, e->key + (e->dir ? 16 : 0), 16);
-	memcpy(ev.dst.b, e->key + (e->dir ? 0 : 16), 16);
+	ev.time_ns = h->time;
+	ev.src = h->src;
+	ev.dst = h->dst;
 	ev.proto = p->proto;
 	ev.flags = p->flags;
 	ev.ip_id = p->ip_id;
@@ -409,14 +418,137 @@ static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
 	ev.icmp_code = p->icmp_code;
 	ev.ttl = p->ttl;
 	ev.action = EVENT_ACTION_LOG;
-	ev.outcome = (uint8_t)outcome;
+	ev.outcome = h->outcome;
 	if (p->prefix) {
 		ev.prefix.ptr = t->pfx.text[p->prefix - 1];
 		ev.prefix.len = t->pfx.len[p->prefix - 1];
 	}
-	uint64_t record = p->record;
+	t->emit(t->arg, t->ctx, PARSE_EVENT, &ev, p->record);
+}
+
+/* The packet number of the oldest waiting probe (the pending list is in
+ * packet order), or UINT64_MAX. */
+static uint64_t oldest_waiting(const struct pcap_track *t)
+{
+	return t->pending.head == NIL ? UINT64_MAX : t->pay[t->pending.head].record;
+}
+
+static void hold_pop(struct pcap_track *t, struct held *out)
+{
+	struct held *a = t->hold;
+	*out = a[0];
+	size_t n = --t->n_hold, i = 0;
+	if (!n)
+		return;
+	struct held last = a[n];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && a[c + 1].p.record < a[c].p.record)
+			c++;
+		if (a[c].p.record >= last.p.record)
+			break;
+		a[i] = a[c];
+		i = c;
+	}
+	a[i] = last;
+}
+
+static void hold_push(struct pcap_track *t, const struct held *h)
+{
+	t->hold = xgrow(t->hold, &t->cap_hold, t->n_hold + 1, sizeof(*t->hold));
+	size_t i = t->n_hold++;
+	while (i && t->hold[(i - 1) / 2].p.record > h->p.record) {
+		t->hold[i] = t->hold[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	t->hold[i] = *h;
+}
+
+/* The held events no waiting probe comes before, in packet order. */
+static void release(struct pcap_track *t)
+{
+	uint64_t limit = oldest_waiting(t);
+	while (t->n_hold && t->hold[0].p.record < limit) {
+		struct held h;
+		hold_pop(t, &h);
+		emit_held(t, &h);
+	}
+}
+
+/* An event goes out now if nothing before it is still to come, else it
+ * is held. */
+static void send_event(struct pcap_track *t, const struct held *h)
+{
+	if (h->p.record < oldest_waiting(t) && (!t->n_hold || h->p.record < t->hold[0].p.record)) {
+		emit_held(t, h);
+		return;
+	}
+	if (t->n_hold == PCAP_TRACK_HOLD_MAX) { /* full: the earliest goes out of turn */
+		struct held first;
+		hold_pop(t, &first);
+		emit_held(t, &first);
+		t->st.held_over++;
+	}
+	hold_push(t, h);
+}
+
+/* What a probe keeps of its packet's event. */
+static void probe_from(struct probe *p, const struct event *ev, uint64_t record, uint16_t prefix)
+{
+	p->record = record;
+	p->flags = ev->flags;
+	p->ip_id = ev->ip_id;
+	p->ip_len = ev->ip_len;
+	p->tcp_seq = ev->tcp_seq;
+	p->sport = ev->sport;
+	p->dport = ev->dport;
+	p->window = ev->window;
+	p->mss = ev->mss;
+	p->prefix = prefix;
+	p->proto = ev->proto;
+	p->tcp_flags = ev->tcp_flags;
+	p->icmp_type = ev->icmp_type;
+	p->icmp_code = ev->icmp_code;
+	p->ttl = ev->ttl;
+}
+
+/* A packet's event with no reply to wait for: sent, or held as a decided
+ * probe is. Where its prefix finds no room in the pool it goes out at
+ * once, as it is. */
+static void emit_now(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record,
+		     enum event_outcome outcome)
+{
+	const struct event *ev = &pkt->ev;
+	uint16_t prefix = 0;
+	if (ev->prefix.len && !(prefix = prefix_intern(t, ev->prefix.ptr, ev->prefix.len))) {
+		struct event out = *ev;
+		out.outcome = (uint8_t)outcome;
+		t->emit(t->arg, t->ctx, PARSE_EVENT, &out, record);
+		return;
+	}
+	struct held h;
+	h.src = ev->src;
+	h.dst = ev->dst;
+	h.time = ev->time_ns;
+	probe_from(&h.p, ev, record, prefix);
+	h.outcome = (uint8_t)outcome;
+	send_event(t, &h);
+}
+
+/* Emit a waiting probe with its outcome and forget it. */
+static void decide(struct pcap_track *t, uint32_t i, enum event_outcome outcome)
+{
+	const struct ent *e = &t->e[i];
+	struct held h;
+	memcpy(h.src.b, e->key + (e->dir ? 16 : 0), 16);
+	memcpy(h.dst.b, e->key + (e->dir ? 0 : 16), 16);
+	h.time = e->time;
+	h.p = t->pay[i];
+	h.outcome = (uint8_t)outcome;
 	tab_erase(t, i);
-	t->emit(t->arg, t->ctx, PARSE_EVENT, &ev, record);
+	send_event(t, &h);
 }
 
 /* The oldest waiting probe is decided within the next few packets: fetch
@@ -447,6 +579,7 @@ void pcap_track_advance(struct pcap_track *t, int64_t now)
 		decide(t, t->pending.head, EVENT_OUTCOME_NO_ANSWER);
 	while (t->flows.head != NIL && older_than(t->e[t->flows.head].time, now, t->cfg.flow_idle_ns))
 		tab_erase(t, t->flows.head);
+	release(t);
 	prefetch_pending_head(t);
 }
 
@@ -454,6 +587,7 @@ void pcap_track_finish(struct pcap_track *t)
 {
 	while (t->pending.head != NIL)
 		decide(t, t->pending.head, EVENT_OUTCOME_NO_ANSWER);
+	release(t);
 }
 
 /* ---- probes and flows ------------------------------------------------------------ */
@@ -502,22 +636,7 @@ static void add_probe(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t
 	}
 	uint32_t i = tab_insert(t, key, h, ev->time_ns, ENT_PENDING);
 	t->e[i].dir = (uint8_t)dir;
-	struct probe *p = &t->pay[i];
-	p->record = record;
-	p->flags = ev->flags;
-	p->ip_id = ev->ip_id;
-	p->ip_len = ev->ip_len;
-	p->tcp_seq = ev->tcp_seq;
-	p->sport = ev->sport;
-	p->dport = ev->dport;
-	p->window = ev->window;
-	p->mss = ev->mss;
-	p->prefix = prefix;
-	p->proto = ev->proto;
-	p->tcp_flags = ev->tcp_flags;
-	p->icmp_type = ev->icmp_type;
-	p->icmp_code = ev->icmp_code;
-	p->ttl = ev->ttl;
+	probe_from(&t->pay[i], ev, record, prefix);
 	t->st.probes++;
 }
 
@@ -769,13 +888,11 @@ void pcap_track_prefetch2(const struct pcap_track *t, const struct pcap_pkt *pkt
 void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
 {
 	pcap_track_advance(t, pkt->ev.time_ns);
-	if (pkt->ev.flags & EVENT_FRAGMENT) {
-		/* No ports to pair a reply with: report it as it is. */
+	if (pkt->ev.flags & EVENT_FRAGMENT) /* no ports to pair a reply with: as it is */
 		emit_now(t, pkt, record, EVENT_OUTCOME_UNKNOWN);
-		return;
-	}
-	if (is_icmp(pkt->ev.proto))
+	else if (is_icmp(pkt->ev.proto))
 		track_icmp(t, pkt, record);
 	else
 		track_conv(t, pkt, record);
+	release(t); /* a probe decided or answered may have held others back */
 }

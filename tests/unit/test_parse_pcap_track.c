@@ -2,7 +2,8 @@
  * SYN, open); SYN/RST is closed; ICMP errors quoting a probe make it closed
  * or unreachable; nothing within the window is no_answer; replies and
  * packets of answered flows are "other"; the table's cap evicts the oldest;
- * every packet number comes out exactly once, in a fixed order. */
+ * every packet number comes out exactly once, in a fixed order, and the
+ * events in packet order, held back while an older probe waits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,6 @@
 #include "parse/pcap_decode.h"
 
 #define MS 1000000LL
-#define MAX_OUT 4096
 
 struct out {
 	enum parse_result r;
@@ -26,15 +26,19 @@ struct out {
 	char prefix[64];
 };
 
-static struct out outs[MAX_OUT];
-static size_t n_out;
+static struct out *outs;
+static size_t n_out, cap_out;
 
 static void collect(void *arg, struct parse_ctx *ctx, enum parse_result r, struct event *ev,
 		    uint64_t record)
 {
 	(void)arg;
 	(void)ctx;
-	assert_true(n_out < MAX_OUT);
+	if (n_out == cap_out) {
+		cap_out = cap_out ? 2 * cap_out : 4096;
+		outs = realloc(outs, cap_out * sizeof(*outs));
+		assert_non_null(outs);
+	}
 	struct out *o = &outs[n_out++];
 	memset(o, 0, sizeof(*o));
 	o->r = r;
@@ -512,9 +516,83 @@ static void test_cap_evicts_oldest(void **state)
 	(void)live;
 	for (uint64_t r = 1; r <= 9; r++)
 		assert_event(r, EVENT_OUTCOME_NO_ANSWER);
-	/* At the end, the rest in packet order. */
-	assert_int_equal(outs[n_out - 3].record, 7);
-	assert_int_equal(outs[n_out - 1].record, 9);
+	/* At the end, the rest in packet order: 10, answered, was held
+	 * back behind 7-9. */
+	for (uint64_t r = 7; r <= 10; r++)
+		assert_int_equal(outs[n_out - 11 + r].record, r);
+}
+
+/* The events of probes decided out of turn (a reset answers at once, a
+ * filtered port is silent for the window) are held back until the older
+ * probe is decided, and then go out in packet order. */
+static void test_events_in_packet_order(void **state)
+{
+	(void)state;
+	start(NULL);
+	uint64_t first = tcp(C, 1, T, 80, S, 0); /* never answered */
+	uint64_t probe[3];
+	for (int i = 0; i < 3; i++) {
+		probe[i] = tcp(C, 1, T, (uint16_t)(81 + i), S, 1 + 2 * i);
+		tcp(T, (uint16_t)(81 + i), C, 1, R | A, 2 + 2 * i);
+	}
+	assert_int_equal(count_events(), 0); /* all three behind the first */
+	uint64_t last = tcp(C, 2, T, 90, S, 10000); /* past the window: first decided */
+	assert_int_equal(count_events(), 4);
+	stop();
+	assert_event(first, EVENT_OUTCOME_NO_ANSWER);
+	for (int i = 0; i < 3; i++)
+		assert_event(probe[i], EVENT_OUTCOME_CLOSED);
+	assert_event(last, EVENT_OUTCOME_NO_ANSWER);
+	uint64_t prev = 0;
+	for (size_t i = 0; i < n_out; i++)
+		if (outs[i].r == PARSE_EVENT) {
+			assert_true(outs[i].record > prev);
+			prev = outs[i].record;
+		}
+	/* an event rebuilt from the hold is the packet's own */
+	const struct out *o = find_record(probe[1]);
+	assert_int_equal(o->ev.dport, 82);
+	assert_int_equal(o->ev.tcp_flags, S);
+	assert_int_equal(o->ev.window, 1024);
+	assert_int_equal(o->ev.time_ns, 3 * MS);
+	assert_int_equal(o->ev.count, 1);
+}
+
+/* The hold is bounded: past PCAP_TRACK_HOLD_MAX events the earliest held
+ * goes out before the older probe is decided, and is counted. */
+static void test_hold_is_bounded(void **state)
+{
+	(void)state;
+	start(NULL);
+	uint64_t first = tcp(C, 1, T, 80, S, 0);
+	const size_t n = PCAP_TRACK_HOLD_MAX + 3;
+	uint64_t r0 = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t sp = (uint16_t)(2 + i % 60000), dp = (uint16_t)(100 + i / 60000);
+		uint64_t r = tcp(C, sp, T, dp, S, 1);
+		tcp(T, dp, C, sp, R | A, 1);
+		if (i == 0)
+			r0 = r;
+	}
+	struct pcap_track_stats st;
+	pcap_track_get_stats(tr, &st);
+	assert_int_equal(st.held_over, 3);
+	assert_int_equal(count_events(), 3);
+	stop();
+	assert_int_equal(count_events(), n + 1);
+	/* out of turn: the three earliest held, then the first, then the
+	 * rest in order */
+	size_t k = 0;
+	uint64_t want[4] = {r0, r0 + 2, r0 + 4, first};
+	for (size_t i = 0; i < n_out && k < 4; i++)
+		if (outs[i].r == PARSE_EVENT)
+			assert_int_equal(outs[i].record, want[k++]);
+	uint64_t prev = 0;
+	for (size_t i = 0, e = 0; i < n_out; i++)
+		if (outs[i].r == PARSE_EVENT && ++e > 4) {
+			assert_true(outs[i].record > prev);
+			prev = outs[i].record;
+		}
 }
 
 static void test_flow_idle_and_cap(void **state)
@@ -585,7 +663,7 @@ static void test_prefix_survives_wait(void **state)
 static void test_deterministic(void **state)
 {
 	(void)state;
-	static struct out first[MAX_OUT];
+	struct out *first = NULL;
 	size_t n_first = 0;
 	for (int round = 0; round < 2; round++) {
 		hash_set_key(round ? 0x1234 : 99, round ? 0x5678 : 7);
@@ -599,6 +677,8 @@ static void test_deterministic(void **state)
 		}
 		stop();
 		if (round == 0) {
+			first = malloc(sizeof(outs[0]) * n_out);
+			assert_non_null(first);
 			memcpy(first, outs, sizeof(outs[0]) * n_out);
 			n_first = n_out;
 		} else {
@@ -610,6 +690,7 @@ static void test_deterministic(void **state)
 			}
 		}
 	}
+	free(first);
 }
 
 int main(void)
@@ -629,10 +710,14 @@ int main(void)
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_cap_evicts_oldest),
+		cmocka_unit_test(test_events_in_packet_order),
+		cmocka_unit_test(test_hold_is_bounded),
 		cmocka_unit_test(test_flow_idle_and_cap),
 		cmocka_unit_test(test_new_connection_on_old_tuple),
 		cmocka_unit_test(test_prefix_survives_wait),
 		cmocka_unit_test(test_deterministic),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	free(outs);
+	return failed;
 }
