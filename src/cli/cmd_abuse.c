@@ -5,22 +5,22 @@
  * evidence lines as read. Contacts come from --contacts, else abuse@ the
  * registered domain of the logged host name or (--resolve) of its reverse
  * DNS name, else the To: is left for the user. A state file keeps each
- * incident from being reported twice; nothing is sent without --send. */
+ * incident from being reported twice; nothing is sent without --send.
+ * Here: the options and the run; the incidents, their evidence and
+ * contacts in abuse_incidents.c; writing and sending in abuse_send.c; the
+ * message itself in report/abuse_mail.c, the state in report/abuse_state.c. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/abuse_incidents.h"
+#include "cli/abuse_send.h"
 #include "cli/cli_weblog.h"
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -33,13 +33,10 @@
 #include "enrich/rdns.h"
 #include "input/input.h"
 #include "parse/action_map.h"
-#include "pipeline/line_keep.h"
 #include "pipeline/pipeline.h"
 #include "report/abuse_mail.h"
 #include "report/report.h"
 #include "web/web.h"
-
-extern char **environ;
 
 
 enum {
@@ -162,409 +159,6 @@ struct abuse_cli {
 	unsigned min_sev;
 	size_t max_evidence, max_incidents;
 };
-
-/* ---- evidence gathering (second pass) ------------------------------------ */
-
-struct incident {
-	struct abuse_incident inc;
-	struct line_keep keep; /* the max_evidence earliest lines in the period */
-	struct abuse_evidence *ev;
-	char *host;            /* logged client name */
-	uint32_t host_unit;
-	uint64_t host_uline;
-	char *to, *cc;
-	char *summary;         /* owned summary (web findings) */
-};
-
-struct collect {
-	pthread_mutex_t mu;
-	struct incident *incs;   /* sorted by source */
-	size_t n;
-	size_t n_named;          /* incidents of sources known only by name */
-};
-
-static int line_before(uint32_t u1, uint64_t l1, uint32_t u2, uint64_t l2)
-{
-	return u1 < u2 || (u1 == u2 && l1 < l2);
-}
-
-/* A finding's end is kept to the millisecond (rounded down), so its period
- * runs to the end of that millisecond: a capture's last packets of a scan
- * fall within the same millisecond as each other. */
-static int in_period(const struct incident *in, const struct event *ev)
-{
-	int64_t last = in->inc.last_ns;
-	return (ev->flags & EVENT_HAS_TIME) && ev->time_ns >= in->inc.first_ns &&
-	       (ev->time_ns <= last || (last <= INT64_MAX - 999999 && ev->time_ns <= last + 999999));
-}
-
-/* A source known only by its logged host name: few, so a linear scan. */
-static void on_named_event(struct collect *c, const struct event *ev, const char *path,
-			   uint64_t file_line, const char *line, size_t len)
-{
-	const struct slice *cl = &ev->http->client;
-	pthread_mutex_lock(&c->mu);
-	for (size_t i = 0; i < c->n; i++) {
-		struct incident *in = &c->incs[i];
-		const char *name = in->inc.source_name;
-		if (name && strlen(name) == cl->len && strncasecmp(name, cl->ptr, cl->len) == 0 &&
-		    in_period(in, ev))
-			line_keep_add(&in->keep, ev, path, file_line, line, len);
-	}
-	pthread_mutex_unlock(&c->mu);
-}
-
-static void on_event(void *arg, const struct event *ev, const char *path, uint64_t file_line,
-		     const char *line, size_t len)
-{
-	struct collect *c = arg;
-	if (!(ev->flags & EVENT_HAS_SRC)) {
-		if (c->n_named && ev->http && ev->http->client.len)
-			on_named_event(c, ev, path, file_line, line, len);
-		return;
-	}
-	/* the first incident of this source (incidents are sorted by source) */
-	size_t lo = 0, hi = c->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (addr_cmp(&c->incs[mid].inc.src, &ev->src) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == c->n || addr_cmp(&c->incs[lo].inc.src, &ev->src) != 0)
-		return;
-	pthread_mutex_lock(&c->mu);
-	for (size_t i = lo; i < c->n && addr_cmp(&c->incs[i].inc.src, &ev->src) == 0; i++) {
-		struct incident *in = &c->incs[i];
-		if (ev->http && ev->http->client.len &&
-		    (!in->host || line_before(ev->unit, ev->line, in->host_unit, in->host_uline))) {
-			free(in->host);
-			in->host = xstrndup(ev->http->client.ptr, ev->http->client.len);
-			in->host_unit = ev->unit;
-			in->host_uline = ev->line;
-		}
-		if (in->inc.source_name || !in_period(in, ev))
-			continue;
-		line_keep_add(&in->keep, ev, path, file_line, line, len);
-	}
-	pthread_mutex_unlock(&c->mu);
-}
-
-static void finish_evidence(struct incident *in)
-{
-	struct line_keep *k = &in->keep;
-	line_keep_sort(k);
-	in->ev = xcalloc(k->n ? k->n : 1, sizeof(*in->ev));
-	for (size_t i = 0; i < k->n; i++) {
-		in->ev[i].path = k->lines[i].path;
-		in->ev[i].line = k->lines[i].line;
-		in->ev[i].text = k->lines[i].text;
-		in->ev[i].len = k->lines[i].len;
-	}
-	in->inc.evidence = in->ev;
-	in->inc.n_evidence = k->n;
-	in->inc.evidence_more = k->seen - k->n;
-}
-
-/* ---- incidents from findings --------------------------------------------- */
-
-static const char *xarf_type_of(enum finding_type t)
-{
-	return t == FINDING_HAMMER ? "login-attack" : "port-scan";
-}
-
-/* Loopback and unspecified sources are nobody's to report to. */
-static int reportable(const struct ip_addr *a)
-{
-	if (addr_is_zero(a))
-		return 0;
-	if (addr_is_v4(a))
-		return (addr_v4(a) >> 24) != 127 && addr_v4(a) != 0;
-	static const uint8_t loop6[16] = {[15] = 1};
-	return memcmp(a->b, loop6, 16) != 0;
-}
-
-struct tally {
-	size_t skipped_home, skipped_allow, skipped_sev, skipped_local, skipped_noaddr, over_cap;
-};
-
-static int incident_cmp(const void *x, const void *y)
-{
-	const struct incident *a = x, *b = y;
-	int c = addr_cmp(&a->inc.src, &b->inc.src);
-	if (c)
-		return c;
-	return (a->inc.first_ns > b->inc.first_ns) - (a->inc.first_ns < b->inc.first_ns);
-}
-
-/* Whether a source may be reported; counts the reason if not. */
-static int qualifies(int routable, int allowed, int inside, unsigned sev,
-		     const struct abuse_cli *cli, size_t n, struct tally *t)
-{
-	if (allowed)
-		t->skipped_allow++;
-	else if (inside)
-		t->skipped_home++;
-	else if (sev < cli->min_sev)
-		t->skipped_sev++;
-	else if (!routable)
-		t->skipped_local++;
-	else if (n == cli->max_incidents)
-		t->over_cap++;
-	else
-		return 1;
-	return 0;
-}
-
-static void incident_from_finding(struct abuse_incident *a, const struct finding *f)
-{
-	a->src = f->src;
-	a->type = detect_type_title(f->type);
-	a->type_key = detect_type_name(f->type);
-	a->xarf_type = xarf_type_of(f->type);
-	a->summary = f->why;
-	a->severity = f->severity;
-	a->first_ns = f->start_ns;
-	a->last_ns = f->end_ns;
-	a->count = f->events;
-	if (f->n_ports == 1 && f->type != FINDING_PROTO_SCAN && f->type != FINDING_PING_SWEEP)
-		a->port = f->ports[0];
-}
-
-/* A web prober: its whole session (the benign-looking requests around the
- * probes belong to the evidence) and a sentence naming what it looked for. */
-static void incident_from_web(struct incident *in, const struct web_source *ws)
-{
-	struct abuse_incident *a = &in->inc;
-	a->src = ws->addr;
-	a->type = "web probes";
-	a->type_key = "web";
-	a->xarf_type = "info";
-	a->severity = ws->max_severity;
-	a->count = ws->probes;
-	a->first_ns = ws->first_ns;
-	a->last_ns = ws->last_ns;
-	char names[256] = "";
-	size_t used = 0;
-	for (size_t i = 0; i < ws->n_hits; i++) {
-		const struct web_hit *h = &ws->hits[i];
-		if (h->sig->cls == WEB_CLASS_CREDENTIAL)
-			a->xarf_type = "login-attack";
-		if (i < 8 && used + strlen(h->sig->name) + 3 < sizeof(names))
-			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-						 i ? ", " : "", h->sig->name);
-	}
-	char c1[32], c2[32];
-	in->summary = xasprintf("%s %s matching probe signatures (%s%s); %s answered 2xx",
-				fmt_count(ws->probes, c1), ws->probes == 1 ? "request" : "requests",
-				names, ws->n_hits > 8 ? ", ..." : "", fmt_count(ws->answered_2xx, c2));
-	a->summary = in->summary;
-	if (ws->client)
-		in->host = xstrdup(ws->client);
-	if (addr_is_zero(&ws->addr))
-		a->source_name = in->host;
-	in->host_unit = UINT32_MAX;
-	in->host_uline = UINT64_MAX;
-}
-
-static int in_prefixes(const struct ip_addr *a, const struct ip_prefix *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (prefix_contains(&p[i], a))
-			return 1;
-	return 0;
-}
-
-static int allowlisted(const struct detect_config *dc, const struct ip_addr *a)
-{
-	for (size_t i = 0; i < dc->n_allow; i++)
-		if (prefix_contains(&dc->allow[i].net, a))
-			return 1;
-	return 0;
-}
-
-static struct incident *pick_incidents(const struct detect_findings *df,
-				       const struct web_findings *wf, const struct abuse_cli *cli,
-				       const struct detect_config *dc, size_t *n_out, struct tally *t)
-{
-	size_t cap = (df ? df->n : 0) + (wf ? wf->n_sources : 0);
-	struct incident *v = xcalloc(cap ? cap : 1, sizeof(*v));
-	size_t n = 0;
-	for (size_t i = 0; df && i < df->n; i++) {
-		const struct finding *f = &df->items[i];
-		if (qualifies(reportable(&f->src), f->allow != NULL, f->inside, f->severity, cli, n,
-			      t))
-			incident_from_finding(&v[n++].inc, f);
-	}
-	for (size_t i = 0; wf && i < wf->n_sources; i++) {
-		const struct web_source *ws = &wf->sources[i];
-		int by_name = addr_is_zero(&ws->addr);
-		if (by_name && !ws->client) {
-			t->skipped_noaddr++;
-			continue;
-		}
-		/* a source logged only by name: no network test applies */
-		if (qualifies(by_name || reportable(&ws->addr), !by_name && allowlisted(dc, &ws->addr),
-			      !by_name && in_prefixes(&ws->addr, dc->home, dc->n_home),
-			      ws->max_severity, cli, n, t))
-			incident_from_web(&v[n++], ws);
-	}
-	qsort(v, n, sizeof(*v), incident_cmp);
-	*n_out = n;
-	return v;
-}
-
-/* ---- contacts ------------------------------------------------------------ */
-
-static void choose_contact(struct incident *in, const struct contacts *ct, const struct rdns *rd)
-{
-	const char *mb = in->inc.source_name ? NULL : contacts_for_addr(ct, &in->inc.src);
-	const char *host = in->host;
-	if (!host)
-		host = rdns_name(rd, &in->inc.src);
-	in->inc.host = host;
-	if (!mb && host)
-		mb = contacts_for_host(ct, host);
-	if (mb) {
-		in->to = xstrdup(mb);
-		return;
-	}
-	char dom[256];
-	if (host && contacts_registered_domain(host, dom, sizeof(dom))) {
-		in->to = xasprintf("abuse@%s", dom);
-		in->cc = xasprintf("postmaster@%s", dom);
-	}
-}
-
-/* ---- output -------------------------------------------------------------- */
-
-static char *message_path(const char *dir, const struct abuse_incident *inc)
-{
-	/* room for a whole logged name (255 bytes at most): a cut one could
-	 * give two sources the same file */
-	char a[300], t[48];
-	if (inc->source_name)
-		snprintf(a, sizeof(a), "%s", inc->source_name);
-	else
-		addr_format(&inc->src, a);
-	for (char *p = a; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '-' || *p == '_'))
-			*p = '-';
-	time_format_rfc3339_utc(inc->first_ns, t);
-	char stamp[20];
-	size_t k = 0;
-	for (const char *p = t; *p && *p != '.' && *p != 'Z' && k + 1 < sizeof(stamp); p++)
-		if (*p != '-' && *p != ':')
-			stamp[k++] = *p;
-	stamp[k] = '\0';
-	return xasprintf("%s/%sZ-%s-%s.eml", dir, stamp, a, inc->type_key ? inc->type_key : "incident");
-}
-
-static int write_file(const char *path, const char *data, size_t len)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	int rc = -1;
-	if (f) {
-		rc = fwrite(data, 1, len, f) == len ? 0 : -1;
-		if (fclose(f) != 0)
-			rc = -1;
-		if (rc == 0 && rename(tmp, path) != 0)
-			rc = -1;
-		if (rc != 0)
-			unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
-
-/* sendmail(8) reads local text: LF line ends, not the wire's CRLF. */
-static int send_message(const char *sendmail, const char *msg, size_t len, char *err, size_t errlen)
-{
-	int fds[2];
-	if (pipe(fds) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], STDIN_FILENO);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	char *argv[] = {(char *)sendmail, "-t", "-oi", NULL};
-	pid_t pid;
-	int rc = posix_spawn(&pid, sendmail, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[0]);
-	if (rc != 0) {
-		close(fds[1]);
-		snprintf(err, errlen, "cannot run %s: %s", sendmail, strerror(rc));
-		return -1;
-	}
-	/* a sendmail that stops reading (it refused the message) must fail
-	 * this message, not end the run with SIGPIPE before the state file
-	 * records what was sent already; ignored only now, so the child
-	 * keeps the default */
-	struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &old_pipe);
-	FILE *p = fdopen(fds[1], "w");
-	int wfail = !p;
-	for (size_t i = 0; p && i < len; i++) {
-		if (msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n')
-			continue;
-		if (putc(msg[i], p) == EOF) {
-			wfail = 1;
-			break;
-		}
-	}
-	if (p && fclose(p) != 0)
-		wfail = 1;
-	if (!p)
-		close(fds[1]);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && wfail) {
-		snprintf(err, errlen, "%s did not read the whole message", sendmail);
-		return -1;
-	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || wfail) {
-		snprintf(err, errlen, "%s failed (%s %d)", sendmail,
-			 WIFEXITED(st) ? "exit status" : "signal",
-			 WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-		return -1;
-	}
-	return 0;
-}
-
-static char *read_whole(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-	do {
-		buf = xgrow(buf, &cap, n + 65536, 1);
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0 && n < (1u << 20));
-	fclose(f);
-	if (n >= (1u << 20)) {
-		snprintf(err, errlen, "%s: a template larger than 1 MiB", path);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
 /* ---- the run ------------------------------------------------------------- */
 
@@ -846,34 +440,6 @@ static int prepare(struct abuse_run *r, int64_t now_ns)
 	return 0;
 }
 
-/* The second pass: the same files and filter, detection off, every event
- * of the incidents' sources handed to on_event. */
-static int gather_evidence(struct abuse_run *r, struct incident *incs, size_t n)
-{
-	struct collect c = {.incs = incs, .n = n};
-	pthread_mutex_init(&c.mu, NULL);
-	for (size_t i = 0; i < n; i++)
-		c.n_named += incs[i].inc.source_name != NULL;
-	for (size_t i = 0; i < n; i++)
-		line_keep_init(&incs[i].keep, r->cli.max_evidence);
-	struct pipeline_options popt = r->popt;
-	popt.detect = NULL;
-	popt.web = NULL;
-	popt.on_event = on_event;
-	popt.on_event_arg = &c;
-	struct pipeline_result res;
-	int rc = pipeline_run(&r->inputs, &popt, &res);
-	/* lines as numbered in their files; paths point into r->inputs, which
-	 * outlives the messages */
-	for (size_t i = 0; i < n; i++)
-		line_keep_to_file_lines(&incs[i].keep, &res);
-	pipeline_result_fini(&res);
-	pthread_mutex_destroy(&c.mu);
-	for (size_t i = 0; i < n; i++)
-		finish_evidence(&incs[i]);
-	return rc;
-}
-
 static void resolve_sources(struct abuse_run *r, struct rdns *rd, struct incident *incs, size_t n,
 			    const struct contacts *ct)
 {
@@ -914,8 +480,8 @@ static void emit(struct abuse_run *r, struct incident *in, struct abuse_mail_opt
 		oc->failed++;
 		return;
 	}
-	char *path = message_path(r->cli.out_dir, &in->inc);
-	if (write_file(path, msg, len) != 0) {
+	char *path = abuse_message_path(r->cli.out_dir, &in->inc);
+	if (abuse_write_file(path, msg, len) != 0) {
 		fprintf(stderr, "clscan abuse: cannot write %s: %s\n", path, strerror(errno));
 		oc->failed++;
 		goto out;
@@ -928,7 +494,7 @@ static void emit(struct abuse_run *r, struct incident *in, struct abuse_mail_opt
 			oc->unsent_no_to++;
 			goto out; /* written for the user to address; not reported yet */
 		}
-		if (send_message(r->cli.sendmail, msg, len, err, sizeof(err)) != 0) {
+		if (abuse_sendmail(r->cli.sendmail, msg, len, err, sizeof(err)) != 0) {
 			fprintf(stderr, "clscan abuse: %s: %s\n", path, err);
 			oc->failed++;
 			goto out;
@@ -981,7 +547,7 @@ static int load_template(const struct abuse_cli *cli, char **owned, const char *
 {
 	char err[512];
 	if (cli->template_path) {
-		*owned = read_whole(cli->template_path, len, err, sizeof(err));
+		*owned = abuse_read_template(cli->template_path, len, err, sizeof(err));
 		if (!*owned) {
 			fprintf(stderr, "clscan abuse: %s\n", err);
 			return -1;
@@ -1057,7 +623,7 @@ static int write_reports(struct abuse_run *r, struct incident *incs, size_t n,
 	struct outcome oc = {0};
 	for (size_t i = 0; i < n; i++) {
 		size_t sent = oc.sent;
-		choose_contact(&incs[i], ct, rd);
+		abuse_choose_contact(&incs[i], ct, rd);
 		emit(r, &incs[i], &mo, state, &oc);
 		/* a message sent is recorded at once: a run stopped half-way
 		 * must not mail the same incident again next time */
@@ -1085,19 +651,6 @@ done:
 	free(tmpl_owned);
 	free(state_default);
 	return status;
-}
-
-static void free_incidents(struct incident *incs, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		line_keep_fini(&incs[i].keep);
-		free(incs[i].ev);
-		free(incs[i].host);
-		free(incs[i].to);
-		free(incs[i].cc);
-		free(incs[i].summary);
-	}
-	free(incs);
 }
 
 static unsigned online_cpus(void)
@@ -1158,9 +711,10 @@ static int run_abuse(int argc, char **argv)
 	int input_errors = run_rc != 0 || res.input_errors || r.operand_errors;
 	pipeline_result_fini(&res);
 	struct tally t = {0};
-	incs = pick_incidents(findings, webf, &r.cli, &r.dcfg, &n, &t);
+	incs = abuse_pick_incidents(findings, webf, &r.dcfg, r.cli.min_sev, r.cli.max_incidents, &n,
+				    &t);
 	r.popt.progress = 0;
-	if (n && gather_evidence(&r, incs, n) != 0)
+	if (n && abuse_gather_evidence(&r.inputs, &r.popt, r.cli.max_evidence, incs, n) != 0)
 		input_errors = 1;
 	status = write_reports(&r, incs, n, &t, date_ns);
 	if (status == EXIT_OK && input_errors)
@@ -1168,7 +722,7 @@ static int run_abuse(int argc, char **argv)
 	if (fflush(stdout) != 0 && status == EXIT_OK)
 		status = EXIT_INPUT_ERRORS;
 done:
-	free_incidents(incs, n);
+	abuse_free_incidents(incs, n);
 	detect_findings_free(findings);
 	web_findings_free(webf);
 	web_sigset_free(r.wset);
