@@ -12,12 +12,14 @@
 # comparison is not decided by when the machine was busy.
 #
 # CPU seconds are user + system from /usr/bin/time: on a shared machine wall time moves with
-# other people's load far more than CPU time does. Each table gives best and median of each
-# mode, and the median of the rounds' own overheads (a round's two runs follow each other). --wall-threads T adds, in the same rounds, the
-# wall time of each build at T threads with and without detection: what a user waits for, where
-# the analysis (run once at the end, split between the threads) and the merging of the threads'
-# tables count. Geo data is off (CLSCAN_GEOIP_DIR=none), so
-# the numbers are the detector's and the statistics' alone.
+# other people's load far more than CPU time does. A second table gives user seconds alone (the
+# system time is mostly the kernel zeroing fresh pages, which a VM's host can make dearer from
+# one minute to the next). Each table gives best and median of each mode, and the median of the
+# rounds' own overheads (a round's two runs follow each other). --wall-threads T adds, in the
+# same rounds, the wall time of each build at T threads with and without detection: what a user
+# waits for, where the analysis (run once at the end, split between the threads) and the merging
+# of the threads' tables count. Geo data is off (CLSCAN_GEOIP_DIR=none), so the numbers are the
+# detector's and the statistics' alone.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,11 +59,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export CLSCAN_GEOIP_DIR=none
 
-# cpu ARGS...: one run's user + system seconds and peak RSS (KB), stdin passed on; the build
-# is $bin (default $clscan)
+# cpu ARGS...: one run's user + system seconds, peak RSS (KB) and user seconds, stdin passed
+# on; the build is $bin (default $clscan)
 cpu() {
 	/usr/bin/time -f "%U %S %M" -o "$tmp/t" "${bin:-$clscan}" report -q -o json "$@" >/dev/null
-	awk '{printf "%.2f %d\n", $1 + $2, $3}' "$tmp/t"
+	awk '{printf "%.2f %d %.2f\n", $1 + $2, $3, $1}' "$tmp/t"
 }
 # wall ARGS...: one run's wall seconds
 wall() {
@@ -122,6 +124,13 @@ rows() {
 	done
 }
 rows "1 thread" "CPU s" off on
+# user time alone (see the top)
+for k in "${!builds[@]}"; do
+	cut -d' ' -f3 "$tmp/off$k" >"$tmp/uoff$k"
+	cut -d' ' -f3 "$tmp/on$k" >"$tmp/uon$k"
+done
+echo
+rows "1 thread" "user s" uoff uon
 if [ "$wall" -gt 0 ]; then
 	echo
 	rows "$wall threads" "wall s" woff won
@@ -132,8 +141,8 @@ if [ "$memory" = 1 ]; then
 	echo "| 10 M lines, 1 M-source population, on stdin, 1 thread | CPU s | peak RSS |"
 	echo "|---|---:|---:|"
 	for mode in --no-detect ""; do
-		r=$("$gen" --lines 10000000 --sources 1000000 --seed 1 | cpu --threads 1 $mode -)
-		echo "| ${mode:-with detection} | ${r% *} | $((${r#* } / 1024)) MB |"
+		read -r c kb _ < <("$gen" --lines 10000000 --sources 1000000 --seed 1 | cpu --threads 1 $mode -)
+		echo "| ${mode:-with detection} | $c | $((kb / 1024)) MB |"
 	done
 fi
 
@@ -150,7 +159,7 @@ if [ "$flood" = 1 ]; then
 	}'
 	}
 	for mode in --no-detect ""; do
-		r=$(flood | cpu --threads 1 --max-sources 100000 --max-pairs 1000000 $mode -)
-		echo "| ${mode:-with detection} (statistics capped: --max-sources 100000 --max-pairs 1000000) | ${r% *} | $((${r#* } / 1024)) MB |"
+		read -r c kb _ < <(flood | cpu --threads 1 --max-sources 100000 --max-pairs 1000000 $mode -)
+		echo "| ${mode:-with detection} (statistics capped: --max-sources 100000 --max-pairs 1000000) | $c | $((kb / 1024)) MB |"
 	done
 fi
