@@ -3,7 +3,8 @@
  * last frame takes whatever is left). Each frame is decoded from an
  * exactly sized copy, so a read past its end is caught, and decoded
  * packets go through a tracker with tiny tables so eviction runs too.
- * Checks: every frame number comes out exactly once; events are sane; a
+ * Checks: every frame number comes out exactly once; events are sane and
+ * in frame order unless the tracker counted one sent out of turn; a
  * second tracker given pcap_track_prefetch() hints emits the same. */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@ struct seen {
 	 * with pcap_track_prefetch() hints must give exactly this. */
 	uint64_t log[MAX_FRAMES * 2];
 	size_t n_log;
+	uint64_t last_event; /* the frame of the last event */
+	int out_of_order;
 };
 
 static void log_event(struct seen *s, enum parse_result r, const struct event *ev,
@@ -51,6 +54,9 @@ static void on_emit(void *arg, struct parse_ctx *ctx, enum parse_result r, struc
 	log_event(s, r, ev, record);
 	CHECK(r == PARSE_EVENT || r == PARSE_OTHER);
 	if (r == PARSE_EVENT) {
+		if (record < s->last_event)
+			s->out_of_order = 1;
+		s->last_event = record;
 		CHECK(ev != NULL);
 		CHECK(ev->outcome < EVENT_OUTCOME_COUNT);
 		CHECK(ev->count == 1);
@@ -121,12 +127,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      addr_is_v4(&pkt.ev.src) && addr_is_v4(&pkt.ev.dst));
 			pcap_track_advance(tr, now);
 			pcap_track_advance(tr2, now);
-			seen->emitted[record] = 1;
-			seen2->emitted[record] = 1;
+			if (r == PCAP_DECODE_ARP) {
+				pkt.ev.time_ns = now;
+				pkt.ev.flags |= EVENT_HAS_TIME;
+				pcap_track_event(tr, &pkt, record);
+				pcap_track_event(tr2, &pkt, record);
+			} else {
+				seen->emitted[record] = 1;
+				seen2->emitted[record] = 1;
+			}
 		}
 		free(copy);
 	}
 	pcap_track_finish(tr);
+	struct pcap_track_stats st;
+	pcap_track_get_stats(tr, &st);
+	CHECK(!seen->out_of_order || st.held_over > 0);
 	pcap_track_free(tr);
 	pcap_track_finish(tr2);
 	pcap_track_free(tr2);

@@ -118,7 +118,7 @@ static void feed_one(struct feeder *f)
 	}
 	pcap_track_advance(f->tr, x->now);
 	if (x->r == PCAP_DECODE_ARP) {
-		f->emit(f->arg, f->ctx, PARSE_EVENT, &x->pkt.ev, x->record);
+		pcap_track_event(f->tr, &x->pkt, x->record);
 	} else if (x->r == PCAP_DECODE_MALFORMED) {
 		f->ctx->reason = x->reason ? x->reason : "truncated packet";
 		f->emit(f->arg, f->ctx, PARSE_MALFORMED, NULL, x->record);

@@ -144,15 +144,16 @@ struct pcap_track_stats {
 	uint64_t flows_evicted;  /* answered flows forgotten because the table was full */
 	uint64_t prefix_overflow;/* probes emitted at once: their NFLOG prefix had no room */
 	uint64_t held_over;      /* events sent before an older probe was decided: the
-				  * hold that keeps events in capture order was full */
+				  * hold that keeps events in packet order was full, or
+				  * had no room for the event's NFLOG prefix */
 };
 
 struct pcap_track;
 
 /* emit(arg, ctx, result, ev, record) receives PARSE_EVENT and PARSE_OTHER
  * results; ev is valid only during the call. Events come in packet order
- * (record), but for the few sent out of turn (held_over, prefix_overflow);
- * PARSE_OTHER results as each packet is taken. */
+ * (record), but for the few sent out of turn (held_over); PARSE_OTHER
+ * results are not held back. */
 struct pcap_track *pcap_track_new(const struct pcap_track_config *cfg, struct parse_ctx *ctx,
 				  parse_emit_fn emit, void *arg);
 void pcap_track_free(struct pcap_track *t);
@@ -164,6 +165,9 @@ void pcap_track_prefetch(const struct pcap_track *t, struct pcap_pkt *pkt);
 void pcap_track_prefetch2(const struct pcap_track *t, const struct pcap_pkt *pkt);
 /* One decoded IP packet (pkt->ev.time_ns set) with its 1-based number. */
 void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record);
+/* An event of a packet that is not tracked (an ARP request), in packet
+ * order with the tracked ones. */
+void pcap_track_event(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record);
 /* Let capture time pass (a packet that was not IP): decides expired probes. */
 void pcap_track_advance(struct pcap_track *t, int64_t now_ns);
 /* End of capture: every probe still waiting is no_answer, in packet order. */

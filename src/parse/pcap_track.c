@@ -8,8 +8,9 @@
  *
  * Probes are decided in the order their answers come (a closed port's
  * reset before the silence of a filtered one), so an event decided while
- * an older probe still waits is held back, in a bounded heap by packet
- * number, and the events go out in capture order. */
+ * an older probe still waits is held back, as is an event that needs no
+ * reply (a fragment, an ARP request), in a bounded heap by packet number,
+ * and the events go out in capture order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -477,19 +478,39 @@ static void release(struct pcap_track *t)
 	}
 }
 
+/* Can an event of this packet go out now: does no waiting probe and no
+ * held event come before it? */
+static int in_turn(const struct pcap_track *t, uint64_t record)
+{
+	return record < oldest_waiting(t) && (!t->n_hold || record < t->hold[0].p.record);
+}
+
 /* An event goes out now if nothing before it is still to come, else it
  * is held. */
 static void send_event(struct pcap_track *t, const struct held *h)
 {
-	if (h->p.record < oldest_waiting(t) && (!t->n_hold || h->p.record < t->hold[0].p.record)) {
-		emit_held(t, h);
-		return;
-	}
-	if (t->n_hold == PCAP_TRACK_HOLD_MAX) { /* full: the earliest goes out of turn */
+	/* first the held ones before it that no waiting probe comes before
+	 * (a probe just decided may have been the last in their way) */
+	uint64_t limit = oldest_waiting(t);
+	while (t->n_hold && t->hold[0].p.record < limit && t->hold[0].p.record < h->p.record) {
 		struct held first;
 		hold_pop(t, &first);
 		emit_held(t, &first);
+	}
+	if (in_turn(t, h->p.record)) {
+		emit_held(t, h);
+		return;
+	}
+	if (t->n_hold == PCAP_TRACK_HOLD_MAX) {
+		/* full: the earliest of it and the held ones goes out of turn */
 		t->st.held_over++;
+		if (h->p.record < t->hold[0].p.record) {
+			emit_held(t, h);
+			return;
+		}
+		struct held first;
+		hold_pop(t, &first);
+		emit_held(t, &first);
 	}
 	hold_push(t, h);
 }
@@ -514,15 +535,20 @@ static void probe_from(struct probe *p, const struct event *ev, uint64_t record,
 	p->ttl = ev->ttl;
 }
 
-/* A packet's event with no reply to wait for: sent, or held as a decided
- * probe is. Where its prefix finds no room in the pool it goes out at
- * once, as it is. */
+/* A packet's event with no reply to wait for: sent as it is when in turn
+ * (most are); else held as a decided probe is, its prefix kept in the
+ * pool, or, where the pool has no room for it, sent out of turn. */
 static void emit_now(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record,
 		     enum event_outcome outcome)
 {
 	const struct event *ev = &pkt->ev;
 	uint16_t prefix = 0;
-	if (ev->prefix.len && !(prefix = prefix_intern(t, ev->prefix.ptr, ev->prefix.len))) {
+	int as_is = in_turn(t, record);
+	if (!as_is && ev->prefix.len && !(prefix = prefix_intern(t, ev->prefix.ptr, ev->prefix.len))) {
+		t->st.held_over++;
+		as_is = 1;
+	}
+	if (as_is) {
 		struct event out = *ev;
 		out.outcome = (uint8_t)outcome;
 		t->emit(t->arg, t->ctx, PARSE_EVENT, &out, record);
@@ -883,6 +909,11 @@ void pcap_track_prefetch2(const struct pcap_track *t, const struct pcap_pkt *pkt
 		__builtin_prefetch(&t->e[s->idx]);
 		__builtin_prefetch(&t->pay[s->idx]);
 	}
+}
+
+void pcap_track_event(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)
+{
+	emit_now(t, pkt, record, (enum event_outcome)pkt->ev.outcome);
 }
 
 void pcap_track_packet(struct pcap_track *t, const struct pcap_pkt *pkt, uint64_t record)

@@ -558,6 +558,41 @@ static void test_events_in_packet_order(void **state)
 	assert_int_equal(o->ev.count, 1);
 }
 
+/* Events that wait for no reply (a fragment, an ARP request given with
+ * pcap_track_event) are held behind an older waiting probe too, their
+ * NFLOG prefix kept while they wait. */
+static void test_unpaired_events_in_order(void **state)
+{
+	(void)state;
+	start(NULL);
+	uint64_t first = tcp(C, 1, T, 80, S, 0); /* never answered */
+	char buf[16];
+	memcpy(buf, "FRAG-LOG", 8);
+	struct pcap_pkt p = base(C, T, IPPROTO_NUM_UDP, 10);
+	p.ev.flags |= EVENT_FRAGMENT;
+	p.ev.prefix.ptr = buf;
+	p.ev.prefix.len = 8;
+	uint64_t frag = feed(&p);
+	memset(buf, 'x', sizeof(buf)); /* the packet's bytes are gone */
+	struct pcap_pkt a = base("192.0.2.7", "192.0.2.9", EVENT_PROTO_ARP, 20);
+	a.ev.flags |= EVENT_ARP;
+	a.ev.icmp_type = 1;
+	uint64_t arp = ++next_record;
+	pcap_track_event(tr, &a, arp);
+	assert_int_equal(count_events(), 0); /* both behind the first */
+	stop();
+	assert_int_equal(outs[0].record, first);
+	assert_int_equal(outs[1].record, frag);
+	assert_int_equal(outs[2].record, arp);
+	assert_string_equal(find_record(frag)->prefix, "FRAG-LOG");
+	assert_true(find_record(frag)->ev.flags & EVENT_FRAGMENT);
+	const struct out *o = find_record(arp);
+	assert_true(o->ev.flags & EVENT_ARP);
+	assert_int_equal(o->ev.proto, EVENT_PROTO_ARP);
+	assert_int_equal(o->ev.icmp_type, 1);
+	assert_int_equal(o->ev.time_ns, 20 * MS);
+}
+
 /* The hold is bounded: past PCAP_TRACK_HOLD_MAX events the earliest held
  * goes out before the older probe is decided, and is counted. */
 static void test_hold_is_bounded(void **state)
@@ -593,6 +628,44 @@ static void test_hold_is_bounded(void **state)
 			assert_true(outs[i].record > prev);
 			prev = outs[i].record;
 		}
+}
+
+/* With the hold full, an event older than every held one is the one that
+ * goes out of turn, not the earliest held. */
+static void test_hold_full_sends_the_earliest(void **state)
+{
+	(void)state;
+	start(NULL);
+	uint64_t a = tcp(C, 1, T, 80, S, 0); /* waits to the end */
+	uint64_t b = tcp(C, 1, T, 81, S, 0); /* answered once the hold is full */
+	for (size_t i = 0; i < PCAP_TRACK_HOLD_MAX; i++) {
+		uint16_t sp = (uint16_t)(2 + i % 60000), dp = (uint16_t)(100 + i / 60000);
+		tcp(C, sp, T, dp, S, 1);
+		tcp(T, dp, C, sp, R | A, 1);
+	}
+	assert_int_equal(count_events(), 0);
+	tcp(T, 81, C, 1, R | A, 2);
+	struct pcap_track_stats st;
+	pcap_track_get_stats(tr, &st);
+	assert_int_equal(st.held_over, 1);
+	assert_int_equal(count_events(), 1);
+	stop();
+	size_t k = 0;
+	uint64_t prev = 0;
+	for (size_t i = 0; i < n_out; i++) {
+		if (outs[i].r != PARSE_EVENT)
+			continue;
+		if (k == 0)
+			assert_int_equal(outs[i].record, b);
+		else if (k == 1)
+			assert_int_equal(outs[i].record, a);
+		else
+			assert_true(outs[i].record > prev);
+		prev = outs[i].record;
+		k++;
+	}
+	assert_int_equal(k, PCAP_TRACK_HOLD_MAX + 2);
+	assert_event(b, EVENT_OUTCOME_CLOSED);
 }
 
 static void test_flow_idle_and_cap(void **state)
@@ -712,6 +785,8 @@ int main(void)
 		cmocka_unit_test(test_cap_evicts_oldest),
 		cmocka_unit_test(test_events_in_packet_order),
 		cmocka_unit_test(test_hold_is_bounded),
+		cmocka_unit_test(test_hold_full_sends_the_earliest),
+		cmocka_unit_test(test_unpaired_events_in_order),
 		cmocka_unit_test(test_flow_idle_and_cap),
 		cmocka_unit_test(test_new_connection_on_old_tuple),
 		cmocka_unit_test(test_prefix_survives_wait),
