@@ -116,11 +116,7 @@ int abuse_gather_evidence(const struct input_list *inputs, const struct pipeline
 		c.n_named += incs[i].inc.source_name != NULL;
 	for (size_t i = 0; i < n; i++)
 		line_keep_init(&incs[i].keep, max_evidence);
-	struct pipeline_options popt = *opt;
-	popt.detect = NULL;
-	popt.web = NULL;
-	popt.on_event = on_event;
-	popt.on_event_arg = &c;
+	struct pipeline_options popt = pipeline_second_pass(opt, on_event, &c);
 	struct pipeline_result res;
 	int rc = pipeline_run(inputs, &popt, &res);
 	/* lines as numbered in their files; paths point into inputs, which

@@ -38,8 +38,8 @@ struct incident *abuse_pick_incidents(const struct detect_findings *df,
 				      unsigned min_sev, size_t max_incidents, size_t *n_out,
 				      struct tally *t);
 
-/* The second pass: the same inputs and options (detection and web probes
- * off), every event of the incidents' sources within their periods kept,
+/* The second pass (pipeline_second_pass of opt): every event of the
+ * incidents' sources within their periods kept,
  * the earliest max_evidence each; then each incident's evidence set.
  * Returns pipeline_run's answer. */
 int abuse_gather_evidence(const struct input_list *inputs, const struct pipeline_options *opt,

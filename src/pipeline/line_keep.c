@@ -203,14 +203,7 @@ int line_keep_sessions(const struct input_list *in, const struct pipeline_option
 	}
 	qsort(p.refs, n, sizeof(*p.refs), want_ref_cmp);
 	pthread_mutex_init(&p.mu, NULL);
-	struct pipeline_options popt = *first_pass;
-	popt.detect = NULL;
-	popt.web = NULL;
-	popt.progress = 0;
-	popt.mode = PIPELINE_SUMMARY;
-	popt.events_out = NULL;
-	popt.on_event = session_event;
-	popt.on_event_arg = &p;
+	struct pipeline_options popt = pipeline_second_pass(first_pass, session_event, &p);
 	struct pipeline_result res;
 	int rc = pipeline_run(in, &popt, &res);
 	/* a summary pass numbers lines within their unit: now the file's */

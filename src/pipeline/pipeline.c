@@ -88,6 +88,23 @@ void pipeline_options_defaults(struct pipeline_options *o)
 	o->mode = PIPELINE_SUMMARY;
 }
 
+struct pipeline_options pipeline_second_pass(
+	const struct pipeline_options *first,
+	void (*on_event)(void *arg, const struct event *ev, const char *path, uint64_t file_line,
+			 const char *line, size_t len),
+	void *arg)
+{
+	struct pipeline_options o = *first;
+	o.detect = NULL;
+	o.web = NULL;
+	o.progress = 0;
+	o.mode = PIPELINE_SUMMARY;
+	o.events_out = NULL;
+	o.on_event = on_event;
+	o.on_event_arg = arg;
+	return o;
+}
+
 /* ---- per-line work ------------------------------------------------------ */
 
 static void note_reason(struct unit_result *r, const char *reason, uint64_t line,

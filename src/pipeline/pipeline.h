@@ -60,6 +60,16 @@ struct pipeline_options {
 
 void pipeline_options_defaults(struct pipeline_options *o);
 
+/* Options for a second pass over the inputs the first read with first:
+ * the same reading, filter and statistics settings, every event handed to
+ * on_event with its line, and nothing else (no detection, web probes,
+ * event output or progress line). */
+struct pipeline_options pipeline_second_pass(
+	const struct pipeline_options *first,
+	void (*on_event)(void *arg, const struct event *ev, const char *path, uint64_t file_line,
+			 const char *line, size_t len),
+	void *arg);
+
 struct pipeline_unit;
 
 struct pipeline_result {
