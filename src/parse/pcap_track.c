@@ -467,15 +467,23 @@ static void hold_push(struct pcap_track *t, const struct held *h)
 	t->hold[i] = *h;
 }
 
-/* The held events no waiting probe comes before, in packet order. */
-static void release(struct pcap_track *t)
+/* The held events before packet `below` that no waiting probe comes
+ * before, in packet order. */
+static void release_below(struct pcap_track *t, uint64_t below)
 {
 	uint64_t limit = oldest_waiting(t);
+	if (below < limit)
+		limit = below;
 	while (t->n_hold && t->hold[0].p.record < limit) {
 		struct held h;
 		hold_pop(t, &h);
 		emit_held(t, &h);
 	}
+}
+
+static void release(struct pcap_track *t)
+{
+	release_below(t, UINT64_MAX);
 }
 
 /* Can an event of this packet go out now: does no waiting probe and no
@@ -489,14 +497,9 @@ static int in_turn(const struct pcap_track *t, uint64_t record)
  * is held. */
 static void send_event(struct pcap_track *t, const struct held *h)
 {
-	/* first the held ones before it that no waiting probe comes before
-	 * (a probe just decided may have been the last in their way) */
-	uint64_t limit = oldest_waiting(t);
-	while (t->n_hold && t->hold[0].p.record < limit && t->hold[0].p.record < h->p.record) {
-		struct held first;
-		hold_pop(t, &first);
-		emit_held(t, &first);
-	}
+	/* first the held ones before it that are in turn (a probe just
+	 * decided may have been the last in their way) */
+	release_below(t, h->p.record);
 	if (in_turn(t, h->p.record)) {
 		emit_held(t, h);
 		return;
