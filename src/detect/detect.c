@@ -190,7 +190,7 @@ static int group_destination(const struct ip_addr *a)
 /* ---- memory ---------------------------------------------------------------- */
 
 #define REGION_MIN (16u << 10)
-#define HUGE_MIN (2u << 20)
+#define MAP_MIN (2u << 20)
 
 /* Grow a region to at least need bytes; contents are kept, new bytes are
  * zero. The address may change. */
@@ -208,15 +208,9 @@ static void *region_heap(struct region *r, size_t nb)
 	return p;
 }
 
-/* A fresh mapping of nb bytes for r, advised before its first touch. */
-static void *region_map(const struct region *r, size_t nb)
+static void *region_map(size_t nb)
 {
-	void *p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-#ifdef MADV_HUGEPAGE
-	if (p != MAP_FAILED && r->huge)
-		madvise(p, nb, MADV_HUGEPAGE);
-#endif
-	return p;
+	return mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
 static void *region_grow(struct region *r, size_t need)
@@ -227,27 +221,26 @@ static void *region_grow(struct region *r, size_t need)
 	while (nb < need)
 		nb = nb > SIZE_MAX / 2 ? SIZE_MAX : nb * 2; /* xrealloc refuses SIZE_MAX */
 	/* Small tables on the heap, which recycles memory; from 2 MiB on
-	 * their own mapping, grown in place. Huge pages only where asked
-	 * (r->huge): the event log, its keys and the sort's scratch, each
-	 * written from end to end. For them one fault per 2 MiB costs far
-	 * less than 512 where each fault is a trip through the hypervisor
-	 * (the bench VM of RESULTS.md's seventh session), and no more where
-	 * it is not (the sixth's); the tables, touched here and there,
-	 * gained nothing and paid for compaction (RESULTS.md). */
-	if (nb < HUGE_MIN)
+	 * their own mapping, grown in place. In 4 KiB pages: huge pages
+	 * cost the tables compaction and saved nothing, and for the event
+	 * log, written from end to end, a 2 MiB block the host must back
+	 * afresh cost six times what 4 KiB pages faulted in by the batch
+	 * (region_populate) do on the bench VM (RESULTS.md, sessions seven
+	 * and nine). */
+	if (nb < MAP_MIN)
 		return region_heap(r, nb);
 	void *p;
 	if (!r->p || r->heap) {
-		p = region_map(r, nb);
+		p = region_map(nb);
 		if (p != MAP_FAILED && r->p) {
 			memcpy(p, r->p, r->bytes);
 			free(r->p);
 		}
 	} else {
 #ifdef __linux__
-		p = mremap(r->p, r->bytes, nb, MREMAP_MAYMOVE); /* (the advice goes along) */
+		p = mremap(r->p, r->bytes, nb, MREMAP_MAYMOVE);
 #else
-		p = region_map(r, nb);
+		p = region_map(nb);
 		if (p != MAP_FAILED) {
 			memcpy(p, r->p, r->bytes);
 			munmap(r->p, r->bytes);
@@ -263,6 +256,22 @@ static void *region_grow(struct region *r, size_t need)
 	return p;
 }
 
+/* Bytes from..to of a mapped region made writable at once: one call for
+ * what would otherwise take a fault a page (the heap's are written by
+ * region_heap already). Where the kernel cannot, the pages fault in as
+ * they are written. */
+static void region_populate(struct region *r, size_t from, size_t to)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (r->heap || to <= from)
+		return;
+	size_t start = from & ~(size_t)4095; /* (a page is at least 4 KiB) */
+	madvise((char *)r->p + start, to - start, MADV_POPULATE_WRITE);
+#else
+	(void)r, (void)from, (void)to;
+#endif
+}
+
 static void region_free(struct region *r)
 {
 	if (r->p && r->heap)
@@ -271,7 +280,7 @@ static void region_free(struct region *r)
 		munmap(r->p, r->bytes);
 	r->heap = 0;
 	r->p = NULL;
-	r->bytes = 0; /* (huge stays: it says what the region is for) */
+	r->bytes = 0;
 }
 
 /* ---- hash slots ------------------------------------------------------------- */
@@ -1660,11 +1669,28 @@ static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uin
 	return log_addr6(d, a);
 }
 
-/* Events the log and its keys have room for. */
+/* Events made writable at a time (512 KiB of log, 128 KiB of keys). */
+#define LOG_POPULATE (16u << 10)
+
+/* Events the log and its keys have room for: in a mapping, as far as
+ * their pages are populated, the next LOG_POPULATE when the appends
+ * reach the end of those. */
 static void log_set_cap(struct detector *d)
 {
 	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
-	d->log_cap = a < b ? a : b;
+	size_t room = a < b ? a : b;
+	if (d->log_ready > room) /* (the keys were swapped for the sort's scratch) */
+		d->log_ready = room;
+	if (d->log_ready <= d->log_n && d->log_ready < room) {
+		size_t to = d->log_ready + LOG_POPULATE;
+		if (to > room)
+			to = room;
+		region_populate(&d->log_r, d->log_ready * sizeof(*d->log), to * sizeof(*d->log));
+		region_populate(&d->logk_r, d->log_ready * sizeof(*d->logk),
+				to * sizeof(*d->logk));
+		d->log_ready = to;
+	}
+	d->log_cap = d->log_ready;
 }
 
 /* Room for one more event; or, if the log was sorted already (events
@@ -1679,6 +1705,11 @@ static RARE void log_make_room(struct detector *d)
 	}
 	if (d->log_n < d->log_cap)
 		return;
+	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
+	if (d->log_n < a && d->log_n < b) { /* room, but not yet populated */
+		log_set_cap(d);
+		return;
+	}
 	/* both arrays grow together */
 	d->log = region_grow(&d->log_r, (d->log_n + 1) * sizeof(*d->log));
 	d->logk = region_grow(&d->logk_r, (d->log_n + 1) * sizeof(*d->logk));
@@ -1725,8 +1756,8 @@ static void log_append(struct detector *d, const struct event *ev, const struct 
 	if (__builtin_expect(d->log_n == d->log_cap || d->log_sorted, 0))
 		log_make_room(d);
 	/* the lines LOG_WRITE_AHEAD events on, fetched for writing, so that
-	 * a store seldom waits for its line (within the room made; a line
-	 * of a page not yet touched is not fetched: a prefetch never faults) */
+	 * a store seldom waits for its line (within the room made: pages
+	 * populated, as a prefetch does not fault) */
 	if (d->log_n + LOG_WRITE_AHEAD < d->log_cap) {
 		__builtin_prefetch(&d->log[d->log_n + LOG_WRITE_AHEAD], 1);
 		__builtin_prefetch(&d->logk[d->log_n + LOG_WRITE_AHEAD], 1);
@@ -1840,7 +1871,7 @@ static void log_free(struct detector *d)
 	d->logk = NULL;
 	d->log6 = NULL;
 	d->logwide = NULL;
-	d->log_n = d->log_cap = d->n6 = d->cap6 = d->nwide = d->capwide = 0;
+	d->log_n = d->log_cap = d->log_ready = d->n6 = d->cap6 = d->nwide = d->capwide = 0;
 	d->log_on = 0;
 }
 
@@ -1904,9 +1935,9 @@ static void log_sort(struct detector *d)
 	size_t n = d->log_n;
 	if (n == 0)
 		return; /* (no keys at all: logk is NULL) */
-	/* the scratch is written from end to end, as the keys are */
-	struct region tmp_r = {.huge = 1};
+	struct region tmp_r = {0};
 	uint64_t *k = d->logk, *tmp = region_grow(&tmp_r, n * sizeof(*tmp));
+	region_populate(&tmp_r, 0, n * sizeof(*tmp));
 	static const unsigned shift[SORT_PASSES] = {32, 32 + SORT_BITS, 32 + 2 * SORT_BITS};
 	const uint64_t mask = (1u << SORT_BITS) - 1;
 	uint32_t(*cnt)[1u << SORT_BITS] = xcalloc(SORT_PASSES, sizeof(*cnt));
@@ -2319,7 +2350,6 @@ void detect_use_log(struct detector *d)
 	d->log_exact = -1;
 	d->log_in_order = 1;
 	d->log_last_ns = INT64_MIN;
-	d->log_r.huge = d->logk_r.huge = 1;
 	/* as many events as the tables may keep contacts: the log then
 	 * costs no more memory than they could (and at most 2^30, so that
 	 * two IPv6 addresses an event stay within log6's 32-bit indices) */

@@ -164,8 +164,7 @@ struct dslot {
 struct region {
 	void *p;
 	size_t bytes;
-	uint8_t heap; /* mapping failed: malloc'd instead */
-	uint8_t huge; /* ask for transparent huge pages (see region_grow) */
+	uint8_t heap; /* small, or mapping failed: malloc'd instead */
 };
 
 /* An event in the detector's queue (detect_add): A (on arrival) hashes
@@ -282,6 +281,7 @@ struct detector {
 	struct region log_r;      /* struct logrec[] */
 	struct logrec *log;
 	size_t log_n, log_cap, log_max; /* events, room for, and the most before replay */
+	size_t log_ready;         /* events whose pages are populated (log_set_cap) */
 	struct region logk_r;     /* src_hash << 32 | index of each event */
 	uint64_t *logk;
 	struct ip_addr *log6;     /* the log's IPv6 addresses, appended */
