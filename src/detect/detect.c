@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/hash.h"
 #include "core/util.h"
@@ -192,8 +193,7 @@ static int group_destination(const struct ip_addr *a)
 #define REGION_MIN (16u << 10)
 #define MAP_MIN (2u << 20)
 
-/* Grow a region to at least need bytes; contents are kept, new bytes are
- * zero. The address may change. */
+/* r on the heap, nb bytes; contents are kept, new bytes are zero. */
 static void *region_heap(struct region *r, size_t nb)
 {
 	void *p = xrealloc(r->heap ? r->p : NULL, nb);
@@ -208,11 +208,20 @@ static void *region_heap(struct region *r, size_t nb)
 	return p;
 }
 
+/* A fresh mapping of nb bytes, in 4 KiB pages even where transparent
+ * huge pages are on for every mapping (see region_grow). */
 static void *region_map(size_t nb)
 {
-	return mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#ifdef MADV_NOHUGEPAGE
+	if (p != MAP_FAILED)
+		madvise(p, nb, MADV_NOHUGEPAGE);
+#endif
+	return p;
 }
 
+/* Grow a region to at least need bytes; contents are kept, new bytes are
+ * zero. The address may change. */
 static void *region_grow(struct region *r, size_t need)
 {
 	if (need <= r->bytes)
@@ -265,7 +274,12 @@ static void region_populate(struct region *r, size_t from, size_t to)
 #ifdef MADV_POPULATE_WRITE
 	if (r->heap || to <= from)
 		return;
-	size_t start = from & ~(size_t)4095; /* (a page is at least 4 KiB) */
+	static size_t page;
+	if (!page) {
+		long v = sysconf(_SC_PAGESIZE);
+		page = v > 0 ? (size_t)v : 4096;
+	}
+	size_t start = from - from % page;
 	madvise((char *)r->p + start, to - start, MADV_POPULATE_WRITE);
 #else
 	(void)r, (void)from, (void)to;
@@ -1672,15 +1686,13 @@ static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uin
 /* Events made writable at a time (512 KiB of log, 128 KiB of keys). */
 #define LOG_POPULATE (16u << 10)
 
-/* Events the log and its keys have room for: in a mapping, as far as
- * their pages are populated, the next LOG_POPULATE when the appends
- * reach the end of those. */
+/* Events the log and its keys have room for: as far as their pages are
+ * populated, the next LOG_POPULATE when the appends reach the end of
+ * those (on the heap, written already, in the same steps). */
 static void log_set_cap(struct detector *d)
 {
 	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
 	size_t room = a < b ? a : b;
-	if (d->log_ready > room) /* (the keys were swapped for the sort's scratch) */
-		d->log_ready = room;
 	if (d->log_ready <= d->log_n && d->log_ready < room) {
 		size_t to = d->log_ready + LOG_POPULATE;
 		if (to > room)
@@ -1965,7 +1977,9 @@ static void log_sort(struct detector *d)
 		d->logk_r = tmp_r;
 		tmp_r = r;
 		d->logk = d->logk_r.p;
-		log_set_cap(d);
+		/* its pages are populated as far as the keys go: an append
+		 * after the sort populates from there */
+		d->log_ready = d->log_cap = n;
 	}
 	region_free(&tmp_r);
 	free(cnt);
