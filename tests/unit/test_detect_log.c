@@ -1,8 +1,8 @@
 /* The event log (detect_use_log) against the tables: the same events give
  * every source the same counters and contacts either way, with IPv4 and
  * IPv6 addresses, events out of time order, replies, origins too wide to
- * pack, two sources with one hash, and under each cap (where the log must
- * hand over to the tables). */
+ * pack, two sources with one hash, a log past 2 MiB, and under each cap
+ * (where the log must hand over to the tables). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -607,6 +607,53 @@ static void counts(void **state)
 	detect_free(d);
 }
 
+/* The log's room never passes what its regions hold and have populated
+ * (log_set_cap), whether they are on the heap or mapped. */
+static void assert_log_room(const struct detector *d)
+{
+	assert_true(d->log_n <= d->log_cap);
+	assert_true(d->log_cap <= d->log_ready);
+	assert_true(d->log_cap * sizeof(struct logrec) <= d->log_r.bytes);
+	assert_true(d->log_cap * sizeof(uint64_t) <= d->logk_r.bytes);
+}
+
+/* A log past 2 MiB: its records (at 65,536 events) and its keys (at
+ * 262,144) move from the heap to mappings populated a batch at a time;
+ * sorted once before each move and appended to after, it still gives
+ * what the tables give. */
+static void big_log(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	enum { N = 300000 };
+	struct event *evs = stream(20000, N, 1, 83);
+	finish_at = 40000;
+	assert_true(compare_split(&cfg, evs, N, 1));
+	finish_at = 140000;
+	assert_true(compare_split(&cfg, evs, N, 1));
+	finish_at = 270000;
+	assert_true(compare_split(&cfg, evs, N, 2));
+	finish_at = 0;
+	struct detector *d = detect_new(&cfg);
+	detect_use_log(d);
+	for (size_t i = 0; i < N; i++) {
+		detect_add(d, &evs[i]);
+		if (i % 4099 == 0 || i == 140000 || i == 270000) {
+			if (i == 140000 || i == 270000)
+				detect_finish(d); /* sorted: the keys may be the scratch now */
+			assert_log_room(d);
+		}
+	}
+	assert_true(d->log_on);
+	assert_int_equal(d->log_n, N);
+	assert_false(d->log_r.heap); /* mapped */
+	assert_false(d->logk_r.heap);
+	assert_log_room(d);
+	free(evs);
+	detect_free(d);
+}
+
 int main(void)
 {
 	hash_init();
@@ -615,7 +662,7 @@ int main(void)
 		cmocka_unit_test(contact_cap),	  cmocka_unit_test(source_cap),
 		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
 		cmocka_unit_test(counts),	  cmocka_unit_test(finished_early),
-		cmocka_unit_test(union_answers),
+		cmocka_unit_test(union_answers),  cmocka_unit_test(big_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
