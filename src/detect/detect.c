@@ -233,9 +233,9 @@ static void *region_grow(struct region *r, size_t need)
 	 * their own mapping, grown in place. In 4 KiB pages: huge pages
 	 * cost the tables compaction and saved nothing, and for the event
 	 * log, written from end to end, a 2 MiB block the host must back
-	 * afresh cost six times what 4 KiB pages faulted in by the batch
-	 * (region_populate) do on the bench VM (RESULTS.md, sessions seven
-	 * and nine). */
+	 * afresh cost five or six times what 4 KiB pages populated by the
+	 * batch (region_populate) do on the bench VM (RESULTS.md, sessions
+	 * seven and nine). */
 	if (nb < MAP_MIN)
 		return region_heap(r, nb);
 	void *p;
@@ -274,11 +274,8 @@ static void region_populate(struct region *r, size_t from, size_t to)
 #ifdef MADV_POPULATE_WRITE
 	if (r->heap || to <= from)
 		return;
-	static size_t page;
-	if (!page) {
-		long v = sysconf(_SC_PAGESIZE);
-		page = v > 0 ? (size_t)v : 4096;
-	}
+	long v = sysconf(_SC_PAGESIZE);
+	size_t page = v > 0 ? (size_t)v : 4096;
 	size_t start = from - from % page;
 	madvise((char *)r->p + start, to - start, MADV_POPULATE_WRITE);
 #else
