@@ -1859,7 +1859,7 @@ static void log_contact(const struct detector *d, const struct logrec *r, struct
 }
 
 /* What walks noted of shared hashes, forgotten: the chain it was made
- * for has changed (log_prepare makes it anew, one per detector). */
+ * for has changed (log_prepare makes it anew, one per part). */
 static void log_mixed_forget(struct detector *d)
 {
 	for (size_t i = 0; i < d->n_log_mixed; i++)
@@ -2337,9 +2337,10 @@ static int log_prepare(struct detector *head)
 		log_replay_all(head);
 		return 0;
 	}
-	if (!head->log_mixed) {
-		head->log_mixed = xcalloc(k, sizeof(*head->log_mixed));
-		head->n_log_mixed = k;
+	if (!head->log_mixed) { /* a list per part: as many as detectors, or threads */
+		unsigned n = k > head->threads ? k : head->threads;
+		head->log_mixed = xcalloc(n, sizeof(*head->log_mixed));
+		head->n_log_mixed = n;
 	}
 	return 1;
 }
@@ -2350,6 +2351,15 @@ void detect_finish(struct detector *d)
 		return;
 	log_sort(d);
 	log_exact(d);
+}
+
+void detect_set_threads(struct detector *d, unsigned n)
+{
+	if (!d)
+		return;
+	d->threads = n;
+	if (n > d->n_log_mixed)
+		log_mixed_forget(d); /* (made anew, a list a part, by log_prepare) */
 }
 
 void detect_use_log(struct detector *d)

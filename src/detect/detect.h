@@ -141,6 +141,11 @@ void detect_use_log(struct detector *d);
  * of the merging thread one after another. Optional; events added later
  * are still taken. */
 void detect_finish(struct detector *d);
+/* The findings (detect_findings) may be made by up to n threads (at most
+ * one per CPU), however few detectors were merged into d: a capture, or a
+ * log too small to split, is read by one worker, and its analysis can
+ * still be split. Without this call, one thread per merged detector. */
+void detect_set_threads(struct detector *d, unsigned n);
 
 /* ---- findings ----------------------------------------------------------- */
 

@@ -267,6 +267,7 @@ struct detector {
 	uint64_t contacts_refused;
 	uint64_t evicted, events_evicted;
 	struct detector *merged;  /* detectors merged into this one (detect_merge) */
+	unsigned threads;         /* the analysis's threads at least (detect_set_threads) */
 	size_t hand;              /* eviction clock hand (see evict_one) */
 	uint64_t evict_level;
 	/* the event log (detect_use_log): on until replayed into the tables */

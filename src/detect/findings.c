@@ -1850,11 +1850,13 @@ struct detect_findings *detect_findings(struct detector *d)
 	x.min_n = min_contacts(cfg, 1);
 	x.min_n_no_trw = min_contacts(cfg, 0);
 	if (d) {
-		/* as many threads as the detection had, but not more than
-		 * the CPUs (each part walks every source's state) */
+		/* as many threads as the detection had, or as the run may
+		 * use (detect_set_threads), but not more than the CPUs */
 		unsigned parts = 0;
 		for (const struct detector *m = d; m; m = m->merged)
 			parts++;
+		if (d->threads > parts)
+			parts = d->threads;
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		if (cpus >= 1 && parts > (unsigned long)cpus)
 			parts = (unsigned)cpus;

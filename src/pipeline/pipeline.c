@@ -739,6 +739,9 @@ int pipeline_run(const struct input_list *inputs, const struct pipeline_options 
 		web_free(workers[i].web);
 	}
 	free(workers);
+	/* fewer units than threads (one capture, say): the analysis may
+	 * still use them all */
+	detect_set_threads(res->detector, opt->threads);
 
 	gather(&sh, res);
 	if (opt->mode != PIPELINE_SUMMARY && opt->events_out) {
