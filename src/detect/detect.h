@@ -272,8 +272,8 @@ struct detect_findings {
 };
 
 /* Analyse the (merged) detector, on one thread per detector merged into
- * it and itself (at most one per CPU); the result does not depend on how
- * many. Never NULL. */
+ * it and itself, or as many as detect_set_threads allowed if more (at
+ * most one per CPU); the result does not depend on how many. Never NULL. */
 struct detect_findings *detect_findings(struct detector *d);
 void detect_findings_free(struct detect_findings *f);
 
