@@ -413,7 +413,7 @@ struct dist_out {
 /* Find groups among srcs (n of them; reordered) and append their findings
  * to out (severity, why and members filled). */
 void detect_distributed(struct detector *d, const struct detect_config *cfg, struct dist_src *srcs,
-			size_t n, struct dist_out *out);
+			size_t n, unsigned threads, struct dist_out *out);
 /* findings.c helpers distributed.c shares */
 /* Sort a[0..n) and drop repeats; returns how many are left. */
 size_t detect_sort_u16_unique(uint16_t *a, size_t n);

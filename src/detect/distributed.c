@@ -9,6 +9,8 @@
  * 22, 23, 445 at any time) fails the tests: not concurrent within the
  * window, or the same few ports over and over rather than slices. */
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,7 +247,8 @@ static void describe_sig(char *buf, size_t len, uint32_t sig)
  * threshold that its members do together (at least cfg->dist_sources of
  * them in the hit, none with half of it), with slices rather than repeats. */
 static void analyse_group(const struct detect_config *cfg, const struct dist_src *srcs,
-			  const struct group *g, struct want *w, uint8_t proto, struct dist_out *out)
+			  const struct group *g, const struct want *w, uint8_t proto,
+			  struct dist_out *out)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < g->n; i++)
@@ -458,8 +461,98 @@ static int merge_duplicate(struct dist_out *out, size_t from)
 	return 0;
 }
 
+/* The candidate groups analysed by several threads at once: each takes
+ * the next group (they differ in size by orders of magnitude) and keeps
+ * its findings in its own list; res says, per group and protocol, whose
+ * list and where, so that they are put together in the groups' order. */
+static const uint8_t dist_protos[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP, IPPROTO_NUM_SCTP};
+#define DIST_NPROTOS ARRAY_LEN(dist_protos)
+
+struct group_res {
+	uint32_t worker; /* UINT32_MAX: no finding */
+	uint32_t idx;
+};
+
+struct group_jobs {
+	const struct detect_config *cfg;
+	const struct dist_src *srcs;
+	const struct group *gs;
+	size_t ng;
+	const struct want *w;
+	atomic_size_t next;
+	struct group_res *res; /* ng * DIST_NPROTOS */
+};
+
+struct group_worker {
+	struct group_jobs *jobs;
+	uint32_t id;
+	struct dist_out out;
+};
+
+static void *group_worker_run(void *arg)
+{
+	struct group_worker *gw = arg;
+	struct group_jobs *j = gw->jobs;
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, 1);
+		if (i >= j->ng)
+			break;
+		for (size_t p = 0; p < DIST_NPROTOS; p++) {
+			size_t before = gw->out.n;
+			analyse_group(j->cfg, j->srcs, &j->gs[i], j->w, dist_protos[p], &gw->out);
+			struct group_res *r = &j->res[i * DIST_NPROTOS + p];
+			r->worker = gw->out.n > before ? gw->id : UINT32_MAX;
+			r->idx = (uint32_t)before;
+		}
+	}
+	return NULL;
+}
+
+/* Every group analysed (on up to threads threads), its findings appended
+ * to out in the groups' order, each merged into an earlier one of the
+ * same members (merge_duplicate) as it comes. */
+static void analyse_groups(const struct detect_config *cfg, const struct dist_src *srcs,
+			   const struct group *gs, size_t ng, const struct want *w, unsigned threads,
+			   struct dist_out *out)
+{
+	if (threads < 1)
+		threads = 1;
+	if (threads > ng)
+		threads = (unsigned)ng;
+	struct group_jobs j = {.cfg = cfg, .srcs = srcs, .gs = gs, .ng = ng, .w = w};
+	atomic_init(&j.next, 0);
+	j.res = xmalloc(ng * DIST_NPROTOS * sizeof(*j.res));
+	struct group_worker *gw = xcalloc(threads, sizeof(*gw));
+	pthread_t *th = xcalloc(threads, sizeof(*th));
+	uint8_t *started = xcalloc(threads, 1);
+	for (unsigned k = 0; k < threads; k++) {
+		gw[k].jobs = &j;
+		gw[k].id = k;
+	}
+	for (unsigned k = 1; k < threads; k++)
+		started[k] = pthread_create(&th[k], NULL, group_worker_run, &gw[k]) == 0;
+	group_worker_run(&gw[0]); /* (and whatever a thread that did not start would have taken) */
+	for (unsigned k = 1; k < threads; k++)
+		if (started[k])
+			pthread_join(th[k], NULL);
+	size_t from = out->n;
+	for (size_t i = 0; i < ng * DIST_NPROTOS; i++) {
+		if (j.res[i].worker == UINT32_MAX)
+			continue;
+		out->items = xgrow(out->items, &out->cap, out->n + 1, sizeof(*out->items));
+		out->items[out->n++] = gw[j.res[i].worker].out.items[j.res[i].idx];
+		merge_duplicate(out, from);
+	}
+	for (unsigned k = 0; k < threads; k++)
+		free(gw[k].out.items); /* (the findings' arrays now belong to out's) */
+	free(started);
+	free(th);
+	free(gw);
+	free(j.res);
+}
+
 void detect_distributed(struct detector *d, const struct detect_config *cfg, struct dist_src *srcs,
-			size_t n, struct dist_out *out)
+			size_t n, unsigned threads, struct dist_out *out)
 {
 	if (!cfg->dist_sources || n < cfg->dist_sources)
 		return;
@@ -536,17 +629,9 @@ void detect_distributed(struct detector *d, const struct detect_config *cfg, str
 				w.slots[pos] = gs[i].src[q] + 1;
 		}
 	detect_each_source_if(d, want_fn, copy_fn, &w);
-	size_t from = out->n;
-	static const uint8_t protos[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP, IPPROTO_NUM_SCTP};
-	for (size_t i = 0; i < ng; i++) {
-		for (size_t p = 0; p < ARRAY_LEN(protos); p++) {
-			size_t before = out->n;
-			analyse_group(cfg, srcs, &gs[i], &w, protos[p], out);
-			if (out->n > before)
-				merge_duplicate(out, from);
-		}
+	analyse_groups(cfg, srcs, gs, ng, &w, threads, out);
+	for (size_t i = 0; i < ng; i++)
 		free(gs[i].src);
-	}
 	free(gs);
 	free(w.slots);
 	free(w.off);

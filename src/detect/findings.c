@@ -1646,10 +1646,10 @@ static void dist_sort(struct ctx *x)
 
 /* Groups of sources acting as one scanner (distributed.c), added to the
  * findings with their severity and sentence. */
-static void distributed(struct ctx *x, struct detector *d)
+static void distributed(struct ctx *x, struct detector *d, unsigned threads)
 {
 	struct dist_out o = {NULL, 0, 0};
-	detect_distributed(d, x->cfg, x->dist, x->n_dist, &o);
+	detect_distributed(d, x->cfg, x->dist, x->n_dist, threads, &o);
 	for (size_t i = 0; i < o.n; i++) {
 		struct finding *f = &o.items[i];
 		f->severity = (uint8_t)detect_severity(x->cfg, f);
@@ -1871,7 +1871,7 @@ struct detect_findings *detect_findings(struct detector *d)
 			out->contacts_refused += m->contacts_refused;
 		}
 		out->memory_bytes = detect_memory(d);
-		distributed(&x, d);
+		distributed(&x, d, parts);
 	}
 
 	if (x.n)
