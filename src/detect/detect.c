@@ -2491,12 +2491,12 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 }
 
 void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
-			     detect_source_fn fn, void *arg)
+			     detect_want_fn want, detect_source_fn fn, void *arg)
 {
 	if (d->log_on) /* (log_prepare'd by detect_flush) */
-		log_walk(d, NULL, fn, arg, part, nparts);
+		log_walk(d, want, fn, arg, part, nparts);
 	else
-		each_source_run(d, NULL, fn, arg, part, nparts);
+		each_source_run(d, want, fn, arg, part, nparts);
 }
 
 size_t detect_memory(struct detector *d)

@@ -368,11 +368,13 @@ void detect_each_source(struct detector *d, detect_source_fn fn, void *arg);
 typedef int (*detect_want_fn)(void *arg, const struct ip_addr *a);
 void detect_each_source_if(struct detector *d, detect_want_fn want, detect_source_fn fn,
 			   void *arg);
-/* detect_each_source for part `part` of `nparts` of the sources (split by
- * their keyed hash), after detect_flush(d): the parts may run in threads
- * of their own at once. Each source's union is formed in one part. */
+/* detect_each_source_if (want may be NULL: every source) for part `part`
+ * of `nparts` of the sources (split by their keyed hash, so that the parts
+ * in turn are one walk's order), after detect_flush(d): the parts may run
+ * in threads of their own at once. Each source's union is formed in one
+ * part. */
 void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
-			     detect_source_fn fn, void *arg);
+			     detect_want_fn want, detect_source_fn fn, void *arg);
 
 /* Probe signature (detect.c): window, initial TTL (rounded up to 32, 64,
  * 128 or 255), TCP flags and option bytes of a TCP probe, packed; 0 when

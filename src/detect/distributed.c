@@ -58,11 +58,24 @@ struct want {
 	const struct dist_src *srcs;
 	uint32_t *slots;  /* srcs index + 1 */
 	size_t mask;
-	uint32_t *off, *cnt; /* per srcs index: where its contacts are in pool */
-	struct dcontact *pool;
-	size_t n_pool, cap_pool;
+	uint32_t *off, *cnt; /* per srcs index: its contacts, from off in its part's pool */
+	const struct dcontact **at; /* and where that is, once the walk is done */
 	uint64_t refused;
 	int64_t window_ns;
+};
+
+/* One part of the walk for the members' contacts (want_walk): the
+ * contacts of its sources, in the walk's order, at most DIST_MAX_CONTACTS
+ * (no more could be taken in all). */
+struct want_part {
+	struct want *w;
+	struct detector *d;
+	unsigned part, nparts;
+	struct dcontact *pool;
+	size_t n_pool, cap_pool;
+	uint32_t *order; /* its sources (srcs indices), in the walk's order */
+	size_t n_order, cap_order;
+	uint8_t capped;  /* a contact was left out for the cap */
 };
 
 static int cmp_member_key(const void *pa, const void *pb)
@@ -96,15 +109,18 @@ static size_t want_pos(const struct want *w, const struct ip_addr *a)
 
 static int want_fn(void *arg, const struct ip_addr *a)
 {
-	struct want *w = arg;
-	return w->slots[want_pos(w, a)] != 0;
+	const struct want_part *wp = arg;
+	return wp->w->slots[want_pos(wp->w, a)] != 0;
 }
 
 static void copy_fn(void *arg, const struct src_view *v)
 {
-	struct want *w = arg;
+	struct want_part *wp = arg;
+	struct want *w = wp->w;
 	uint32_t si = w->slots[want_pos(w, &v->addr)] - 1;
-	w->off[si] = (uint32_t)w->n_pool;
+	wp->order = xgrow(wp->order, &wp->cap_order, wp->n_order + 1, sizeof(*wp->order));
+	wp->order[wp->n_order++] = si;
+	w->off[si] = (uint32_t)wp->n_pool; /* (each source is in one part only) */
 	uint32_t k = 0;
 	int64_t lo = w->srcs[si].burst_ns, hi = lo + w->window_ns;
 	for (uint32_t i = 0; i < v->n; i++) {
@@ -114,12 +130,12 @@ static void copy_fn(void *arg, const struct src_view *v)
 			continue;
 		if (c->first_ns < lo || c->first_ns > hi)
 			continue; /* only the busiest window takes part */
-		if (w->n_pool >= DIST_MAX_CONTACTS) {
-			w->refused += v->n - i;
+		if (wp->n_pool >= DIST_MAX_CONTACTS) {
+			wp->capped = 1;
 			break;
 		}
-		w->pool = xgrow(w->pool, &w->cap_pool, w->n_pool + 1, sizeof(*w->pool));
-		struct dcontact *d = &w->pool[w->n_pool++];
+		wp->pool = xgrow(wp->pool, &wp->cap_pool, wp->n_pool + 1, sizeof(*wp->pool));
+		struct dcontact *d = &wp->pool[wp->n_pool++];
 		memset(d, 0, sizeof(*d));
 		d->dst = c->dst;
 		d->t = c->first_ns;
@@ -258,7 +274,7 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 	struct dcontact *u = xmalloc(m * sizeof(*u));
 	size_t n = 0;
 	for (size_t i = 0; i < g->n; i++) {
-		const struct dcontact *c = w->pool + w->off[g->src[i]];
+		const struct dcontact *c = w->at[g->src[i]];
 		for (uint32_t k = 0; k < w->cnt[g->src[i]]; k++)
 			if (c[k].proto == proto) {
 				u[n] = c[k];
@@ -461,6 +477,62 @@ static int merge_duplicate(struct dist_out *out, size_t from)
 	return 0;
 }
 
+static void *want_part_run(void *arg)
+{
+	struct want_part *wp = arg;
+	detect_each_source_part(wp->d, wp->part, wp->nparts, want_fn, copy_fn, wp);
+	return NULL;
+}
+
+/* The wanted sources' contacts in their busiest windows, walked in
+ * `threads` parts of the sources at once, then taken in the order one
+ * walk gives, at most DIST_MAX_CONTACTS in all: as one walk copying them
+ * would have. The event log's walk goes in hash order, so its parts in
+ * turn are that order; the tables' walk goes by detector and index, so it
+ * stays one part. Each part holds up to DIST_MAX_CONTACTS while they run.
+ * Returns the parts (*np of them), whose pools w->at points into. */
+static struct want_part *want_walk(struct detector *d, struct want *w, unsigned threads,
+				   unsigned *np_out)
+{
+	detect_flush(d); /* (before the parts read it at once; a log may hand over here) */
+	unsigned np = threads && d->log_on ? threads : 1;
+	*np_out = np;
+	struct want_part *parts = xcalloc(np, sizeof(*parts));
+	pthread_t *th = xcalloc(np, sizeof(*th));
+	uint8_t *started = xcalloc(np, 1);
+	for (unsigned k = 0; k < np; k++) {
+		parts[k].w = w;
+		parts[k].d = d;
+		parts[k].part = k;
+		parts[k].nparts = np;
+	}
+	for (unsigned k = 1; k < np; k++)
+		started[k] = pthread_create(&th[k], NULL, want_part_run, &parts[k]) == 0;
+	want_part_run(&parts[0]);
+	for (unsigned k = 1; k < np; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else /* no thread to be had: this one does it */
+			want_part_run(&parts[k]);
+	}
+	size_t room = DIST_MAX_CONTACTS;
+	for (unsigned k = 0; k < np; k++) {
+		w->refused |= parts[k].capped;
+		for (size_t q = 0; q < parts[k].n_order; q++) {
+			uint32_t si = parts[k].order[q];
+			w->at[si] = parts[k].pool + w->off[si];
+			if (w->cnt[si] > room) {
+				w->cnt[si] = (uint32_t)room;
+				w->refused = 1;
+			}
+			room -= w->cnt[si];
+		}
+	}
+	free(started);
+	free(th);
+	return parts;
+}
+
 /* The candidate groups analysed by several threads at once: each takes
  * the next group (they differ in size by orders of magnitude) and keeps
  * its findings in its own list; res says, per group and protocol, whose
@@ -628,13 +700,20 @@ void detect_distributed(struct detector *d, const struct detect_config *cfg, str
 			if (!w.slots[pos])
 				w.slots[pos] = gs[i].src[q] + 1;
 		}
-	detect_each_source_if(d, want_fn, copy_fn, &w);
+	w.at = xcalloc(n, sizeof(*w.at));
+	unsigned np;
+	struct want_part *parts = want_walk(d, &w, threads, &np);
 	analyse_groups(cfg, srcs, gs, ng, &w, threads, out);
 	for (size_t i = 0; i < ng; i++)
 		free(gs[i].src);
 	free(gs);
+	for (unsigned k = 0; k < np; k++) {
+		free(parts[k].pool);
+		free(parts[k].order);
+	}
+	free(parts);
 	free(w.slots);
 	free(w.off);
 	free(w.cnt);
-	free(w.pool);
+	free(w.at);
 }

@@ -1723,7 +1723,7 @@ struct part {
 static void *part_run(void *arg)
 {
 	struct part *p = arg;
-	detect_each_source_part(p->d, p->i, p->n, each_source, &p->x);
+	detect_each_source_part(p->d, p->i, p->n, NULL, each_source, &p->x);
 	return NULL;
 }
 

@@ -581,7 +581,7 @@ static void hash_collision(void **state)
 		free(l.s);
 		for (unsigned part = 0; part <= (unsigned)merge; part++) { /* one list each */
 			memset(&l, 0, sizeof(l));
-			detect_each_source_part(d, part, (unsigned)merge + 1, collect, &l);
+			detect_each_source_part(d, part, (unsigned)merge + 1, NULL, collect, &l);
 			for (size_t i = 0; i < l.n; i++)
 				free(l.s[i].c);
 			free(l.s);
