@@ -4,6 +4,7 @@
 #include "core/util.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,4 +209,24 @@ const char *fmt_count(uint64_t n, char *buf)
 	}
 	buf[out] = '\0';
 	return buf;
+}
+
+void run_on_threads(void *(*fn)(void *), void *items, size_t size, unsigned n)
+{
+	if (n == 0)
+		return;
+	char *item = items;
+	pthread_t *th = xcalloc(n, sizeof(*th));
+	uint8_t *started = xcalloc(n, 1);
+	for (unsigned k = 1; k < n; k++)
+		started[k] = pthread_create(&th[k], NULL, fn, item + k * size) == 0;
+	fn(item);
+	for (unsigned k = 1; k < n; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else /* no thread to be had: this one does it */
+			fn(item + k * size);
+	}
+	free(started);
+	free(th);
 }

@@ -27,6 +27,12 @@ int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 /* Parse hex digits (an optional "0x" is accepted). */
 int parse_hex_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 
+/* fn on each of n items (item k at (char *)items + k * size) at once:
+ * item 0 on the calling thread, the others on threads of their own; an
+ * item whose thread cannot be started runs here once the others are under
+ * way. Returns when all are done. */
+void run_on_threads(void *(*fn)(void *), void *items, size_t size, unsigned n);
+
 /* Case-insensitive search for needle in hay[0..len). */
 const char *memcasemem(const char *hay, size_t len, const char *needle, size_t nlen);
 

@@ -9,7 +9,6 @@
  * 22, 23, 445 at any time) fails the tests: not concurrent within the
  * window, or the same few ports over and over rather than slices. */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -498,23 +497,13 @@ static struct want_part *want_walk(struct detector *d, struct want *w, unsigned 
 	unsigned np = threads && d->log_on ? threads : 1;
 	*np_out = np;
 	struct want_part *parts = xcalloc(np, sizeof(*parts));
-	pthread_t *th = xcalloc(np, sizeof(*th));
-	uint8_t *started = xcalloc(np, 1);
 	for (unsigned k = 0; k < np; k++) {
 		parts[k].w = w;
 		parts[k].d = d;
 		parts[k].part = k;
 		parts[k].nparts = np;
 	}
-	for (unsigned k = 1; k < np; k++)
-		started[k] = pthread_create(&th[k], NULL, want_part_run, &parts[k]) == 0;
-	want_part_run(&parts[0]);
-	for (unsigned k = 1; k < np; k++) {
-		if (started[k])
-			pthread_join(th[k], NULL);
-		else /* no thread to be had: this one does it */
-			want_part_run(&parts[k]);
-	}
+	run_on_threads(want_part_run, parts, sizeof(*parts), np);
 	size_t room = DIST_MAX_CONTACTS;
 	for (unsigned k = 0; k < np; k++) {
 		w->refused |= parts[k].capped;
@@ -528,8 +517,6 @@ static struct want_part *want_walk(struct detector *d, struct want *w, unsigned 
 			room -= w->cnt[si];
 		}
 	}
-	free(started);
-	free(th);
 	return parts;
 }
 
@@ -595,18 +582,11 @@ static void analyse_groups(const struct detect_config *cfg, const struct dist_sr
 	atomic_init(&j.next, 0);
 	j.res = xmalloc(ng * DIST_NPROTOS * sizeof(*j.res));
 	struct group_worker *gw = xcalloc(threads, sizeof(*gw));
-	pthread_t *th = xcalloc(threads, sizeof(*th));
-	uint8_t *started = xcalloc(threads, 1);
 	for (unsigned k = 0; k < threads; k++) {
 		gw[k].jobs = &j;
 		gw[k].id = k;
 	}
-	for (unsigned k = 1; k < threads; k++)
-		started[k] = pthread_create(&th[k], NULL, group_worker_run, &gw[k]) == 0;
-	group_worker_run(&gw[0]); /* (and whatever a thread that did not start would have taken) */
-	for (unsigned k = 1; k < threads; k++)
-		if (started[k])
-			pthread_join(th[k], NULL);
+	run_on_threads(group_worker_run, gw, sizeof(*gw), threads);
 	size_t from = out->n;
 	for (size_t i = 0; i < ng * DIST_NPROTOS; i++) {
 		if (j.res[i].worker == UINT32_MAX)
@@ -617,8 +597,6 @@ static void analyse_groups(const struct detect_config *cfg, const struct dist_sr
 	}
 	for (unsigned k = 0; k < threads; k++)
 		free(gw[k].out.items); /* (the findings' arrays now belong to out's) */
-	free(started);
-	free(th);
 	free(gw);
 	free(j.res);
 }

@@ -11,7 +11,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1770,8 +1769,6 @@ static void dist_gather(struct ctx *x, struct part *ps, unsigned n)
 static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 {
 	struct part *ps = xcalloc(n, sizeof(*ps));
-	pthread_t *th = xcalloc(n, sizeof(*th));
-	uint8_t *started = xcalloc(n, 1);
 	for (unsigned k = 0; k < n; k++) {
 		ps[k].x.cfg = x->cfg;
 		ps[k].x.min_n = x->min_n;
@@ -1781,15 +1778,7 @@ static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 		ps[k].i = k;
 		ps[k].n = n;
 	}
-	for (unsigned k = 1; k < n; k++)
-		started[k] = pthread_create(&th[k], NULL, part_run, &ps[k]) == 0;
-	part_run(&ps[0]);
-	for (unsigned k = 1; k < n; k++) {
-		if (started[k])
-			pthread_join(th[k], NULL);
-		else /* no thread to be had: this one does it */
-			part_run(&ps[k]);
-	}
+	run_on_threads(part_run, ps, sizeof(*ps), n);
 	struct detect_findings *out = x->out;
 	for (unsigned k = 0; k < n; k++) {
 		struct ctx *p = &ps[k].x;
@@ -1827,8 +1816,6 @@ static void analyse_parts(struct ctx *x, struct detector *d, unsigned n)
 	for (unsigned k = 0; k < n; k++)
 		ctx_free(&ps[k].x);
 	free(ps);
-	free(th);
-	free(started);
 }
 
 struct detect_findings *detect_findings(struct detector *d)
