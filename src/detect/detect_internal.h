@@ -404,7 +404,7 @@ struct dist_src {
 	int64_t burst_ns; /* start of its busiest window (the most contacts), or 0 */
 	uint32_t burst_n; /* contacts in it */
 	uint32_t sig;   /* a shared-able signature, or 0 */
-	uint32_t n;     /* contacts */
+	uint32_t burst_copy; /* of them TCP, UDP or SCTP: what distributed.c copies if a member */
 	uint8_t allow;  /* allowlisted */
 };
 struct finding;

@@ -53,19 +53,24 @@ struct group {
 };
 
 /* Second pass state: wanted sources, by address. */
+struct want_addr {
+	struct ip_addr a;
+	uint32_t si;
+};
+
 struct want {
 	const struct dist_src *srcs;
 	uint32_t *slots;  /* srcs index + 1 */
 	size_t mask;
 	uint32_t *off, *cnt; /* per srcs index: its contacts, from off in its part's pool */
+	uint32_t *take;      /* and how many the cap lets it have (want_shares) */
 	const struct dcontact **at; /* and where that is, once the walk is done */
 	uint64_t refused;
 	int64_t window_ns;
 };
 
 /* One part of the walk for the members' contacts (want_walk): the
- * contacts of its sources, in the walk's order, at most DIST_MAX_CONTACTS
- * (no more could be taken in all). */
+ * contacts of its sources, as many as want_shares gave each. */
 struct want_part {
 	struct want *w;
 	struct detector *d;
@@ -74,7 +79,6 @@ struct want_part {
 	size_t n_pool, cap_pool;
 	uint32_t *order; /* its sources (srcs indices), in the walk's order */
 	size_t n_order, cap_order;
-	uint8_t capped;  /* a contact was left out for the cap */
 };
 
 static int cmp_member_key(const void *pa, const void *pb)
@@ -122,17 +126,13 @@ static void copy_fn(void *arg, const struct src_view *v)
 	w->off[si] = (uint32_t)wp->n_pool; /* (each source is in one part only) */
 	uint32_t k = 0;
 	int64_t lo = w->srcs[si].burst_ns, hi = lo + w->window_ns;
-	for (uint32_t i = 0; i < v->n; i++) {
+	for (uint32_t i = 0; i < v->n && k < w->take[si]; i++) {
 		const struct contact *c = &v->c[i];
 		if (c->proto != IPPROTO_NUM_TCP && c->proto != IPPROTO_NUM_UDP &&
 		    c->proto != IPPROTO_NUM_SCTP)
 			continue;
 		if (c->first_ns < lo || c->first_ns > hi)
-			continue; /* only the busiest window takes part */
-		if (wp->n_pool >= DIST_MAX_CONTACTS) {
-			wp->capped = 1;
-			break;
-		}
+			continue; /* only the busiest window takes part (burst_copy counts them) */
 		wp->pool = xgrow(wp->pool, &wp->cap_pool, wp->n_pool + 1, sizeof(*wp->pool));
 		struct dcontact *d = &wp->pool[wp->n_pool++];
 		memset(d, 0, sizeof(*d));
@@ -483,18 +483,45 @@ static void *want_part_run(void *arg)
 	return NULL;
 }
 
-/* The wanted sources' contacts in their busiest windows, walked in
- * `threads` parts of the sources at once, then taken in the order one
- * walk gives, at most DIST_MAX_CONTACTS in all: as one walk copying them
- * would have. The event log's walk goes in hash order, so its parts in
- * turn are that order; the tables' walk goes by detector and index, so it
- * stays one part. Each part holds up to DIST_MAX_CONTACTS while they run.
- * Returns the parts (*np of them), whose pools w->at points into. */
+static int cmp_want_addr(const void *pa, const void *pb)
+{
+	const struct want_addr *a = pa, *b = pb;
+	return memcmp(a->a.b, b->a.b, 16);
+}
+
+/* What the cap of DIST_MAX_CONTACTS lets each wanted source copy (its
+ * busiest window's TCP, UDP and SCTP contacts, burst_copy of them): the
+ * sources taken by address, so that the same input gives the same groups
+ * on every run (the walk's order follows a keyed hash, drawn per run). */
+static void want_shares(struct want *w, size_t ns)
+{
+	struct want_addr *v = xmalloc((ns ? ns : 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < ns; i++)
+		if (w->slots[i]) {
+			v[n].si = w->slots[i] - 1;
+			v[n++].a = w->srcs[w->slots[i] - 1].addr;
+		}
+	qsort(v, n, sizeof(*v), cmp_want_addr);
+	size_t room = DIST_MAX_CONTACTS;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t want = w->srcs[v[i].si].burst_copy;
+		uint32_t take = want < room ? want : (uint32_t)room;
+		w->refused |= take < want;
+		w->take[v[i].si] = take;
+		room -= take;
+	}
+	free(v);
+}
+
+/* The wanted sources' contacts in their busiest windows (as many as
+ * want_shares let each have), walked in `threads` parts of the sources at
+ * once. Returns the parts (*np of them), whose pools w->at points into. */
 static struct want_part *want_walk(struct detector *d, struct want *w, unsigned threads,
 				   unsigned *np_out)
 {
-	detect_flush(d); /* (before the parts read it at once; a log may hand over here) */
-	unsigned np = threads && d->log_on ? threads : 1;
+	detect_flush(d); /* (before the parts read it at once) */
+	unsigned np = threads ? threads : 1;
 	*np_out = np;
 	struct want_part *parts = xcalloc(np, sizeof(*parts));
 	for (unsigned k = 0; k < np; k++) {
@@ -504,19 +531,11 @@ static struct want_part *want_walk(struct detector *d, struct want *w, unsigned 
 		parts[k].nparts = np;
 	}
 	run_on_threads(want_part_run, parts, sizeof(*parts), np);
-	size_t room = DIST_MAX_CONTACTS;
-	for (unsigned k = 0; k < np; k++) {
-		w->refused |= parts[k].capped;
+	for (unsigned k = 0; k < np; k++)
 		for (size_t q = 0; q < parts[k].n_order; q++) {
 			uint32_t si = parts[k].order[q];
 			w->at[si] = parts[k].pool + w->off[si];
-			if (w->cnt[si] > room) {
-				w->cnt[si] = (uint32_t)room;
-				w->refused = 1;
-			}
-			room -= w->cnt[si];
 		}
-	}
 	return parts;
 }
 
@@ -679,6 +698,8 @@ void detect_distributed(struct detector *d, const struct detect_config *cfg, str
 				w.slots[pos] = gs[i].src[q] + 1;
 		}
 	w.at = xcalloc(n, sizeof(*w.at));
+	w.take = xcalloc(n, sizeof(*w.take));
+	want_shares(&w, ns);
 	unsigned np;
 	struct want_part *parts = want_walk(d, &w, threads, &np);
 	analyse_groups(cfg, srcs, gs, ng, &w, threads, out);
@@ -694,4 +715,5 @@ void detect_distributed(struct detector *d, const struct detect_config *cfg, str
 	free(w.off);
 	free(w.cnt);
 	free(w.at);
+	free(w.take);
 }

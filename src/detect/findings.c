@@ -1451,6 +1451,14 @@ static void dist_keep(struct ctx *x, const struct src_view *s)
 		if (contact_last_ns(&s->c[i]) > d->last_ns)
 			d->last_ns = contact_last_ns(&s->c[i]);
 	}
+	d->burst_copy = 0;
+	for (uint32_t i = 0; d->burst_n && i < s->n; i++) {
+		const struct contact *c = &s->c[i];
+		if ((c->proto == IPPROTO_NUM_TCP || c->proto == IPPROTO_NUM_UDP ||
+		     c->proto == IPPROTO_NUM_SCTP) &&
+		    c->first_ns >= d->burst_ns && c->first_ns - d->burst_ns <= x->cfg->window_ns)
+			d->burst_copy++;
+	}
 	if (d->burst_n >= DIST_MIN_SLICE) { /* else it can be no member: not kept */
 		x->dist_order = xgrow(x->dist_order, &x->cap_dist_order, x->n_dist + 1,
 				      sizeof(*x->dist_order));
@@ -1458,7 +1466,6 @@ static void dist_keep(struct ctx *x, const struct src_view *s)
 	}
 	/* a signature is shared-able only if the source kept to it */
 	d->sig = s->sig && (uint64_t)s->sig_same * 10 >= (uint64_t)s->sig_all * 9 ? s->sig : 0;
-	d->n = s->n;
 	d->allow = 0; /* distributed.c asks for its members only */
 }
 
