@@ -654,6 +654,67 @@ static void big_log(void **state)
 	detect_free(d);
 }
 
+/* Five sources of one /24, each probing its own 13,000 ports on five
+ * targets within a minute and a half: one distributed scan of 325,000
+ * contacts, past the 262,144 the groups' pass copies. The shares go by
+ * address (distributed.c, want_shares): the four lowest get all theirs,
+ * the highest the 2,144 left, its earliest (ports 52,001-52,429 on every
+ * target). Before, the shares followed the walk's keyed hash, whose key is
+ * drawn per run, and any one of the five could be the one cut short. */
+static void distributed_cap_by_address(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	cfg.max_contacts = 70000;
+	struct detector *d = detect_new(&cfg);
+	detect_use_log(d);
+	enum { SOURCES = 5, PORTS = 13000, TARGETS = 5 };
+	uint64_t line = 0;
+	for (unsigned k = 0; k < SOURCES; k++) {
+		char s[32];
+		snprintf(s, sizeof(s), "10.9.9.%u", 5 - k); /* (the highest first in time) */
+		struct ip_addr src = addr_of(s);
+		unsigned sk = 5 - k - 1;           /* its ports by address: .1 the lowest */
+		for (unsigned p = 0; p < PORTS; p++)
+			for (unsigned t = 0; t < TARGETS; t++) {
+				struct event ev;
+				event_clear(&ev);
+				ev.src = src;
+				char dst[32];
+				snprintf(dst, sizeof(dst), "192.0.2.%u", 10 + t);
+				ev.dst = addr_of(dst);
+				ev.flags = EVENT_HAS_SRC | EVENT_HAS_DST | EVENT_HAS_PORTS | EVENT_HAS_TIME |
+					   EVENT_HAS_TCP_FLAGS;
+				ev.proto = IPPROTO_NUM_TCP;
+				ev.sport = 40000;
+				ev.dport = (uint16_t)(sk * PORTS + p + 1);
+				ev.tcp_flags = TCP_FLAG_SYN;
+				ev.time_ns = T0 * NS_PER_SEC + (int64_t)line * 250000; /* 4,000 a second */
+				ev.action = EVENT_ACTION_DROP;
+				ev.in_if.ptr = "eth0";
+				ev.in_if.len = 4;
+				ev.count = 1;
+				ev.line = ++line;
+				detect_add(d, &ev);
+			}
+	}
+	struct detect_findings *out = detect_findings(d);
+	const struct finding *g = NULL;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->items[i].type == FINDING_DISTRIBUTED)
+			g = &out->items[i];
+	assert_non_null(g);
+	assert_true(g->truncated);
+	assert_int_equal(g->probes, 262144);
+	assert_int_equal(g->n_members, SOURCES);
+	assert_int_equal(g->n_ports, 4 * PORTS + 429); /* 2,144 contacts: 428 ports whole, one in part */
+	assert_int_equal(g->ports[0], 1);
+	assert_int_equal(g->ports[g->n_ports - 1], 4 * PORTS + 429);
+	detect_findings_free(out);
+	detect_free(d);
+}
+
 int main(void)
 {
 	hash_init();
@@ -663,6 +724,7 @@ int main(void)
 		cmocka_unit_test(log_full),	  cmocka_unit_test(hash_collision),
 		cmocka_unit_test(counts),	  cmocka_unit_test(finished_early),
 		cmocka_unit_test(union_answers),  cmocka_unit_test(big_log),
+		cmocka_unit_test(distributed_cap_by_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
