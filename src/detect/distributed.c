@@ -62,23 +62,20 @@ struct want {
 	const struct dist_src *srcs;
 	uint32_t *slots;  /* srcs index + 1 */
 	size_t mask;
-	uint32_t *off, *cnt; /* per srcs index: its contacts, from off in its part's pool */
-	uint32_t *take;      /* and how many the cap lets it have (want_shares) */
-	const struct dcontact **at; /* and where that is, once the walk is done */
+	/* per srcs index: its share of the pool (want_shares), from off, and
+	 * the contacts the walk put there */
+	uint32_t *off, *take, *cnt;
+	struct dcontact *pool;
 	uint64_t refused;
 	int64_t window_ns;
 };
 
-/* One part of the walk for the members' contacts (want_walk): the
- * contacts of its sources, as many as want_shares gave each. */
+/* One part of the walk for the members' contacts (want_walk); each
+ * source writes its own share of the pool. */
 struct want_part {
 	struct want *w;
 	struct detector *d;
 	unsigned part, nparts;
-	struct dcontact *pool;
-	size_t n_pool, cap_pool;
-	uint32_t *order; /* its sources (srcs indices), in the walk's order */
-	size_t n_order, cap_order;
 };
 
 static int cmp_member_key(const void *pa, const void *pb)
@@ -118,12 +115,10 @@ static int want_fn(void *arg, const struct ip_addr *a)
 
 static void copy_fn(void *arg, const struct src_view *v)
 {
-	struct want_part *wp = arg;
+	const struct want_part *wp = arg;
 	struct want *w = wp->w;
 	uint32_t si = w->slots[want_pos(w, &v->addr)] - 1;
-	wp->order = xgrow(wp->order, &wp->cap_order, wp->n_order + 1, sizeof(*wp->order));
-	wp->order[wp->n_order++] = si;
-	w->off[si] = (uint32_t)wp->n_pool; /* (each source is in one part only) */
+	struct dcontact *to = w->pool + w->off[si];
 	uint32_t k = 0;
 	int64_t lo = w->srcs[si].burst_ns, hi = lo + w->window_ns;
 	for (uint32_t i = 0; i < v->n && k < w->take[si]; i++) {
@@ -133,8 +128,7 @@ static void copy_fn(void *arg, const struct src_view *v)
 			continue;
 		if (c->first_ns < lo || c->first_ns > hi)
 			continue; /* only the busiest window takes part (burst_copy counts them) */
-		wp->pool = xgrow(wp->pool, &wp->cap_pool, wp->n_pool + 1, sizeof(*wp->pool));
-		struct dcontact *d = &wp->pool[wp->n_pool++];
+		struct dcontact *d = &to[k++];
 		memset(d, 0, sizeof(*d));
 		d->dst = c->dst;
 		d->t = c->first_ns;
@@ -147,7 +141,6 @@ static void copy_fn(void *arg, const struct src_view *v)
 		d->succ = c->succ;
 		d->unit = c->unit;
 		d->line = c->line;
-		k++;
 	}
 	w->cnt[si] = k;
 }
@@ -273,7 +266,7 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 	struct dcontact *u = xmalloc(m * sizeof(*u));
 	size_t n = 0;
 	for (size_t i = 0; i < g->n; i++) {
-		const struct dcontact *c = w->at[g->src[i]];
+		const struct dcontact *c = w->pool + w->off[g->src[i]];
 		for (uint32_t k = 0; k < w->cnt[g->src[i]]; k++)
 			if (c[k].proto == proto) {
 				u[n] = c[k];
@@ -490,9 +483,10 @@ static int cmp_want_addr(const void *pa, const void *pb)
 }
 
 /* What the cap of DIST_MAX_CONTACTS lets each wanted source copy (its
- * busiest window's TCP, UDP and SCTP contacts, burst_copy of them): the
- * sources taken by address, so that the same input gives the same groups
- * on every run (the walk's order follows a keyed hash, drawn per run). */
+ * busiest window's TCP, UDP and SCTP contacts, burst_copy of them), and
+ * where in the pool: the sources taken by address, so that the same input
+ * gives the same groups on every run (the walk's order follows a keyed
+ * hash, drawn per run). */
 static void want_shares(struct want *w, size_t ns)
 {
 	struct want_addr *v = xmalloc((ns ? ns : 1) * sizeof(*v));
@@ -509,20 +503,20 @@ static void want_shares(struct want *w, size_t ns)
 		uint32_t take = want < room ? want : (uint32_t)room;
 		w->refused |= take < want;
 		w->take[v[i].si] = take;
+		w->off[v[i].si] = (uint32_t)(DIST_MAX_CONTACTS - room);
 		room -= take;
 	}
+	w->pool = xmalloc((DIST_MAX_CONTACTS - room + 1) * sizeof(*w->pool));
 	free(v);
 }
 
 /* The wanted sources' contacts in their busiest windows (as many as
- * want_shares let each have), walked in `threads` parts of the sources at
- * once. Returns the parts (*np of them), whose pools w->at points into. */
-static struct want_part *want_walk(struct detector *d, struct want *w, unsigned threads,
-				   unsigned *np_out)
+ * want_shares let each have) copied to the pool, in `threads` parts of
+ * the sources at once. */
+static void want_walk(struct detector *d, struct want *w, unsigned threads)
 {
 	detect_flush(d); /* (before the parts read it at once) */
 	unsigned np = threads ? threads : 1;
-	*np_out = np;
 	struct want_part *parts = xcalloc(np, sizeof(*parts));
 	for (unsigned k = 0; k < np; k++) {
 		parts[k].w = w;
@@ -531,12 +525,7 @@ static struct want_part *want_walk(struct detector *d, struct want *w, unsigned 
 		parts[k].nparts = np;
 	}
 	run_on_threads(want_part_run, parts, sizeof(*parts), np);
-	for (unsigned k = 0; k < np; k++)
-		for (size_t q = 0; q < parts[k].n_order; q++) {
-			uint32_t si = parts[k].order[q];
-			w->at[si] = parts[k].pool + w->off[si];
-		}
-	return parts;
+	free(parts);
 }
 
 /* The candidate groups analysed by several threads at once: each takes
@@ -697,23 +686,16 @@ void detect_distributed(struct detector *d, const struct detect_config *cfg, str
 			if (!w.slots[pos])
 				w.slots[pos] = gs[i].src[q] + 1;
 		}
-	w.at = xcalloc(n, sizeof(*w.at));
 	w.take = xcalloc(n, sizeof(*w.take));
 	want_shares(&w, ns);
-	unsigned np;
-	struct want_part *parts = want_walk(d, &w, threads, &np);
+	want_walk(d, &w, threads);
 	analyse_groups(cfg, srcs, gs, ng, &w, threads, out);
 	for (size_t i = 0; i < ng; i++)
 		free(gs[i].src);
 	free(gs);
-	for (unsigned k = 0; k < np; k++) {
-		free(parts[k].pool);
-		free(parts[k].order);
-	}
-	free(parts);
 	free(w.slots);
 	free(w.off);
 	free(w.cnt);
-	free(w.at);
 	free(w.take);
+	free(w.pool);
 }

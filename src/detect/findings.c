@@ -1435,7 +1435,7 @@ static void dist_keep(struct ctx *x, const struct src_view *s)
 	d->burst_n = 0;
 	/* contacts are in time order (untimed first): the busiest window by
 	 * two pointers */
-	uint32_t j = 0;
+	uint32_t j = 0, jb = 0;
 	while (j < s->n && !s->c[j].first_ns)
 		j++;
 	if (j < s->n)
@@ -1447,19 +1447,21 @@ static void dist_keep(struct ctx *x, const struct src_view *s)
 		if (i - j + 1 > d->burst_n) {
 			d->burst_n = i - j + 1;
 			d->burst_ns = s->c[j].first_ns;
+			jb = j;
 		}
 		if (contact_last_ns(&s->c[i]) > d->last_ns)
 			d->last_ns = contact_last_ns(&s->c[i]);
 	}
-	d->burst_copy = 0;
-	for (uint32_t i = 0; d->burst_n && i < s->n; i++) {
-		const struct contact *c = &s->c[i];
-		if ((c->proto == IPPROTO_NUM_TCP || c->proto == IPPROTO_NUM_UDP ||
-		     c->proto == IPPROTO_NUM_SCTP) &&
-		    c->first_ns >= d->burst_ns && c->first_ns - d->burst_ns <= x->cfg->window_ns)
-			d->burst_copy++;
-	}
 	if (d->burst_n >= DIST_MIN_SLICE) { /* else it can be no member: not kept */
+		/* what distributed.c copies of the window, should it be a
+		 * member (its first contact is jb: the contacts are in order) */
+		d->burst_copy = 0;
+		for (uint32_t i = jb; i < s->n && s->c[i].first_ns - d->burst_ns <= x->cfg->window_ns;
+		     i++) {
+			uint8_t p = s->c[i].proto;
+			d->burst_copy += p == IPPROTO_NUM_TCP || p == IPPROTO_NUM_UDP ||
+					 p == IPPROTO_NUM_SCTP;
+		}
 		x->dist_order = xgrow(x->dist_order, &x->cap_dist_order, x->n_dist + 1,
 				      sizeof(*x->dist_order));
 		x->dist_order[x->n_dist++] = s->order;
