@@ -49,26 +49,46 @@ static uint32_t next(uint64_t *x)
 	return (uint32_t)(*x >> 33);
 }
 
+/* A dropped TCP SYN from src to dst's port at time_ns, line `line`. */
+static struct event syn_event(const struct ip_addr *src, const struct ip_addr *dst,
+			      uint16_t dport, int64_t time_ns, uint64_t line)
+{
+	struct event ev;
+	event_clear(&ev);
+	ev.src = *src;
+	ev.dst = *dst;
+	ev.flags = EVENT_HAS_SRC | EVENT_HAS_DST | EVENT_HAS_PORTS | EVENT_HAS_TIME |
+		   EVENT_HAS_TCP_FLAGS;
+	ev.proto = IPPROTO_NUM_TCP;
+	ev.sport = 40000;
+	ev.dport = dport;
+	ev.tcp_flags = TCP_FLAG_SYN;
+	ev.time_ns = time_ns;
+	ev.action = EVENT_ACTION_DROP;
+	ev.in_if.ptr = "eth0";
+	ev.in_if.len = 4;
+	ev.count = 1;
+	ev.unit = 0;
+	ev.line = line;
+	return ev;
+}
+
 /* Event k: source src, a TCP SYN (now and then a SYN-ACK reply, a UDP
  * probe or an IPv6 target) to a port and target drawn from r, at a time
  * that mostly rises. */
 static struct event make_event(const struct ip_addr *src, uint64_t *r, uint64_t line, int shuffle)
 {
-	struct event ev;
-	event_clear(&ev);
-	ev.src = *src;
 	uint32_t x = next(r);
 	char d[64];
 	if (x % 11 == 0)
 		snprintf(d, sizeof(d), "2001:db8:ffff::%u", x % 7);
 	else
 		snprintf(d, sizeof(d), "192.0.2.%u", x % 13);
-	ev.dst = addr_of(d);
-	ev.flags = EVENT_HAS_SRC | EVENT_HAS_DST | EVENT_HAS_PORTS | EVENT_HAS_TIME |
-		   EVENT_HAS_TCP_FLAGS | EVENT_HAS_TTL | EVENT_HAS_WINDOW;
+	struct ip_addr dst = addr_of(d);
+	struct event ev = syn_event(src, &dst, (uint16_t)(20 + (x >> 8) % 40), 0, line);
+	ev.flags |= EVENT_HAS_TTL | EVENT_HAS_WINDOW;
 	ev.proto = x % 7 == 0 ? IPPROTO_NUM_UDP : IPPROTO_NUM_TCP;
 	ev.sport = (uint16_t)(40000 + x % 100);
-	ev.dport = (uint16_t)(20 + (x >> 8) % 40);
 	ev.tcp_flags = x % 9 == 0 ? TCP_FLAG_SYN | TCP_FLAG_ACK : TCP_FLAG_SYN;
 	if (x % 9 == 0) { /* a reply: from a service port */
 		ev.sport = 443;
@@ -84,13 +104,8 @@ static struct event make_event(const struct ip_addr *src, uint64_t *r, uint64_t 
 		ev.flags &= ~(uint32_t)EVENT_HAS_TIME;
 		ev.time_ns = 0;
 	}
-	ev.action = EVENT_ACTION_DROP;
 	ev.outcome = x % 17 == 0 ? EVENT_OUTCOME_CLOSED : EVENT_OUTCOME_UNKNOWN;
-	ev.in_if.ptr = "eth0";
-	ev.in_if.len = 4;
 	ev.count = 1 + (x % 23 == 0);
-	ev.unit = 0;
-	ev.line = line;
 	return ev;
 }
 
@@ -670,6 +685,12 @@ static void distributed_cap_by_address(void **state)
 	struct detector *d = detect_new(&cfg);
 	detect_use_log(d);
 	enum { SOURCES = 5, PORTS = 13000, TARGETS = 5 };
+	struct ip_addr dst[TARGETS];
+	for (unsigned t = 0; t < TARGETS; t++) {
+		char a[32];
+		snprintf(a, sizeof(a), "192.0.2.%u", 10 + t);
+		dst[t] = addr_of(a);
+	}
 	uint64_t line = 0;
 	for (unsigned k = 0; k < SOURCES; k++) {
 		char s[32];
@@ -678,24 +699,11 @@ static void distributed_cap_by_address(void **state)
 		unsigned sk = 5 - k - 1;           /* its ports by address: .1 the lowest */
 		for (unsigned p = 0; p < PORTS; p++)
 			for (unsigned t = 0; t < TARGETS; t++) {
-				struct event ev;
-				event_clear(&ev);
-				ev.src = src;
-				char dst[32];
-				snprintf(dst, sizeof(dst), "192.0.2.%u", 10 + t);
-				ev.dst = addr_of(dst);
-				ev.flags = EVENT_HAS_SRC | EVENT_HAS_DST | EVENT_HAS_PORTS | EVENT_HAS_TIME |
-					   EVENT_HAS_TCP_FLAGS;
-				ev.proto = IPPROTO_NUM_TCP;
-				ev.sport = 40000;
-				ev.dport = (uint16_t)(sk * PORTS + p + 1);
-				ev.tcp_flags = TCP_FLAG_SYN;
-				ev.time_ns = T0 * NS_PER_SEC + (int64_t)line * 250000; /* 4,000 a second */
-				ev.action = EVENT_ACTION_DROP;
-				ev.in_if.ptr = "eth0";
-				ev.in_if.len = 4;
-				ev.count = 1;
-				ev.line = ++line;
+				line++;
+				struct event ev =
+					syn_event(&src, &dst[t], (uint16_t)(sk * PORTS + p + 1),
+						  T0 * NS_PER_SEC + (int64_t)line * 250000, /* 4,000 a second */
+						  line);
 				detect_add(d, &ev);
 			}
 	}
