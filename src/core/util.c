@@ -31,6 +31,16 @@ void *xcalloc(size_t count, size_t size)
 	return p;
 }
 
+void *xcalloc_written(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		out_of_memory(SIZE_MAX);
+	size_t n = count * size;
+	void *p = xmalloc(n);
+	memset(p, 0, n);
+	return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

@@ -13,6 +13,13 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Like xcalloc, but every page written now. calloc may hand back a fresh
+ * mapping untouched: then a page read before it is written maps the
+ * shared zero page, and the write after it replaces that mapping, which
+ * flushes the page from the TLB of every CPU running one of our threads
+ * (an interrupt to each). For tables filled by read-modify-write while
+ * other threads run. */
+void *xcalloc_written(size_t count, size_t size);
 /* Grow an array of elem-sized items to hold at least need items; *cap is
  * updated. Aborts on overflow. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t elem);

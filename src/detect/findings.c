@@ -257,8 +257,8 @@ static void by_target(struct ctx *x, struct rec *r, size_t m)
 static void port_tables(struct ctx *x)
 {
 	if (!x->port_gid) {
-		x->port_gid = xcalloc(65536, sizeof(uint32_t));
-		x->port_stamp = xcalloc(65536, sizeof(uint32_t));
+		x->port_gid = xcalloc_written(65536, sizeof(uint32_t));
+		x->port_stamp = xcalloc_written(65536, sizeof(uint32_t));
 	}
 }
 
@@ -1210,8 +1210,8 @@ static struct bg_cell *bg_cell(struct ctx *x, uint8_t proto, uint16_t port)
 	case IPPROTO_NUM_ICMPV6: tab = &x->bg_icmp6; break;
 	default: tab = &x->bg_proto; port = proto; break;
 	}
-	if (!*tab) /* made on first use */
-		*tab = xcalloc(n, sizeof(struct bg_cell));
+	if (!*tab) /* made on first use; counted into at random (xcalloc_written) */
+		*tab = xcalloc_written(n, sizeof(struct bg_cell));
 	return &(*tab)[port & (n - 1)];
 }
 

@@ -207,7 +207,8 @@ static void fill_ports(struct summary_tables *t, const struct summary *sum, stru
 {
 	qsort(f, nf, sizeof(*f), fold_by_port);
 	t->n_ports = sum->n_ports_rows;
-	t->ports = xcalloc(t->n_ports + 1, sizeof(*t->ports));
+	/* (rows straddle pages, and countries_total is counted into) */
+	t->ports = xcalloc_written(t->n_ports + 1, sizeof(*t->ports));
 	for (size_t i = 0; i < t->n_ports; i++) {
 		const struct summary_port *sp = &sum->ports[i];
 		struct tables_port *row = &t->ports[i];
