@@ -157,82 +157,184 @@ static int sig_shared(uint32_t sig)
 	return 1;
 }
 
-static int cmp_key_dst_port(const void *pa, const void *pb)
+/* A worker's scratch for analyse_group: each port's run in the current
+ * call, stamped so that nothing is cleared between calls. */
+struct group_scratch {
+	uint32_t *port_stamp, *port_run;
+	uint32_t stamp;
+};
+
+static void group_scratch_init(struct group_scratch *gs)
 {
-	const struct dcontact *a = pa, *b = pb;
-	int k = memcmp(a->dst.b, b->dst.b, 16);
-	if (k)
-		return k;
+	gs->port_stamp = xcalloc_written(65536, sizeof(*gs->port_stamp));
+	gs->port_run = xmalloc(65536 * sizeof(*gs->port_run));
+	gs->stamp = 0;
+}
+
+static void group_scratch_free(struct group_scratch *gs)
+{
+	free(gs->port_stamp);
+	free(gs->port_run);
+}
+
+/* A contact's place in time order. */
+struct tpos {
+	int64_t t;
+	uint32_t i;
+};
+
+static int cmp_tpos(const void *pa, const void *pb)
+{
+	const struct tpos *a = pa, *b = pb;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* (t, member): which of two contacts with one (target, port) is kept. */
+static int dcontact_before(const struct dcontact *a, const struct dcontact *b)
+{
+	return a->t != b->t ? a->t < b->t : a->member < b->member;
+}
+
+/* The finding's first contact: the earliest, then by port and target. */
+static int dcontact_first(const struct dcontact *a, const struct dcontact *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t;
 	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	if (a->t != b->t)
-		return a->t < b->t ? -1 : 1;
-	return a->member < b->member ? -1 : a->member > b->member;
+		return a->port < b->port;
+	return memcmp(a->dst.b, b->dst.b, 16) < 0;
 }
 
-static int cmp_port_t(const void *pa, const void *pb)
+/* A (target, port) or target key's hash from its target's keyed hash. */
+static uint64_t mix_port(uint64_t h, uint16_t port)
 {
-	const struct dcontact *a = pa, *b = pb;
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	if (a->t != b->t)
-		return a->t < b->t ? -1 : 1;
-	return memcmp(a->dst.b, b->dst.b, 16);
+	h ^= (uint64_t)(port + 1) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ h >> 29;
 }
 
-static int cmp_dst_t(const void *pa, const void *pb)
+/* u[0..n) reduced to one contact per (target, port): the earliest (then
+ * the lowest member), the others' counts added to it; dst_run[k] is then
+ * the run (0, 1, ...) of u[k]'s target, and *n_dst how many. Hashing, not
+ * sorting: the order of u's contacts matters to nothing after this (the
+ * runs are put in time order, and the first contact is chosen by value). */
+static size_t dedup_contacts(struct dcontact *u, size_t n, uint32_t *dst_run, uint32_t *n_dst)
 {
-	const struct dcontact *a = pa, *b = pb;
-	int k = memcmp(a->dst.b, b->dst.b, 16);
-	if (k)
-		return k;
-	if (a->t != b->t)
-		return a->t < b->t ? -1 : 1;
-	return a->port < b->port ? -1 : a->port > b->port;
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	uint32_t *slot = xcalloc(cap, sizeof(*slot)); /* (target, port): index in u + 1 */
+	uint32_t *dslot = xcalloc(cap, sizeof(*dslot)); /* target: index in u + 1 */
+	uint64_t *hd = xmalloc((n ? n : 1) * sizeof(*hd)); /* kept contacts' target hashes */
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = hash_16(u[i].dst.b);
+		size_t pos = (size_t)mix_port(h, u[i].port) & (cap - 1);
+		while (slot[pos]) {
+			struct dcontact *k = &u[slot[pos] - 1];
+			if (k->port == u[i].port && addr_eq(&k->dst, &u[i].dst))
+				break;
+			pos = (pos + 1) & (cap - 1);
+		}
+		if (slot[pos]) {
+			struct dcontact *k = &u[slot[pos] - 1];
+			uint32_t sum = k->count + u[i].count;
+			if (dcontact_before(&u[i], k))
+				*k = u[i];
+			k->count = sum;
+			continue;
+		}
+		slot[pos] = (uint32_t)d + 1;
+		hd[d] = h;
+		u[d] = u[i];
+		u[d++].mark = 0;
+	}
+	uint32_t runs = 0;
+	for (size_t k = 0; k < d; k++) {
+		size_t pos = (size_t)mix_port(hd[k], 0xffff) & (cap - 1);
+		while (dslot[pos] && !addr_eq(&u[dslot[pos] - 1].dst, &u[k].dst))
+			pos = (pos + 1) & (cap - 1);
+		if (!dslot[pos]) {
+			dslot[pos] = (uint32_t)k + 1;
+			dst_run[k] = runs++;
+		} else {
+			dst_run[k] = dst_run[dslot[pos] - 1];
+		}
+	}
+	*n_dst = runs;
+	free(slot);
+	free(dslot);
+	free(hd);
+	return d;
 }
 
-/* The members behind one run: at least cfg->dist_sources of them with a
- * slice (DIST_MIN_SLICE contacts) each, and none with half of it (else it
- * is one scanner with company). per has a zeroed counter per group member
- * and is left zeroed. */
-static int run_shared(const struct detect_config *cfg, const struct dcontact *r, size_t m,
-		      uint32_t *per)
+/* ix[0..n): the indices of u by run (run[k] the run of u[k], nruns of
+ * them) and, in each run, in time order (order: u's indices so); start
+ * has nruns + 1 entries, run r at ix[start[r]..start[r + 1]). */
+static void runs_in_time_order(const uint32_t *order, size_t n, const uint32_t *run,
+			       uint32_t nruns, uint32_t *start, uint32_t *ix)
+{
+	memset(start, 0, (nruns + 1) * sizeof(*start));
+	for (size_t k = 0; k < n; k++)
+		start[run[k] + 1]++;
+	for (uint32_t r = 0; r < nruns; r++)
+		start[r + 1] += start[r];
+	for (size_t k = 0; k < n; k++) {
+		uint32_t i = order[k];
+		ix[start[run[i]]++] = i;
+	}
+	for (uint32_t r = nruns; r > 0; r--)
+		start[r] = start[r - 1];
+	start[0] = 0;
+}
+
+/* The members behind one run (u's contacts ix[0..m)): at least
+ * cfg->dist_sources of them with a slice (DIST_MIN_SLICE contacts) each,
+ * and none with half of it (else it is one scanner with company). per has
+ * a zeroed counter per group member and is left zeroed. */
+static int run_shared(const struct detect_config *cfg, const struct dcontact *u,
+		      const uint32_t *ix, size_t m, uint32_t *per)
 {
 	size_t distinct = 0;
 	uint32_t most = 0;
 	for (size_t k = 0; k < m; k++) {
-		if (++per[r[k].gpos] == DIST_MIN_SLICE)
+		uint32_t g = u[ix[k]].gpos;
+		if (++per[g] == DIST_MIN_SLICE)
 			distinct++;
-		if (per[r[k].gpos] > most)
-			most = per[r[k].gpos];
+		if (per[g] > most)
+			most = per[g];
 	}
 	for (size_t k = 0; k < m; k++)
-		per[r[k].gpos] = 0;
+		per[u[ix[k]].gpos] = 0;
 	return distinct >= cfg->dist_sources && (uint64_t)most * 2 <= m;
 }
 
-/* Best sliding-window score of one run (same target or same port, time
- * sorted); marks the run's contacts when it reaches thr and the members
- * share it. */
-static int run_hits(const struct detect_config *cfg, struct dcontact *r, size_t m, int weighted,
-		    unsigned thr, uint32_t *per)
+/* Best sliding-window score of one run (u's contacts ix[0..m): one target,
+ * or one port, in time order; weighted by port, or one each); marks the
+ * run's contacts when it reaches thr and the members share it. Ties in
+ * time may come in any order: the best window is the same. */
+static int run_hits(const struct detect_config *cfg, struct dcontact *u, const uint32_t *ix,
+		    size_t m, int weighted, uint64_t thr, uint32_t *per)
 {
 	uint64_t score = 0, best = 0;
 	size_t j = 0;
 	for (size_t k = 0; k < m; k++) {
-		unsigned wk = weighted ? (r[k].port < 1024 ? cfg->weight_low : cfg->weight_high) : 1;
-		score += wk;
-		while (r[k].t - r[j].t > cfg->window_ns) {
-			score -= weighted ? (r[j].port < 1024 ? cfg->weight_low : cfg->weight_high) : 1;
-			j++;
-		}
+		const struct dcontact *c = &u[ix[k]];
+		score += weighted ? (c->port < 1024 ? cfg->weight_low : cfg->weight_high) : 1;
+		for (; c->t - u[ix[j]].t > cfg->window_ns; j++)
+			score -= weighted ? (u[ix[j]].port < 1024 ? cfg->weight_low
+								   : cfg->weight_high)
+					  : 1;
 		if (score > best)
 			best = score;
 	}
-	if (best < thr || !run_shared(cfg, r, m, per))
+	if (best < thr || !run_shared(cfg, u, ix, m, per))
 		return 0;
 	for (size_t k = 0; k < m; k++)
-		r[k].mark = 1;
+		u[ix[k]].mark = 1;
 	return 1;
 }
 
@@ -256,7 +358,7 @@ static void describe_sig(char *buf, size_t len, uint32_t sig)
  * them in the hit, none with half of it), with slices rather than repeats. */
 static void analyse_group(const struct detect_config *cfg, const struct dist_src *srcs,
 			  const struct group *g, const struct want *w, uint8_t proto,
-			  struct dist_out *out)
+			  struct group_scratch *gs, struct dist_out *out)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < g->n; i++)
@@ -275,46 +377,49 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 	}
 	/* one contact per (target, port): the earliest; the total says how
 	 * much the members repeated each other */
-	qsort(u, n, sizeof(*u), cmp_key_dst_port);
-	size_t total = n, d = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (d && memcmp(u[d - 1].dst.b, u[i].dst.b, 16) == 0 && u[d - 1].port == u[i].port) {
-			u[d - 1].count += u[i].count;
-			continue;
-		}
-		u[d] = u[i];
-		u[d++].mark = 0;
+	size_t total = n;
+	uint32_t *dst_run = xmalloc((n ? n : 1) * sizeof(*dst_run)), n_dst;
+	n = dedup_contacts(u, n, dst_run, &n_dst);
+	/* then the runs of one target and of one port, each in time order */
+	struct tpos *tp = xmalloc((n ? n : 1) * sizeof(*tp));
+	for (size_t i = 0; i < n; i++)
+		tp[i] = (struct tpos){u[i].t, (uint32_t)i};
+	qsort(tp, n, sizeof(*tp), cmp_tpos);
+	uint32_t *order = xmalloc((n ? n : 1) * sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = tp[i].i;
+	free(tp);
+	uint32_t *port_run = xmalloc((n ? n : 1) * sizeof(*port_run)), n_port = 0;
+	if (++gs->stamp == 0) { /* (wrapped: every stamp old again) */
+		memset(gs->port_stamp, 0, 65536 * sizeof(*gs->port_stamp));
+		gs->stamp = 1;
 	}
-	n = d;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t p = u[i].port;
+		if (gs->port_stamp[p] != gs->stamp) {
+			gs->port_stamp[p] = gs->stamp;
+			gs->port_run[p] = n_port++;
+		}
+		port_run[i] = gs->port_run[p];
+	}
+	uint32_t *ix = xmalloc((n ? n : 1) * sizeof(*ix));
+	uint32_t *start = xmalloc(((n_dst > n_port ? n_dst : n_port) + 1) * sizeof(*start));
 	unsigned vhits = 0, hhits = 0;
 	uint32_t *per = xcalloc(g->n, sizeof(*per));
-	qsort(u, n, sizeof(*u), cmp_dst_t);
-	for (size_t a = 0, b; a < n; a = b) {
-		for (b = a + 1; b < n && memcmp(u[b].dst.b, u[a].dst.b, 16) == 0; b++)
-			;
-		vhits += (unsigned)run_hits(cfg, u + a, b - a, 1, cfg->port_score * DIST_FACTOR, per);
-	}
-	qsort(u, n, sizeof(*u), cmp_port_t);
-	for (size_t a = 0, b; a < n; a = b) {
-		for (b = a + 1; b < n && u[b].port == u[a].port; b++)
-			;
-		/* distinct hosts (one contact each) on this port in the window */
-		struct dcontact *r = u + a;
-		size_t len = b - a;
-		uint64_t best = 0;
-		size_t j = 0;
-		for (size_t k = 0; k < len; k++) {
-			while (r[k].t - r[j].t > cfg->window_ns)
-				j++;
-			if (k - j + 1 > best)
-				best = k - j + 1;
-		}
-		if (best >= cfg->sweep_hosts * DIST_FACTOR && run_shared(cfg, r, len, per)) {
-			hhits++;
-			for (size_t q = a; q < b; q++)
-				u[q].mark = 1;
-		}
-	}
+	runs_in_time_order(order, n, dst_run, n_dst, start, ix);
+	for (uint32_t r = 0; r < n_dst; r++)
+		vhits += (unsigned)run_hits(cfg, u, ix + start[r], start[r + 1] - start[r], 1,
+					    (uint64_t)cfg->port_score * DIST_FACTOR, per);
+	/* distinct hosts (one contact each) on one port in the window */
+	runs_in_time_order(order, n, port_run, n_port, start, ix);
+	for (uint32_t r = 0; r < n_port; r++)
+		hhits += (unsigned)run_hits(cfg, u, ix + start[r], start[r + 1] - start[r], 0,
+					    (uint64_t)cfg->sweep_hosts * DIST_FACTOR, per);
+	free(dst_run);
+	free(order);
+	free(port_run);
+	free(ix);
+	free(start);
 	if (!vhits && !hhits) {
 		free(per);
 		free(u);
@@ -368,6 +473,7 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 	size_t nt = 0, np = 0, no = 0;
 	uint32_t fc[FC_N] = {0}, nmap = 0;
 	int inside = 0, all_allow = 1;
+	const struct dcontact *first = NULL;
 	for (size_t q = 0; q < g->n; q++) {
 		if (!per[q])
 			continue;
@@ -385,14 +491,16 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 		f->successes += u[i].succ;
 		fc[u[i].fclass < FC_N ? u[i].fclass : FC_UNKNOWN]++;
 		nmap += (u[i].fp & FP_NMAP) != 0;
-		if (u[i].t && (!f->start_ns || u[i].t < f->start_ns)) {
-			f->start_ns = u[i].t;
-			f->first_unit = u[i].unit;
-			f->first_line = u[i].line;
-		}
+		if (u[i].t && (!first || dcontact_first(&u[i], first)))
+			first = &u[i];
 		if (u[i].t > f->end_ns)
 			f->end_ns = u[i].t;
 		f->dark_hits += (uint32_t)detect_is_dark(cfg, &u[i].dst);
+	}
+	if (first) {
+		f->start_ns = first->t;
+		f->first_unit = first->unit;
+		f->first_line = first->line;
 	}
 	f->probes = hit;
 	qsort(tg, nt, sizeof(*tg), cmp_addr_v);
@@ -553,6 +661,7 @@ struct group_jobs {
 struct group_worker {
 	struct group_jobs *jobs;
 	uint32_t id;
+	struct group_scratch scratch;
 	struct dist_out out;
 };
 
@@ -566,7 +675,8 @@ static void *group_worker_run(void *arg)
 			break;
 		for (size_t p = 0; p < DIST_NPROTOS; p++) {
 			size_t before = gw->out.n;
-			analyse_group(j->cfg, j->srcs, &j->gs[i], j->w, dist_protos[p], &gw->out);
+			analyse_group(j->cfg, j->srcs, &j->gs[i], j->w, dist_protos[p], &gw->scratch,
+				      &gw->out);
 			struct group_res *r = &j->res[i * DIST_NPROTOS + p];
 			r->worker = gw->out.n > before ? gw->id : UINT32_MAX;
 			r->idx = (uint32_t)before;
@@ -593,6 +703,7 @@ static void analyse_groups(const struct detect_config *cfg, const struct dist_sr
 	for (unsigned k = 0; k < threads; k++) {
 		gw[k].jobs = &j;
 		gw[k].id = k;
+		group_scratch_init(&gw[k].scratch);
 	}
 	run_on_threads(group_worker_run, gw, sizeof(*gw), threads);
 	size_t from = out->n;
@@ -603,8 +714,10 @@ static void analyse_groups(const struct detect_config *cfg, const struct dist_sr
 		out->items[out->n++] = gw[j.res[i].worker].out.items[j.res[i].idx];
 		merge_duplicate(out, from);
 	}
-	for (unsigned k = 0; k < threads; k++)
+	for (unsigned k = 0; k < threads; k++) {
 		free(gw[k].out.items); /* (the findings' arrays now belong to out's) */
+		group_scratch_free(&gw[k].scratch);
+	}
 	free(gw);
 	free(j.res);
 }

@@ -425,6 +425,75 @@ static size_t kept(const struct detect_config *cfg, const struct event *ev, size
 	return k;
 }
 
+/* Members that repeat each other: each (target, port) once, at its earliest
+ * contact, whichever member made it; the repeats in the events. The
+ * finding starts at its earliest contact, a tie in time going to the lower
+ * port. */
+static void distributed_repeats(void **state)
+{
+	(void)state;
+	struct detect_config cfg;
+	detect_config_defaults(&cfg);
+	struct event ev[64];
+	/* six neighbours, five privileged ports each, all starting at 1 s:
+	 * .11 on 125-129, .12 on 120-124, ..., .16 on 100-104 */
+	size_t n = 0;
+	for (int s = 0; s < 6; s++) {
+		char src[32];
+		snprintf(src, sizeof(src), "198.51.100.%d", 11 + s);
+		for (int p = 0; p < 5; p++)
+			ev[n++] = syn(src, "192.0.2.1", (uint16_t)(125 - s * 5 + p), 1000 + p * 50);
+	}
+	struct detect_findings *f = run(&cfg, ev, n);
+	assert_int_equal(f->n, 1);
+	const struct finding *g = &f->items[0];
+	assert_int_equal(g->type, FINDING_DISTRIBUTED);
+	assert_int_equal(g->probes, 30);
+	assert_int_equal(g->events, 30);
+	assert_int_equal(g->start_ns, (T0 + 1) * NS_PER_SEC);
+	assert_int_equal(g->first_line, ev[25].line); /* .16's port 100, not .11's 125 */
+	detect_findings_free(f);
+	/* .13 probes .11's port 126 before anyone (0.9 s), .15 probes .16's
+	 * port 101 after it (1.5 s), .11 port 127 again */
+	ev[n++] = syn("198.51.100.13", "192.0.2.1", 126, 900);
+	ev[n++] = syn("198.51.100.15", "192.0.2.1", 101, 1500);
+	ev[n++] = syn("198.51.100.11", "192.0.2.1", 127, 1600);
+	f = run(&cfg, ev, n);
+	assert_int_equal(f->n, 1);
+	g = &f->items[0];
+	assert_int_equal(g->type, FINDING_DISTRIBUTED);
+	assert_int_equal(g->n_members, 6);
+	assert_int_equal(g->n_ports, 30);
+	assert_int_equal(g->probes, 30);
+	assert_int_equal(g->events, 33);
+	assert_int_equal(g->start_ns, T0 * NS_PER_SEC + 900000000LL);
+	assert_int_equal(g->first_line, ev[30].line);
+	assert_int_equal(g->end_ns, T0 * NS_PER_SEC + 1200000000LL);
+	detect_findings_free(f);
+	/* a sweep of 445 in four slices of six hosts, each member with two
+	 * hosts on 80 too: only 445's run reaches 20 hosts */
+	n = 0;
+	for (int s = 0; s < 4; s++) {
+		char src[32], dst[32];
+		snprintf(src, sizeof(src), "198.51.100.%d", 11 + s);
+		for (int h = 0; h < 8; h++) {
+			snprintf(dst, sizeof(dst), "192.0.2.%d", 1 + s * 8 + h);
+			ev[n++] = syn(src, dst, h < 6 ? 445 : 80, 1000 + s * 20 + h * 100);
+		}
+	}
+	f = run(&cfg, ev, n);
+	assert_int_equal(f->n, 1);
+	g = &f->items[0];
+	assert_int_equal(g->type, FINDING_DISTRIBUTED);
+	assert_int_equal(g->group_shape, FINDING_HORIZONTAL);
+	assert_int_equal(g->n_members, 4);
+	assert_int_equal(g->n_ports, 1);
+	assert_int_equal(g->ports[0], 445);
+	assert_int_equal(g->n_targets, 24);
+	assert_int_equal(g->probes, 24);
+	detect_findings_free(f);
+}
+
 static void keep_net(void **state)
 {
 	(void)state;
@@ -513,6 +582,7 @@ int main(void)
 		cmocka_unit_test(periodic_sources),
 		cmocka_unit_test(arp_sweep),
 		cmocka_unit_test(distributed_scans),
+		cmocka_unit_test(distributed_repeats),
 		cmocka_unit_test(keep_net),
 		cmocka_unit_test(options),
 	};
