@@ -417,6 +417,8 @@ struct dist_out {
 void detect_distributed(struct detector *d, const struct detect_config *cfg, struct dist_src *srcs,
 			size_t n, unsigned threads, struct dist_out *out);
 /* findings.c helpers distributed.c shares */
+/* Sort a[0..n) in address order. */
+void detect_sort_addrs(struct ip_addr *a, size_t n);
 /* Sort a[0..n) and drop repeats; returns how many are left. */
 size_t detect_sort_u16_unique(uint16_t *a, size_t n);
 unsigned detect_severity(const struct detect_config *cfg, const struct finding *f);

@@ -338,11 +338,6 @@ static int run_hits(const struct detect_config *cfg, struct dcontact *u, const u
 	return 1;
 }
 
-static int cmp_addr_v(const void *a, const void *b)
-{
-	return memcmp(a, b, 16);
-}
-
 static void describe_sig(char *buf, size_t len, uint32_t sig)
 {
 	static const char *const ttl[4] = {"32", "64", "128", "255"};
@@ -462,7 +457,7 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 	for (size_t q = 0; q < g->n; q++)
 		if (per[q])
 			mem[nm++] = srcs[g->src[q]].addr;
-	qsort(mem, nm, sizeof(*mem), cmp_addr_v);
+	detect_sort_addrs(mem, nm);
 	f->n_members = nm;
 	f->n_members_kept = nm < DETECT_TARGETS_KEPT ? nm : DETECT_TARGETS_KEPT;
 	f->members = mem;
@@ -503,7 +498,7 @@ static void analyse_group(const struct detect_config *cfg, const struct dist_src
 		f->first_line = first->line;
 	}
 	f->probes = hit;
-	qsort(tg, nt, sizeof(*tg), cmp_addr_v);
+	detect_sort_addrs(tg, nt);
 	size_t k = 0;
 	for (size_t i = 0; i < nt; i++)
 		if (!k || memcmp(tg[k - 1].b, tg[i].b, 16) != 0)

@@ -9,6 +9,7 @@
  * service as background. */
 #include "detect/detect.h"
 
+#include <endian.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -95,6 +96,37 @@ static int cmp_addr(const struct ip_addr *a, const struct ip_addr *b)
 static int cmp_addr_v(const void *pa, const void *pb)
 {
 	return cmp_addr(pa, pb);
+}
+
+/* a before b in address order (memcmp's), as two big-endian halves */
+static inline int addr_before(const struct ip_addr *a, const struct ip_addr *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a->b, 8);
+	memcpy(&a1, a->b + 8, 8);
+	memcpy(&b0, b->b, 8);
+	memcpy(&b1, b->b + 8, 8);
+	a0 = be64toh(a0);
+	b0 = be64toh(b0);
+	if (a0 != b0)
+		return a0 < b0;
+	return be64toh(a1) < be64toh(b1);
+}
+
+void detect_sort_addrs(struct ip_addr *a, size_t n)
+{
+	if (n > 32) {
+		qsort(a, n, sizeof(*a), cmp_addr_v);
+		return;
+	}
+	/* a finding's few targets: insertion sort, no call a comparison */
+	for (size_t i = 1; i < n; i++) {
+		struct ip_addr v = a[i];
+		size_t j = i;
+		for (; j > 0 && addr_before(&v, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
 }
 
 size_t detect_sort_u16_unique(uint16_t *a, size_t n)
@@ -474,7 +506,7 @@ static void fill_members(struct ctx *x, struct finding *f, const struct src_view
 			tg[nt++] = c[mem[i]].dst;
 		}
 	}
-	qsort(tg, nt, sizeof(*tg), cmp_addr_v);
+	detect_sort_addrs(tg, nt);
 	f->n_targets = nt;
 	if (nt) {
 		f->target_lo = tg[0];

@@ -162,6 +162,25 @@ static void horizontal_block_ping(void **state)
 	assert_int_equal(f->items[0].type, FINDING_HORIZONTAL);
 	assert_int_equal(f->items[0].n_targets, 10);
 	detect_findings_free(f);
+	/* the targets in address order, whichever octet tells them apart */
+	static const char *const scattered[12] = {
+		"10.1.2.3",   "10.1.1.200", "10.9.0.1",  "10.1.1.7",  "10.0.255.255", "10.1.2.1",
+		"10.200.0.0", "10.1.1.8",   "10.0.3.4",  "10.2.0.9",  "10.1.3.0",     "10.0.0.77"};
+	static const char *const in_order[12] = {
+		"10.0.0.77", "10.0.3.4", "10.0.255.255", "10.1.1.7", "10.1.1.8",  "10.1.1.200",
+		"10.1.2.1",  "10.1.2.3", "10.1.3.0",     "10.2.0.9", "10.9.0.1",  "10.200.0.0"};
+	for (int i = 0; i < 12; i++)
+		ev[i] = syn("203.0.113.5", scattered[i], 445, i * 10);
+	f = run(&cfg, ev, 12);
+	assert_int_equal(real(f), 1);
+	assert_int_equal(f->items[0].n_targets, 12);
+	assert_true(f->items[0].n_targets_kept >= 2);
+	char a[ADDR_STRLEN];
+	for (size_t i = 0; i < f->items[0].n_targets_kept; i++)
+		assert_string_equal(addr_format(&f->items[0].targets[i], a), in_order[i]);
+	assert_string_equal(addr_format(&f->items[0].target_lo, a), in_order[0]);
+	assert_string_equal(addr_format(&f->items[0].target_hi, a), in_order[11]);
+	detect_findings_free(f);
 	/* 20 ports on each of 20 hosts: a block scan */
 	size_t n = 0;
 	for (int h = 0; h < 20; h++)
