@@ -2194,8 +2194,30 @@ static int log_mixed_at(const struct detector *head, uint32_t h, unsigned *p, si
  * events can be fetched well ahead. A source's order is its first
  * detector's place << 32 | its first event there, which orders sources as
  * the tables' walk does. */
-static void log_walk(struct detector *head, detect_want_fn want, detect_source_fn fn, void *arg,
-		     unsigned part, unsigned nparts)
+/* The first of keys [pos, end) whose hash is h or above (keys sorted):
+ * galloping from pos, since the wanted hashes come in order. */
+static size_t log_seek(const uint64_t *keys, size_t pos, size_t end, uint32_t h)
+{
+	size_t step = 1, lo = pos, hi = pos;
+	while (hi < end && (uint32_t)(keys[hi] >> 32) < h) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	if (hi > end)
+		hi = end;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uint32_t)(keys[mid] >> 32) < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void log_walk(struct detector *head, const uint32_t *wh, size_t n_wh, detect_want_fn want,
+		     detect_source_fn fn, void *arg, unsigned part, unsigned nparts)
 {
 	unsigned k = 0;
 	for (struct detector *x = head; x; x = x->merged)
@@ -2225,7 +2247,7 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 	}
 	int known = want && log_mixed_known(head);
 	unsigned mp = 0;
-	size_t mi = 0;
+	size_t mi = 0, wi = 0;
 	for (;;) {
 		int any = 0;
 		uint32_t h = 0;
@@ -2239,6 +2261,17 @@ static void log_walk(struct detector *head, detect_want_fn want, detect_source_f
 		}
 		if (!any)
 			break;
+		if (wh) { /* to the next wanted hash, the keys between unread */
+			while (wi < n_wh && wh[wi] < h)
+				wi++;
+			if (wi == n_wh)
+				break;
+			if (wh[wi] != h) {
+				for (unsigned j = 0; j < k; j++)
+					pos[j] = log_seek(dets[j]->logk, pos[j], end[j], wh[wi]);
+				continue;
+			}
+		}
 		unsigned nr = 0;
 		for (unsigned j = 0; j < k; j++) {
 			const uint64_t *kj = dets[j]->logk;
@@ -2484,19 +2517,31 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
 {
 	detect_flush(d);
 	if (d && d->log_on) {
-		log_walk(d, want, fn, arg, 0, 1);
+		log_walk(d, NULL, 0, want, fn, arg, 0, 1);
 		return;
 	}
 	each_source_run(d, want, fn, arg, 0, 1);
 }
 
+void detect_each_wanted_part(struct detector *d, unsigned part, unsigned nparts,
+			     const uint32_t *hashes, size_t n_hashes, detect_want_fn want,
+			     detect_source_fn fn, void *arg)
+{
+	if (d->log_on) /* (log_prepare'd by detect_flush) */
+		log_walk(d, hashes, n_hashes, want, fn, arg, part, nparts);
+	else
+		each_source_run(d, want, fn, arg, part, nparts);
+}
+
 void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
 			     detect_want_fn want, detect_source_fn fn, void *arg)
 {
-	if (d->log_on) /* (log_prepare'd by detect_flush) */
-		log_walk(d, want, fn, arg, part, nparts);
-	else
-		each_source_run(d, want, fn, arg, part, nparts);
+	detect_each_wanted_part(d, part, nparts, NULL, 0, want, fn, arg);
+}
+
+uint32_t detect_source_hash(const struct ip_addr *a)
+{
+	return src_hash(a);
 }
 
 size_t detect_memory(struct detector *d)

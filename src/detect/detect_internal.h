@@ -375,6 +375,14 @@ void detect_each_source_if(struct detector *d, detect_want_fn want, detect_sourc
  * part. */
 void detect_each_source_part(struct detector *d, unsigned part, unsigned nparts,
 			     detect_want_fn want, detect_source_fn fn, void *arg);
+/* detect_each_source_part for a few wanted sources whose hashes
+ * (detect_source_hash of each, sorted, n_hashes of them) are known: the
+ * event log's walk then skips the other sources' events unread. want
+ * still decides (two sources may share a hash). */
+void detect_each_wanted_part(struct detector *d, unsigned part, unsigned nparts,
+			     const uint32_t *hashes, size_t n_hashes, detect_want_fn want,
+			     detect_source_fn fn, void *arg);
+uint32_t detect_source_hash(const struct ip_addr *a);
 
 /* Probe signature (detect.c): window, initial TTL (rounded up to 32, 64,
  * 128 or 255), TCP flags and option bytes of a TCP probe, packed; 0 when

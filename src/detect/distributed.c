@@ -66,6 +66,8 @@ struct want {
 	 * the contacts the walk put there */
 	uint32_t *off, *take, *cnt;
 	struct dcontact *pool;
+	uint32_t *hashes; /* the wanted sources' (detect_source_hash), sorted */
+	size_t n_hashes;
 	uint64_t refused;
 	int64_t window_ns;
 };
@@ -575,8 +577,15 @@ static int merge_duplicate(struct dist_out *out, size_t from)
 static void *want_part_run(void *arg)
 {
 	struct want_part *wp = arg;
-	detect_each_source_part(wp->d, wp->part, wp->nparts, want_fn, copy_fn, wp);
+	detect_each_wanted_part(wp->d, wp->part, wp->nparts, wp->w->hashes, wp->w->n_hashes, want_fn,
+				copy_fn, wp);
 	return NULL;
+}
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
 }
 
 static int cmp_want_addr(const void *pa, const void *pb)
@@ -610,6 +619,11 @@ static void want_shares(struct want *w, size_t ns)
 		room -= take;
 	}
 	w->pool = xmalloc((DIST_MAX_CONTACTS - room + 1) * sizeof(*w->pool));
+	w->hashes = xmalloc((n ? n : 1) * sizeof(*w->hashes));
+	for (size_t i = 0; i < n; i++)
+		w->hashes[i] = detect_source_hash(&v[i].a);
+	qsort(w->hashes, n, sizeof(*w->hashes), cmp_u32);
+	w->n_hashes = n;
 	free(v);
 }
 
@@ -806,4 +820,5 @@ void detect_distributed(struct detector *d, const struct detect_config *cfg, str
 	free(w.cnt);
 	free(w.take);
 	free(w.pool);
+	free(w.hashes);
 }

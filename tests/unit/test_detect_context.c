@@ -95,6 +95,19 @@ static struct detect_findings *run(const struct detect_config *cfg, const struct
 	return f;
 }
 
+/* The same through the event log (detect_use_log), as the pipeline runs. */
+static struct detect_findings *run_log(const struct detect_config *cfg, const struct event *ev,
+				       size_t n)
+{
+	struct detector *d = detect_new(cfg);
+	detect_use_log(d);
+	for (size_t i = 0; i < n; i++)
+		detect_add(d, &ev[i]);
+	struct detect_findings *f = detect_findings(d);
+	detect_free(d);
+	return f;
+}
+
 static const struct finding *find(const struct detect_findings *f, enum finding_type t)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -434,7 +447,7 @@ static void distributed_repeats(void **state)
 	(void)state;
 	struct detect_config cfg;
 	detect_config_defaults(&cfg);
-	struct event ev[64];
+	struct event ev[600];
 	/* six neighbours, five privileged ports each, all starting at 1 s:
 	 * .11 on 125-129, .12 on 120-124, ..., .16 on 100-104 */
 	size_t n = 0;
@@ -453,6 +466,25 @@ static void distributed_repeats(void **state)
 	assert_int_equal(g->start_ns, (T0 + 1) * NS_PER_SEC);
 	assert_int_equal(g->first_line, ev[25].line); /* .16's port 100, not .11's 125 */
 	detect_findings_free(f);
+	/* the same among 500 others, a probe each, in the tables and in the
+	 * event log (whose walk for the members' contacts skips the others
+	 * by their hashes) */
+	size_t nb = n;
+	for (int b = 0; b < 500; b++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.%d.%d.1", 1 + b / 200, b % 200);
+		ev[nb++] = syn(src, "192.0.2.9", 22, 2000 + b);
+	}
+	for (int log = 0; log < 2; log++) {
+		f = log ? run_log(&cfg, ev, nb) : run(&cfg, ev, nb);
+		assert_int_equal(f->n, 1);
+		g = &f->items[0];
+		assert_int_equal(g->type, FINDING_DISTRIBUTED);
+		assert_int_equal(g->n_members, 6);
+		assert_int_equal(g->probes, 30);
+		assert_int_equal(g->first_line, ev[25].line);
+		detect_findings_free(f);
+	}
 	/* .13 probes .11's port 126 before anyone (0.9 s), .15 probes .16's
 	 * port 101 after it (1.5 s), .11 port 127 again */
 	ev[n++] = syn("198.51.100.13", "192.0.2.1", 126, 900);
