@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	struct detect_findings *f1 = detect_findings(a), *f2 = detect_findings(one);
 	for (size_t i = 0; i < f1->n; i++)
-		if (f1->items[i].severity < 1 || f1->items[i].severity > 5 || !f1->items[i].why[0])
+		if (f1->items[i].severity < 1 || f1->items[i].severity > 5 || !detect_why(f1, &f1->items[i])[0])
 			abort();
 	detect_findings_free(f1);
 	detect_findings_free(f2);

@@ -177,13 +177,14 @@ static int qualifies(int routable, int allowed, int inside, unsigned sev, unsign
 	return 0;
 }
 
-static void incident_from_finding(struct abuse_incident *a, const struct finding *f)
+static void incident_from_finding(struct abuse_incident *a, const struct detect_findings *df,
+				  const struct finding *f)
 {
 	a->src = f->src;
 	a->type = detect_type_title(f->type);
 	a->type_key = detect_type_name(f->type);
 	a->xarf_type = xarf_type_of(f->type);
-	a->summary = f->why;
+	a->summary = detect_why(df, f);
 	a->severity = f->severity;
 	a->first_ns = f->start_ns;
 	a->last_ns = f->end_ns;
@@ -256,7 +257,7 @@ struct incident *abuse_pick_incidents(const struct detect_findings *df,
 		const struct finding *f = &df->items[i];
 		if (qualifies(reportable(&f->src), f->allow != NULL, f->inside, f->severity, min_sev,
 			      max_incidents, n, t))
-			incident_from_finding(&v[n++].inc, f);
+			incident_from_finding(&v[n++].inc, df, f);
 	}
 	for (size_t i = 0; wf && i < wf->n_sources; i++) {
 		const struct web_source *ws = &wf->sources[i];

@@ -221,7 +221,9 @@ struct finding {
 	struct ip_addr *members; /* sorted, all n_members of them */
 	size_t n_members_kept;   /* of them, the lowest DETECT_TARGETS_KEPT: what reports list */
 	char group_evidence[160]; /* what they share: "the same /24", "window 1024, TTL 64, SYN..." */
-	char why[512];       /* one sentence */
+	char why[512];       /* one sentence: empty until detect_why() writes it */
+	uint32_t trw_failed, trw_succeeded; /* TRW's counts, for the sentence */
+	uint8_t mirai_ports; /* only telnet's 23 and 2323, for the sentence */
 	uint32_t first_unit; /* evidence: origin of the earliest event */
 	uint64_t first_line;
 	uint64_t order;      /* the last tie-break of the ranking: its source's place in
@@ -281,6 +283,12 @@ const char *detect_type_name(enum finding_type t);          /* "vertical", ... *
 const char *detect_type_title(enum finding_type t);         /* "vertical port scan", ... */
 const char *detect_technique_name(enum finding_technique t); /* "syn", ... */
 const char *detect_technique_title(enum finding_technique t); /* "SYN", ... */
+
+/* A finding's sentence of why, written into f->why when first asked
+ * for: a big run's findings are mostly never listed, and formatting every
+ * one of them cost as much as a tenth of their analysis. Two threads must
+ * not ask for one finding's at once. */
+const char *detect_why(const struct detect_findings *df, const struct finding *f);
 
 /* Findings at or above a severity (allowlisted ones never count). */
 size_t detect_count_at_least(const struct detect_findings *f, unsigned severity);

@@ -979,10 +979,9 @@ static void ports_list_words(struct sb *b, const struct finding *f)
 static void arp_words(struct sb *b, const struct finding *f, const char *atleast);
 static void group_words(struct sb *b, const struct finding *f);
 
-static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f, unsigned trw_s,
-		int mirai_ports)
+static void why(const struct detect_config *cfg, struct finding *f)
 {
-	const struct detect_config *cfg = x->cfg;
+	unsigned trw_k = f->trw_attempts, trw_f = f->trw_failed, trw_s = f->trw_succeeded;
 	struct sb b = {f->why, 0, sizeof(f->why)};
 	char p1[24], p2[24], d1[48], w1[32], w2[32];
 	const char *atleast = f->truncated ? "at least " : "";
@@ -1098,7 +1097,7 @@ static void why(struct ctx *x, struct finding *f, unsigned trw_k, unsigned trw_f
 	}
 	if (f->tool)
 		sb_add(&b, "; %s -> %s", f->tool_evidence, f->tool);
-	if (mirai_ports && (!f->tool || strcmp(f->tool, "Mirai") != 0))
+	if (f->mirai_ports && (!f->tool || strcmp(f->tool, "Mirai") != 0))
 		sb_add(&b, "; only telnet ports 23 and 2323, Mirai's pattern");
 	if (f->n_open && f->type != FINDING_HAMMER) {
 		sb_add(&b, "; %zu answered (", f->n_open);
@@ -1627,7 +1626,9 @@ static void analyse_source(struct ctx *x, const struct src_view *s)
 		f->period_returns = returns;
 		f->period_more = returns_more;
 		f->severity = (uint8_t)detect_severity(cfg, f);
-		why(x, f, tk, tf, ts, mirai_ports);
+		f->trw_failed = tf;
+		f->trw_succeeded = ts;
+		f->mirai_ports = (uint8_t)mirai_ports;
 	}
 	if (x->n == before) {
 		background_add(x, s);
@@ -1694,7 +1695,6 @@ static void distributed(struct ctx *x, struct detector *d, unsigned threads)
 		struct finding *f = &o.items[i];
 		f->severity = (uint8_t)detect_severity(x->cfg, f);
 		f->order = ORDER_DISTRIBUTED | i;
-		why(x, f, 0, 0, 0, 0);
 		x->items = xgrow(x->items, &x->cap, x->n + 1, sizeof(*x->items));
 		x->items[x->n++] = *f;
 	}
@@ -1920,6 +1920,13 @@ struct detect_findings *detect_findings(struct detector *d)
 	out->cfg_copy.catalog = cfg->catalog;
 	ctx_free(&x);
 	return out;
+}
+
+const char *detect_why(const struct detect_findings *df, const struct finding *f)
+{
+	if (!f->why[0]) /* (every sentence has words) */
+		why(&df->cfg_copy, (struct finding *)f);
+	return f->why;
 }
 
 static void finding_fini(struct finding *f)

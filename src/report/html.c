@@ -511,7 +511,7 @@ static void finding_details(struct hw *w, const struct finding *f, size_t i)
 	if (f->start_ns && f->end_ns > f->start_ns)
 		putf(w, " for %s", duration_text(f->end_ns - f->start_ns, d, sizeof(d)));
 	puts_(w, "</summary>\n<p>");
-	esc(w, f->why);
+	esc(w, detect_why(w->r->findings, f));
 	puts_(w, "</p>");
 	if (f->tool) {
 		puts_(w, "<p>Tool: ");

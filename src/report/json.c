@@ -568,7 +568,7 @@ static void write_finding(struct jw *w, const struct finding *f)
 	comma(w);
 	kv_bool(w, "lower_bounds", f->truncated); comma(w);
 	write_finding_context(w, f);
-	kv_str(w, "why", f->why); comma(w);
+	kv_str(w, "why", detect_why(w->r->findings, f)); comma(w);
 	uint64_t line = f->first_line;
 	const char *path = NULL;
 	if (r->origin) {

@@ -529,7 +529,7 @@ static void finding_row(struct tw *w, struct table *t, const struct finding *f, 
 		snprintf(buf, sizeof(buf), " (%s)", f->allow->label);
 		row_after(t, "allowlisted: ", f->allow->reason, buf);
 	}
-	row_after(t, "why: ", f->why, "");
+	row_after(t, "why: ", detect_why(w->r->findings, f), "");
 	evidence_after(w, t, f->first_unit, f->first_line);
 }
 

@@ -138,7 +138,7 @@ static void honeypot_contacts_fail(void **state)
 	const struct finding *t = find(f, FINDING_TRW);
 	assert_non_null(t);
 	assert_int_equal(t->trw_attempts, 4); /* log(99) / log(4) = 3.3 */
-	assert_non_null(strstr(t->why, "4 failed, 0 succeeded"));
+	assert_non_null(strstr(detect_why(f, t), "4 failed, 0 succeeded"));
 	detect_findings_free(f);
 }
 
@@ -163,7 +163,7 @@ static void dark_addresses(void **state)
 	const struct finding *t = find(f, FINDING_TRW);
 	assert_non_null(t);
 	assert_int_equal(t->dark_hits, 5);
-	assert_non_null(strstr(t->why, "5 probes to dark addresses"));
+	assert_non_null(strstr(detect_why(f, t), "5 probes to dark addresses"));
 	unsigned sev_dark = t->severity;
 	detect_findings_free(f);
 	/* a vertical scan: one more severity point when its host is dark */
@@ -207,7 +207,7 @@ static void followon_connection(void **state)
 	assert_int_equal(f->n, 1);
 	assert_true(f->items[0].followon);
 	assert_int_equal(f->items[0].severity, sev + 1);
-	assert_non_null(strstr(f->items[0].why, "then a connection from the same source succeeded"));
+	assert_non_null(strstr(detect_why(f, &f->items[0]), "then a connection from the same source succeeded"));
 	detect_findings_free(f);
 	/* a login at any time counts too */
 	ev[7].outcome = EVENT_OUTCOME_AUTH_SUCCESS;
@@ -240,7 +240,7 @@ static void periodic_sources(void **state)
 	assert_true(f->n >= 1);
 	assert_true(f->items[0].period_s > 21000 && f->items[0].period_s < 22200);
 	assert_int_equal(f->items[0].period_returns, 4);
-	assert_non_null(strstr(f->items[0].why, "periodic: returned 4 times, every 6 h"));
+	assert_non_null(strstr(detect_why(f, &f->items[0]), "periodic: returned 4 times, every 6 h"));
 	detect_findings_free(f);
 	/* three returns are not enough */
 	f = run(&cfg, ev, 4 * 7);
@@ -265,7 +265,7 @@ static void periodic_sources(void **state)
 	assert_int_equal(f->items[0].period_s, 21600);
 	assert_int_equal(f->items[0].period_returns, 6);
 	assert_true(f->items[0].period_more);
-	assert_non_null(strstr(f->items[0].why, "periodic: returned at least 6 times, every 6 h"));
+	assert_non_null(strstr(detect_why(f, &f->items[0]), "periodic: returned at least 6 times, every 6 h"));
 	detect_findings_free(f);
 	/* the same events split between two detectors in turns (as threads
 	 * take chunks) and reversed in each: the same visits */
@@ -311,7 +311,7 @@ static void arp_sweep(void **state)
 	assert_int_equal(f->items[0].type, FINDING_PING_SWEEP);
 	assert_int_equal(f->items[0].technique, TECH_ARP);
 	assert_int_equal(f->items[0].n_targets, 20);
-	assert_non_null(strstr(f->items[0].why, "ARP who-has for 20 addresses of 192.168.1.0/27 in "));
+	assert_non_null(strstr(detect_why(f, &f->items[0]), "ARP who-has for 20 addresses of 192.168.1.0/27 in "));
 	detect_findings_free(f);
 	/* nine: below the sweep threshold */
 	f = run(&cfg, ev, 9);
@@ -357,7 +357,7 @@ static void distributed_scans(void **state)
 	assert_string_equal(addr_format(&g->members[0], a), "198.51.100.11");
 	assert_string_equal(addr_format(&g->members[5], a), "198.51.100.16");
 	assert_non_null(strstr(g->group_evidence, "198.51.100.0/24"));
-	assert_non_null(strstr(g->why, "6 sources (198.51.100.11 .. 198.51.100.16)"));
+	assert_non_null(strstr(detect_why(f, g), "6 sources (198.51.100.11 .. 198.51.100.16)"));
 	detect_findings_free(f);
 	/* off */
 	cfg.dist_sources = 0;

@@ -108,7 +108,7 @@ static void vertical_threshold_edges(void **state)
 	assert_int_equal(f->items[0].technique, TECH_SYN);
 	assert_int_equal(f->items[0].n_ports, 21);
 	assert_string_equal(f->items[0].tool, "nmap -sS");
-	assert_non_null(strstr(f->items[0].why, "21 distinct TCP ports on 192.0.2.1"));
+	assert_non_null(strstr(detect_why(f, &f->items[0]), "21 distinct TCP ports on 192.0.2.1"));
 	detect_findings_free(f);
 	/* 7 privileged ports weigh 3 each: 21 */
 	for (int i = 0; i < 7; i++)
@@ -133,7 +133,7 @@ static void window_and_slow(void **state)
 	assert_int_equal(real(f), 1);
 	assert_int_equal(f->items[0].type, FINDING_VERTICAL);
 	assert_int_equal(f->items[0].slow, 1);
-	assert_non_null(strstr(f->items[0].why, "slow"));
+	assert_non_null(strstr(detect_why(f, &f->items[0]), "slow"));
 	detect_findings_free(f);
 	/* slow window off: nothing */
 	cfg.slow_window_ns = 0;
@@ -435,7 +435,7 @@ static void merge_any_split(void **state)
 	assert_true(one->n > 0);
 	assert_int_equal(one->n, three->n);
 	for (size_t i = 0; i < one->n; i++) {
-		assert_string_equal(one->items[i].why, three->items[i].why);
+		assert_string_equal(detect_why(one, &one->items[i]), detect_why(three, &three->items[i]));
 		assert_int_equal(one->items[i].events, three->items[i].events);
 		assert_int_equal(one->items[i].first_line, three->items[i].first_line);
 		assert_int_equal(one->items[i].n_ports, three->items[i].n_ports);
@@ -513,7 +513,7 @@ static void contact_cap_keeps_earliest(void **state)
 	assert_int_equal(b->items[0].ports[49], 10049);
 	assert_true(a->items[0].truncated);
 	assert_int_equal(a->sources_truncated, 1);
-	assert_non_null(strstr(a->items[0].why, "at least 50"));
+	assert_non_null(strstr(detect_why(a, &a->items[0]), "at least 50"));
 	detect_findings_free(a);
 	detect_findings_free(b);
 }
