@@ -48,6 +48,18 @@ struct bg_cell { /* 16 bytes: 1 MB a protocol, touched at random */
 	uint64_t events;
 };
 
+/* A background contact to be counted: its protocol and port, its
+ * source's serial and its events. */
+struct bg_pending {
+	uint8_t proto;
+	uint16_t port;
+	uint32_t serial;
+	uint32_t count;
+};
+
+#define BG_QUEUE 4096
+#define BG_AHEAD 16
+
 struct ctx {
 	const struct detect_config *cfg;
 	struct finding *items;
@@ -69,6 +81,8 @@ struct ctx {
 	/* background per (proto, port): tcp, udp, sctp by port; icmp, icmpv6 by
 	 * type; other protocols by number */
 	struct bg_cell *bg_tcp, *bg_udp, *bg_sctp, *bg_icmp, *bg_icmp6, *bg_proto;
+	struct bg_pending *bg_q; /* counts on their way to the cells (background_flush) */
+	size_t bg_nq;
 	struct detect_findings *out;
 	uint32_t min_n;        /* contacts below which only hammering can fire */
 	uint32_t min_n_no_trw; /* the same for a source no TRW outcome is known for */
@@ -1246,7 +1260,28 @@ static struct bg_cell *bg_cell(struct ctx *x, uint8_t proto, uint16_t port)
 	return &(*tab)[port & (n - 1)];
 }
 
-#define BG_AHEAD 8
+/* The queued counts into their cells, in the order they came (as
+ * counting each at once would): the cells are scattered over 1 MB per
+ * protocol, and most background sources have a contact or two, so they
+ * are fetched BG_AHEAD counts ahead across sources. */
+static void background_flush(struct ctx *x)
+{
+	const struct bg_pending *q = x->bg_q;
+	size_t n = x->bg_nq;
+	for (size_t i = 0; i < n && i < BG_AHEAD; i++)
+		__builtin_prefetch(bg_cell(x, q[i].proto, q[i].port));
+	for (size_t i = 0; i < n; i++) {
+		if (i + BG_AHEAD < n)
+			__builtin_prefetch(bg_cell(x, q[i + BG_AHEAD].proto, q[i + BG_AHEAD].port));
+		struct bg_cell *cell = bg_cell(x, q[i].proto, q[i].port);
+		if (cell->stamp != q[i].serial) {
+			cell->stamp = q[i].serial;
+			cell->sources += cell->sources != UINT32_MAX;
+		}
+		cell->events += q[i].count;
+	}
+	x->bg_nq = 0;
+}
 
 static void background_add(struct ctx *x, const struct src_view *s)
 {
@@ -1275,18 +1310,13 @@ static void background_add(struct ctx *x, const struct src_view *s)
 			out->background_mirai++;
 	}
 	uint32_t serial = ++x->serial;
-	/* the cells are scattered over 1 MB per protocol: fetch them ahead */
-	for (uint32_t i = 0; i < s->n && i < BG_AHEAD; i++)
-		__builtin_prefetch(bg_cell(x, s->c[i].proto, s->c[i].port));
+	if (!x->bg_q)
+		x->bg_q = xmalloc(BG_QUEUE * sizeof(*x->bg_q));
 	for (uint32_t i = 0; i < s->n; i++) {
-		if (i + BG_AHEAD < s->n)
-			__builtin_prefetch(bg_cell(x, s->c[i + BG_AHEAD].proto, s->c[i + BG_AHEAD].port));
-		struct bg_cell *cell = bg_cell(x, s->c[i].proto, s->c[i].port);
-		if (cell->stamp != serial) {
-			cell->stamp = serial;
-			cell->sources += cell->sources != UINT32_MAX;
-		}
-		cell->events += s->c[i].count;
+		if (x->bg_nq == BG_QUEUE)
+			background_flush(x);
+		x->bg_q[x->bg_nq++] =
+			(struct bg_pending){s->c[i].proto, s->c[i].port, serial, s->c[i].count};
 	}
 }
 
@@ -1744,6 +1774,7 @@ static void ctx_free(struct ctx *x)
 	free(x->bg_icmp);
 	free(x->bg_icmp6);
 	free(x->bg_proto);
+	free(x->bg_q);
 	free(x->dist);
 	free(x->dist_order);
 	free(x->bg_cc);
@@ -1764,6 +1795,7 @@ static void *part_run(void *arg)
 {
 	struct part *p = arg;
 	detect_each_source_part(p->d, p->i, p->n, NULL, each_source, &p->x);
+	background_flush(&p->x);
 	return NULL;
 }
 
@@ -1890,8 +1922,10 @@ struct detect_findings *detect_findings(struct detector *d)
 			parts = (unsigned)cpus;
 		if (parts > 1)
 			analyse_parts(&x, d, parts);
-		else
+		else {
 			detect_each_source(d, each_source, &x);
+			background_flush(&x);
+		}
 		dist_sort(&x); /* parts, and a walk of the event logs, go in hash order */
 		for (const struct detector *m = d; m; m = m->merged) {
 			out->sources_evicted += m->evicted;
