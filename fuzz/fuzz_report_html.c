@@ -52,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct summary sum = {.events = 1, .prefixes = &pre, .n_prefixes = 1};
 	struct finding fi = {.type = FINDING_DISTRIBUTED, .severity = 3, .start_ns = 1};
 	snprintf(fi.why, sizeof(fi.why), "%s", s);
+	fi.why_written = 1;
 	struct detect_findings df = {.items = &fi, .n = 1};
 	struct report_line line = {.path = s, .line = 1, .text = s, .len = size};
 	struct report_session fl = {.lines = &line, .n = 1, .total = 2};

@@ -2194,12 +2194,19 @@ static int log_mixed_at(const struct detector *head, uint32_t h, unsigned *p, si
  * events can be fetched well ahead. A source's order is its first
  * detector's place << 32 | its first event there, which orders sources as
  * the tables' walk does. */
-/* The first of keys [pos, end) whose hash is h or above (keys sorted):
- * galloping from pos, since the wanted hashes come in order. */
-static size_t log_seek(const uint64_t *keys, size_t pos, size_t end, uint32_t h)
+/* The hash of entry i of a sorted array: a log key's top half (keys, 64
+ * bits) or a wanted source's hash (32 bits). */
+static inline uint32_t hash_at(const void *a, int keys, size_t i)
+{
+	return keys ? (uint32_t)(((const uint64_t *)a)[i] >> 32) : ((const uint32_t *)a)[i];
+}
+
+/* The first of entries [pos, end) whose hash is h or above, galloping
+ * from pos, since the walk asks for the wanted hashes in order. */
+static inline size_t seek_hash(const void *a, int keys, size_t pos, size_t end, uint32_t h)
 {
 	size_t step = 1, lo = pos, hi = pos;
-	while (hi < end && (uint32_t)(keys[hi] >> 32) < h) {
+	while (hi < end && hash_at(a, keys, hi) < h) {
 		lo = hi + 1;
 		hi += step;
 		step *= 2;
@@ -2208,7 +2215,7 @@ static size_t log_seek(const uint64_t *keys, size_t pos, size_t end, uint32_t h)
 		hi = end;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if ((uint32_t)(keys[mid] >> 32) < h)
+		if (hash_at(a, keys, mid) < h)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -2240,7 +2247,8 @@ static void log_walk(struct detector *head, const uint32_t *wh, size_t n_wh, det
 		int v4;
 	} *found = NULL;
 	size_t cap_found = 0;
-	struct log_mixed *mine = want ? NULL : &head->log_mixed[part];
+	/* (a walk that skips sources cannot say which hashes are mixed) */
+	struct log_mixed *mine = want || wh ? NULL : &head->log_mixed[part];
 	if (mine) {
 		mine->n = 0;
 		mine->done = 0;
@@ -2262,13 +2270,12 @@ static void log_walk(struct detector *head, const uint32_t *wh, size_t n_wh, det
 		if (!any)
 			break;
 		if (wh) { /* to the next wanted hash, the keys between unread */
-			while (wi < n_wh && wh[wi] < h)
-				wi++;
+			wi = seek_hash(wh, 0, wi, n_wh, h);
 			if (wi == n_wh)
 				break;
 			if (wh[wi] != h) {
 				for (unsigned j = 0; j < k; j++)
-					pos[j] = log_seek(dets[j]->logk, pos[j], end[j], wh[wi]);
+					pos[j] = seek_hash(dets[j]->logk, 1, pos[j], end[j], wh[wi]);
 				continue;
 			}
 		}

@@ -221,7 +221,8 @@ struct finding {
 	struct ip_addr *members; /* sorted, all n_members of them */
 	size_t n_members_kept;   /* of them, the lowest DETECT_TARGETS_KEPT: what reports list */
 	char group_evidence[160]; /* what they share: "the same /24", "window 1024, TTL 64, SYN..." */
-	char why[512];       /* one sentence: empty until detect_why() writes it */
+	char why[512];       /* one sentence, once detect_why() has written it */
+	uint8_t why_written; /* (a finding made by hand sets it with why) */
 	uint32_t trw_failed, trw_succeeded; /* TRW's counts, for the sentence */
 	uint8_t mirai_ports; /* only telnet's 23 and 2323, for the sentence */
 	uint32_t first_unit; /* evidence: origin of the earliest event */
@@ -270,7 +271,9 @@ struct detect_findings {
 	uint64_t contacts_refused; /* contacts refused by the total cap */
 	size_t memory_bytes;
 	/* The thresholds used, for the report's notes. */
-	struct detect_config cfg_copy; /* scalar fields only: home/allow are NULL */
+	/* scalar fields only: home/allow are NULL; its catalog and the
+	 * findings' allow entries must outlive them (detect_why reads them) */
+	struct detect_config cfg_copy;
 };
 
 /* Analyse the (merged) detector, on one thread per detector merged into

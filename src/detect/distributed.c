@@ -247,6 +247,7 @@ static size_t dedup_contacts(struct dcontact *u, size_t n, uint32_t *dst_run, ui
 			if (dcontact_before(&u[i], k))
 				*k = u[i];
 			k->count = sum;
+			k->mark = 0;
 			continue;
 		}
 		slot[pos] = (uint32_t)d + 1;

@@ -1958,8 +1958,11 @@ struct detect_findings *detect_findings(struct detector *d)
 
 const char *detect_why(const struct detect_findings *df, const struct finding *f)
 {
-	if (!f->why[0]) /* (every sentence has words) */
-		why(&df->cfg_copy, (struct finding *)f);
+	if (!f->why_written) {
+		struct finding *w = (struct finding *)f; /* (its sentence is made once) */
+		why(&df->cfg_copy, w);
+		w->why_written = 1;
+	}
 	return f->why;
 }
 
