@@ -1686,10 +1686,15 @@ static inline uint32_t log_addr(struct detector *d, const struct ip_addr *a, uin
 /* Events the log and its keys have room for: as far as their pages are
  * populated, the next LOG_POPULATE when the appends reach the end of
  * those (on the heap, written already, in the same steps). */
-static void log_set_cap(struct detector *d)
+static size_t log_room(const struct detector *d)
 {
 	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
-	size_t room = a < b ? a : b;
+	return a < b ? a : b;
+}
+
+static void log_set_cap(struct detector *d)
+{
+	size_t room = log_room(d);
 	if (d->log_ready <= d->log_n && d->log_ready < room) {
 		size_t to = d->log_ready + LOG_POPULATE;
 		if (to > room)
@@ -1714,8 +1719,7 @@ static RARE void log_make_room(struct detector *d)
 	}
 	if (d->log_n < d->log_cap)
 		return;
-	size_t a = d->log_r.bytes / sizeof(*d->log), b = d->logk_r.bytes / sizeof(*d->logk);
-	if (d->log_n < a && d->log_n < b) { /* room, but not yet populated */
+	if (d->log_n < log_room(d)) { /* room, but not yet populated */
 		log_set_cap(d);
 		return;
 	}
@@ -2189,11 +2193,6 @@ static int log_mixed_at(const struct detector *head, uint32_t h, unsigned *p, si
 	return 0;
 }
 
-/* The sources of part `part` of `nparts` of the merged logs (sorted:
- * log_prepare), in hash order: the keys are read in sequence, so the
- * events can be fetched well ahead. A source's order is its first
- * detector's place << 32 | its first event there, which orders sources as
- * the tables' walk does. */
 /* The hash of entry i of a sorted array: a log key's top half (keys, 64
  * bits) or a wanted source's hash (32 bits). */
 static inline uint32_t hash_at(const void *a, int keys, size_t i)
@@ -2223,6 +2222,12 @@ static inline size_t seek_hash(const void *a, int keys, size_t pos, size_t end, 
 	return lo;
 }
 
+/* The sources of part `part` of `nparts` of the merged logs (sorted:
+ * log_prepare), in hash order: the keys are read in sequence, so the
+ * events can be fetched well ahead. A source's order is its first
+ * detector's place << 32 | its first event there, which orders sources as
+ * the tables' walk does. With wh (n_wh wanted hashes, sorted), only
+ * the runs of those hashes are read. */
 static void log_walk(struct detector *head, const uint32_t *wh, size_t n_wh, detect_want_fn want,
 		     detect_source_fn fn, void *arg, unsigned part, unsigned nparts)
 {

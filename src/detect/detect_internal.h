@@ -421,7 +421,8 @@ struct dist_out {
 	size_t n, cap;
 };
 /* Find groups among srcs (n of them; reordered) and append their findings
- * to out (severity, why and members filled). */
+ * to out (members, targets and ports filled; findings.c adds the
+ * severity), on up to `threads` threads. */
 void detect_distributed(struct detector *d, const struct detect_config *cfg, struct dist_src *srcs,
 			size_t n, unsigned threads, struct dist_out *out);
 /* findings.c helpers distributed.c shares */

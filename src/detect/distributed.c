@@ -209,7 +209,7 @@ static int dcontact_first(const struct dcontact *a, const struct dcontact *b)
 	return memcmp(a->dst.b, b->dst.b, 16) < 0;
 }
 
-/* A (target, port) or target key's hash from its target's keyed hash. */
+/* A (target, port) key's hash from its target's keyed hash. */
 static uint64_t mix_port(uint64_t h, uint16_t port)
 {
 	h ^= (uint64_t)(port + 1) * 0x9e3779b97f4a7c15ull;
@@ -257,7 +257,7 @@ static size_t dedup_contacts(struct dcontact *u, size_t n, uint32_t *dst_run, ui
 	}
 	uint32_t runs = 0;
 	for (size_t k = 0; k < d; k++) {
-		size_t pos = (size_t)mix_port(hd[k], 0xffff) & (cap - 1);
+		size_t pos = (size_t)hd[k] & (cap - 1);
 		while (dslot[pos] && !addr_eq(&u[dslot[pos] - 1].dst, &u[k].dst))
 			pos = (pos + 1) & (cap - 1);
 		if (!dslot[pos]) {
@@ -599,7 +599,8 @@ static int cmp_want_addr(const void *pa, const void *pb)
  * busiest window's TCP, UDP and SCTP contacts, burst_copy of them), and
  * where in the pool: the sources taken by address, so that the same input
  * gives the same groups on every run (the walk's order follows a keyed
- * hash, drawn per run). */
+ * hash, drawn per run); and the wanted sources' hashes, sorted, by which
+ * the walk skips the others. */
 static void want_shares(struct want *w, size_t ns)
 {
 	struct want_addr *v = xmalloc((ns ? ns : 1) * sizeof(*v));

@@ -1716,7 +1716,8 @@ static void dist_sort(struct ctx *x)
 }
 
 /* Groups of sources acting as one scanner (distributed.c), added to the
- * findings with their severity and sentence. */
+ * findings with their severity (their sentence, as every finding's, when
+ * a report asks for it: detect_why). */
 static void distributed(struct ctx *x, struct detector *d, unsigned threads)
 {
 	struct dist_out o = {NULL, 0, 0};
@@ -1791,11 +1792,18 @@ struct part {
 	unsigned i, n;
 };
 
+/* Part `part` of `nparts` of the sources analysed into x (the detector
+ * flushed already), its background counts in their cells. */
+static void analyse_part(struct ctx *x, struct detector *d, unsigned part, unsigned nparts)
+{
+	detect_each_source_part(d, part, nparts, NULL, each_source, x);
+	background_flush(x);
+}
+
 static void *part_run(void *arg)
 {
 	struct part *p = arg;
-	detect_each_source_part(p->d, p->i, p->n, NULL, each_source, &p->x);
-	background_flush(&p->x);
+	analyse_part(&p->x, p->d, p->i, p->n);
 	return NULL;
 }
 
@@ -1922,10 +1930,8 @@ struct detect_findings *detect_findings(struct detector *d)
 			parts = (unsigned)cpus;
 		if (parts > 1)
 			analyse_parts(&x, d, parts);
-		else {
-			detect_each_source(d, each_source, &x);
-			background_flush(&x);
-		}
+		else
+			analyse_part(&x, d, 0, 1);
 		dist_sort(&x); /* parts, and a walk of the event logs, go in hash order */
 		for (const struct detector *m = d; m; m = m->merged) {
 			out->sources_evicted += m->evicted;
